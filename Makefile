@@ -1,0 +1,55 @@
+# AITRAPP: `make run` and `make test` do everything on a fresh Debian machine.
+JOBS        ?= 2
+BUILD_DIR   ?= build
+ASAN_DIR    ?= build-asan
+DAY         ?= data/nse/2022-04-01
+SPEED       ?= 3000
+RUN_DB      ?= var/run.sqlite
+
+.PHONY: all bootstrap build build-asan run paper test test-release test-asan bench format format-check clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+
+build: bootstrap $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+$(ASAN_DIR)/CMakeCache.txt:
+	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DAITRAPP_SANITIZE=ON
+
+build-asan: bootstrap $(ASAN_DIR)/CMakeCache.txt
+	cmake --build $(ASAN_DIR) -j$(JOBS)
+
+# A PAPER session over a bundled real NSE day, on an accelerated simulated clock.
+run: build
+	@mkdir -p var logs
+	@rm -f $(RUN_DB) $(RUN_DB)-wal $(RUN_DB)-shm
+	$(BUILD_DIR)/aitrapp paper --data $(DAY) --speed $(SPEED) --db $(RUN_DB) \
+	  --summary-json var/run-summary.json --progress
+
+paper: run
+
+test: test-release test-asan
+
+test-release: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+test-asan: build-asan
+	cd $(ASAN_DIR) && ctest --output-on-failure -j$(JOBS) -LE slow
+
+bench: build
+	$(BUILD_DIR)/bench/aitrapp_bench
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -1,0 +1,10 @@
+# Writes OUT: a C++ table of (name, sql) for every migration file in FILES, in order.
+string(REPLACE " " ";" FILES "${FILES}")
+set(body "// Generated from src/store/migrations; do not edit.\n#include \"store/migrations.hpp\"\n\nnamespace aitrapp::store {\nconst std::vector<Migration>& migrations() {\n  static const std::vector<Migration> all = {\n")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} sql)
+  string(APPEND body "    {\"${name}\", R\"__sql__(${sql})__sql__\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n}  // namespace aitrapp::store\n")
+file(WRITE ${OUT} "${body}")

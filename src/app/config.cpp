@@ -1,0 +1,326 @@
+#include "app/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "core/sha256.hpp"
+
+namespace aitrapp {
+namespace {
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Reads one YAML mapping, remembering which keys were consumed so that leftovers are errors.
+class Section {
+ public:
+  Section(const YAML::Node& node, std::string path) : node_(node), path_(std::move(path)) {
+    if (node_ && !node_.IsMap()) throw ConfigError(where() + "must be a mapping");
+  }
+  ~Section() noexcept(false) {
+    if (std::uncaught_exceptions() || !node_) return;
+    for (const auto& kv : node_) {
+      const std::string k = kv.first.as<std::string>();
+      if (!seen_.count(k)) throw ConfigError("unknown key '" + key(k) + "'");
+    }
+  }
+  std::string key(const std::string& k) const { return path_.empty() ? k : path_ + "." + k; }
+  YAML::Node child(const std::string& k) {
+    seen_.insert(k);
+    return node_ ? node_[k] : YAML::Node();
+  }
+  std::string str(const std::string& k, const std::string& def) {
+    auto n = child(k);
+    if (!n) return def;
+    if (!n.IsScalar()) throw ConfigError("'" + key(k) + "' must be a string");
+    return n.Scalar();
+  }
+  int64_t integer(const std::string& k, int64_t def, int64_t lo, int64_t hi) {
+    auto n = child(k);
+    int64_t v = def;
+    if (n) {
+      if (!n.IsScalar()) throw ConfigError("'" + key(k) + "' must be an integer");
+      try {
+        size_t used = 0;
+        v = std::stoll(n.Scalar(), &used);
+        if (used != n.Scalar().size()) throw std::invalid_argument("trailing");
+      } catch (const std::exception&) {
+        throw ConfigError("'" + key(k) + "' must be an integer, got '" + n.Scalar() + "'");
+      }
+    }
+    if (v < lo || v > hi)
+      throw ConfigError("'" + key(k) + "' = " + std::to_string(v) + " is out of range [" +
+                        std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    return v;
+  }
+  // Fixed-point decimal (4 places) as raw units.
+  int64_t fixed(const std::string& k, int64_t def_raw, int64_t lo_raw, int64_t hi_raw) {
+    auto n = child(k);
+    int64_t v = def_raw;
+    if (n) {
+      if (!n.IsScalar()) throw ConfigError("'" + key(k) + "' must be a number");
+      auto p = parse_fixed(n.Scalar());
+      if (!p)
+        throw ConfigError("'" + key(k) + "' must be a decimal number, got '" + n.Scalar() + "'");
+      v = *p;
+    }
+    if (v < lo_raw || v > hi_raw)
+      throw ConfigError("'" + key(k) + "' = " + format_fixed(v) + " is out of range [" +
+                        format_fixed(lo_raw) + ", " + format_fixed(hi_raw) + "]");
+    return v;
+  }
+  // Percentage with at most two decimals, returned in basis points.
+  int64_t pct_bps(const std::string& k, int64_t def_bps, int64_t lo_bps, int64_t hi_bps) {
+    int64_t raw = fixed(k, def_bps * 100, lo_bps * 100, hi_bps * 100);
+    if (raw % 100 != 0) throw ConfigError("'" + key(k) + "' allows at most two decimal places");
+    return raw / 100;
+  }
+  double real(const std::string& k, double def, double lo, double hi) {
+    auto n = child(k);
+    double v = def;
+    if (n) {
+      try {
+        v = n.as<double>();
+      } catch (const std::exception&) {
+        throw ConfigError("'" + key(k) + "' must be a number");
+      }
+    }
+    if (!(v >= lo && v <= hi))
+      throw ConfigError("'" + key(k) + "' is out of range [" + std::to_string(lo) + ", " +
+                        std::to_string(hi) + "]");
+    return v;
+  }
+  bool boolean(const std::string& k, bool def) {
+    auto n = child(k);
+    if (!n) return def;
+    try {
+      return n.as<bool>();
+    } catch (const std::exception&) {
+      throw ConfigError("'" + key(k) + "' must be true or false");
+    }
+  }
+  int hhmm(const std::string& k, int def) {
+    auto s = str(k, format_hhmm(def));
+    int m = parse_hhmm(s);
+    if (m < 0) throw ConfigError("'" + key(k) + "' must be a time HH:MM, got '" + s + "'");
+    return m;
+  }
+
+ private:
+  std::string where() const { return path_.empty() ? "configuration " : "'" + path_ + "' "; }
+  YAML::Node node_;
+  std::string path_;
+  std::set<std::string> seen_;
+};
+
+AppConfig build(const YAML::Node& root) {
+  AppConfig c;
+  EngineConfig& e = c.engine;
+  Section top(root, "");
+  {
+    Section app(top.child("app"), "app");
+    e.timezone = app.str("timezone", "Asia/Kolkata");
+    c.log_file = app.str("log_file", c.log_file);
+    c.perp_symbol = app.str("perp_symbol", c.perp_symbol);
+  }
+  {
+    Section s(top.child("session"), "session");
+    e.session.open_minute = s.hhmm("open", e.session.open_minute);
+    e.session.close_minute = s.hhmm("close", e.session.close_minute);
+    e.session.tighten_minute = s.hhmm("eod_tighten", e.session.tighten_minute);
+    e.session.flat_minute = s.hhmm("hard_flat", e.session.flat_minute);
+    const auto& t = e.session;
+    if (!(t.open_minute < t.tighten_minute && t.tighten_minute <= t.flat_minute &&
+          t.flat_minute < t.close_minute))
+      throw ConfigError("'session' times must satisfy open < eod_tighten <= hard_flat < close");
+  }
+  try {
+    TradingCalendar probe(e.timezone, e.session);
+  } catch (const std::exception& ex) {
+    throw ConfigError("'app.timezone': " + std::string(ex.what()));
+  }
+  {
+    Section r(top.child("risk"), "risk");
+    RiskLimits& l = e.limits;
+    l.capital = Money::from_raw(
+        r.fixed("capital", l.capital.raw, kScale, int64_t{1'000'000'000'000} * kScale));
+    l.per_trade_risk_bps = r.pct_bps("per_trade_risk_pct", l.per_trade_risk_bps, 1, 500);
+    l.heat_bps = r.pct_bps("portfolio_heat_pct", l.heat_bps, 1, 2000);
+    l.daily_loss_bps = r.pct_bps("daily_loss_pct", l.daily_loss_bps, 1, 2000);
+    l.max_drawdown_bps = r.pct_bps("max_drawdown_pct", l.max_drawdown_bps, 1, 5000);
+    l.max_spread_bps = r.integer("max_spread_bps", l.max_spread_bps, 1, 1000);
+    l.min_bar_volume = r.integer("min_bar_volume", l.min_bar_volume, 0, int64_t{1} << 40);
+    l.max_open_positions =
+        static_cast<int>(r.integer("max_open_positions", l.max_open_positions, 1, 100));
+    l.max_decisions_per_day =
+        static_cast<int>(r.integer("max_decisions_per_day", l.max_decisions_per_day, 1, 1000));
+    if (l.per_trade_risk_bps > l.heat_bps)
+      throw ConfigError("'risk.per_trade_risk_pct' must not exceed 'risk.portfolio_heat_pct'");
+  }
+  {
+    Section st(top.child("strategy"), "strategy");
+    Section b(st.child("breakout"), "strategy.breakout");
+    BreakoutParams& p = e.strategy;
+    p.lookback = static_cast<int>(b.integer("lookback", p.lookback, 2, 200));
+    p.ema_fast = static_cast<int>(b.integer("ema_fast", p.ema_fast, 2, 200));
+    p.ema_slow = static_cast<int>(b.integer("ema_slow", p.ema_slow, 3, 400));
+    p.atr_period = static_cast<int>(b.integer("atr_period", p.atr_period, 2, 200));
+    p.volume_window = static_cast<int>(b.integer("volume_window", p.volume_window, 2, 500));
+    p.stop_atr = b.real("stop_atr", p.stop_atr, 0.8, 20);
+    p.target_atr = b.real("target_atr", p.target_atr, 0.1, 50);
+    p.vix_calm = b.real("vix_calm", p.vix_calm, 0, 200);
+    p.vix_stressed = b.real("vix_stressed", p.vix_stressed, 0, 200);
+    if (p.ema_fast >= p.ema_slow)
+      throw ConfigError("'strategy.breakout.ema_fast' must be below 'ema_slow'");
+    if (p.vix_calm >= p.vix_stressed)
+      throw ConfigError("'strategy.breakout.vix_calm' must be below 'vix_stressed'");
+    Section w(b.child("weights"), "strategy.breakout.weights");
+    p.weights.momentum = w.real("momentum", p.weights.momentum, 0, 1);
+    p.weights.trend = w.real("trend", p.weights.trend, 0, 1);
+    p.weights.liquidity = w.real("liquidity", p.weights.liquidity, 0, 1);
+    p.weights.regime = w.real("regime", p.weights.regime, 0, 1);
+    p.weights.reward_risk = w.real("reward_risk", p.weights.reward_risk, 0, 1);
+    if (p.weights.momentum + p.weights.trend + p.weights.liquidity + p.weights.regime +
+            p.weights.reward_risk <=
+        0)
+      throw ConfigError("'strategy.breakout.weights' must not all be zero");
+  }
+  {
+    Section r(top.child("ranker"), "ranker");
+    e.ranker.min_score = r.real("min_score", e.ranker.min_score, 0, 1);
+    e.ranker.max_per_instant =
+        static_cast<int>(r.integer("max_per_instant", e.ranker.max_per_instant, 1, 100));
+  }
+  {
+    Section o(top.child("oms"), "oms");
+    e.oms.orders_per_second =
+        static_cast<int>(o.integer("orders_per_second", e.oms.orders_per_second, 1, 1000));
+    e.oms.ack_timeout_ms = o.integer("ack_timeout_ms", e.oms.ack_timeout_ms, 10, 600'000);
+    e.oms.max_retries = static_cast<int>(o.integer("max_retries", e.oms.max_retries, 0, 20));
+    e.oms.entry_timeout_ms = o.integer("entry_timeout_ms", e.oms.entry_timeout_ms, 1000, 3'600'000);
+  }
+  {
+    Section s(top.child("eod"), "eod");
+    e.eod.tighten_bps = s.integer("tighten_bps", e.eod.tighten_bps, 1, 1000);
+  }
+  {
+    Section v(top.child("venue"), "venue");
+    Section s(v.child("sim"), "venue.sim");
+    c.sim.latency_ms = s.integer("latency_ms", c.sim.latency_ms, 0, 60'000);
+    c.sim.participation_bps = s.pct_bps("participation_pct", c.sim.participation_bps, 1, 10000);
+  }
+  auto list = top.child("instruments");
+  if (!list || !list.IsSequence() || list.size() == 0)
+    throw ConfigError("'instruments' must be a non-empty list");
+  for (size_t i = 0; i < list.size(); ++i) {
+    Section s(list[i], "instruments[" + std::to_string(i) + "]");
+    Instrument in;
+    in.symbol = s.str("symbol", "");
+    if (in.symbol.empty()) throw ConfigError("'" + s.key("symbol") + "' is required");
+    in.exchange = s.str("exchange", "NFO");
+    in.tradable = s.boolean("tradable", true);
+    in.tick = Price::from_raw(s.fixed("tick", in.tick.raw, 1, 1000 * kScale));
+    in.lot = Qty{s.integer("lot", in.lot.units, 1, 1'000'000)};
+    in.freeze_qty = Qty{s.integer("freeze_qty", 0, 0, 100'000'000)};
+    in.band_bps = s.pct_bps("band_pct", in.band_bps, 1, 5000);
+    in.units_per_whole = s.integer("units_per_whole", 1, 1, 1'000'000'000);
+    in.base_spread_ticks = s.integer("spread_ticks", 1, 1, 1000);
+    in.ref_volume = s.integer("ref_volume", 0, 0, int64_t{1} << 40);
+    if (in.freeze_qty.units > 0 && in.freeze_qty < in.lot)
+      throw ConfigError("'" + s.key("freeze_qty") + "' is below the lot size");
+    if (e.instruments.count(in.symbol))
+      throw ConfigError("'" + s.key("symbol") + "' duplicates " + in.symbol);
+    e.instruments[in.symbol] = in;
+  }
+  return c;
+}
+
+nlohmann::json canonical(const AppConfig& c) {
+  const EngineConfig& e = c.engine;
+  nlohmann::json j;  // nlohmann::json objects keep keys sorted: the dump is canonical
+  j["app"] = {{"timezone", e.timezone}, {"log_file", c.log_file}, {"perp_symbol", c.perp_symbol}};
+  j["session"] = {{"open", format_hhmm(e.session.open_minute)},
+                  {"close", format_hhmm(e.session.close_minute)},
+                  {"eod_tighten", format_hhmm(e.session.tighten_minute)},
+                  {"hard_flat", format_hhmm(e.session.flat_minute)}};
+  const RiskLimits& l = e.limits;
+  j["risk"] = {{"capital", format_fixed(l.capital.raw)},
+               {"per_trade_risk_bps", l.per_trade_risk_bps},
+               {"portfolio_heat_bps", l.heat_bps},
+               {"daily_loss_bps", l.daily_loss_bps},
+               {"max_drawdown_bps", l.max_drawdown_bps},
+               {"max_spread_bps", l.max_spread_bps},
+               {"min_bar_volume", l.min_bar_volume},
+               {"max_open_positions", l.max_open_positions},
+               {"max_decisions_per_day", l.max_decisions_per_day}};
+  const BreakoutParams& p = e.strategy;
+  j["strategy"]["breakout"] = {{"lookback", p.lookback},
+                               {"ema_fast", p.ema_fast},
+                               {"ema_slow", p.ema_slow},
+                               {"atr_period", p.atr_period},
+                               {"volume_window", p.volume_window},
+                               {"stop_atr", p.stop_atr},
+                               {"target_atr", p.target_atr},
+                               {"vix_calm", p.vix_calm},
+                               {"vix_stressed", p.vix_stressed},
+                               {"weights",
+                                {{"momentum", p.weights.momentum},
+                                 {"trend", p.weights.trend},
+                                 {"liquidity", p.weights.liquidity},
+                                 {"regime", p.weights.regime},
+                                 {"reward_risk", p.weights.reward_risk}}}};
+  j["ranker"] = {{"min_score", e.ranker.min_score}, {"max_per_instant", e.ranker.max_per_instant}};
+  j["oms"] = {{"orders_per_second", e.oms.orders_per_second},
+              {"ack_timeout_ms", e.oms.ack_timeout_ms},
+              {"max_retries", e.oms.max_retries},
+              {"entry_timeout_ms", e.oms.entry_timeout_ms}};
+  j["eod"] = {{"tighten_bps", e.eod.tighten_bps}};
+  j["venue"]["sim"] = {{"latency_ms", c.sim.latency_ms},
+                       {"participation_bps", c.sim.participation_bps}};
+  j["instruments"] = nlohmann::json::array();
+  for (const auto& [sym, in] : e.instruments)
+    j["instruments"].push_back({{"symbol", sym},
+                                {"exchange", in.exchange},
+                                {"tradable", in.tradable},
+                                {"tick", format_fixed(in.tick.raw)},
+                                {"lot", in.lot.units},
+                                {"freeze_qty", in.freeze_qty.units},
+                                {"band_bps", in.band_bps},
+                                {"units_per_whole", in.units_per_whole},
+                                {"spread_ticks", in.base_spread_ticks},
+                                {"ref_volume", in.ref_volume}});
+  return j;
+}
+
+}  // namespace
+
+Result<AppConfig> parse_config(const std::string& text, const std::string& source) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root || root.IsNull()) return Error{source + ": configuration is empty"};
+    AppConfig c = build(root);
+    c.canonical_json = canonical(c).dump();
+    c.config_sha = sha256_hex(c.canonical_json);
+    c.engine.config_sha = c.config_sha;
+    return c;
+  } catch (const ConfigError& e) {
+    return Error{source + ": " + e.what()};
+  } catch (const YAML::Exception& e) {
+    return Error{source + ": YAML error at line " + std::to_string(e.mark.line + 1) + ": " + e.msg};
+  }
+}
+
+Result<AppConfig> load_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{path + ": cannot open configuration file"};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path);
+}
+
+}  // namespace aitrapp

@@ -1,0 +1,66 @@
+#pragma once
+// Small enums shared by every room of the engine, with their wire/store spellings.
+#include <string_view>
+
+namespace aitrapp {
+
+enum class Side { Buy, Sell };
+inline Side opposite(Side s) {
+  return s == Side::Buy ? Side::Sell : Side::Buy;
+}
+inline int sign(Side s) {
+  return s == Side::Buy ? 1 : -1;
+}
+inline std::string_view to_string(Side s) {
+  return s == Side::Buy ? "BUY" : "SELL";
+}
+
+// Kite's order types: MARKET, LIMIT, SL (stop-limit), SL-M (stop-market).
+enum class OrderType { Market, Limit, StopLimit, StopMarket };
+inline std::string_view to_string(OrderType t) {
+  switch (t) {
+    case OrderType::Market:
+      return "MARKET";
+    case OrderType::Limit:
+      return "LIMIT";
+    case OrderType::StopLimit:
+      return "SL";
+    case OrderType::StopMarket:
+      return "SL-M";
+  }
+  return "?";
+}
+
+// The role of an order inside its bracket; part of the client_order_id.
+enum class LegRole { Entry, StopLoss, TakeProfit, Exit };
+inline char leg_code(LegRole r) {
+  switch (r) {
+    case LegRole::Entry:
+      return 'E';
+    case LegRole::StopLoss:
+      return 'S';
+    case LegRole::TakeProfit:
+      return 'T';
+    case LegRole::Exit:
+      return 'X';
+  }
+  return '?';
+}
+inline std::string_view to_string(LegRole r) {
+  switch (r) {
+    case LegRole::Entry:
+      return "ENTRY";
+    case LegRole::StopLoss:
+      return "SL";
+    case LegRole::TakeProfit:
+      return "TP";
+    case LegRole::Exit:
+      return "EXIT";
+  }
+  return "?";
+}
+inline bool is_exit_role(LegRole r) {
+  return r != LegRole::Entry;
+}
+
+}  // namespace aitrapp

@@ -1,0 +1,807 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "core/ids.hpp"
+
+namespace aitrapp {
+namespace {
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+std::string day_string(int yyyymmdd) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", yyyymmdd / 10000, yyyymmdd / 100 % 100,
+                yyyymmdd % 100);
+  return buf;
+}
+Lane lane_of(LegRole r) {
+  return is_exit_role(r) ? Lane::Exit : Lane::Entry;
+}
+int role_index(LegRole r) {
+  return static_cast<int>(r);
+}
+}  // namespace
+
+Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& clock, LogSink& log)
+    : cfg_(std::move(cfg)),
+      cal_(cfg_.timezone, cfg_.session),
+      store_(store),
+      venue_(venue),
+      clock_(clock),
+      log_(log),
+      strategy_(cfg_.strategy),
+      throttle_(cfg_.oms.orders_per_second) {}
+
+// ---------------------------------------------------------------------------------------------
+// Step plumbing: every handler is begin_step -> state changes -> housekeeping -> flush.
+
+void Engine::begin_step() {
+  now_ = clock_.now();
+}
+
+void Engine::log(const char* level, const std::string& event, LogFields f) {
+  log_.log(now_, level, event, f);
+}
+
+void Engine::housekeeping() {
+  check_timeouts();
+  check_eod();
+  for (auto& r : throttle_.release(now_)) {
+    if (auto* place = std::get_if<PlaceRequest>(&r)) {
+      auto it = orders_.find(place->spec.client_order_id);
+      if (it == orders_.end()) continue;
+      Order& o = it->second;
+      if (o.status != OrderStatus::Pending) continue;  // answered meanwhile (e.g. by a query)
+      if (o.cancel_requested) {  // cancelled while queued: it never reaches the venue
+        o.status = OrderStatus::Cancelled;
+        o.reason = "cancelled before send";
+        o.updated = now_;
+        save(o);
+        on_order_terminal(o);
+        continue;
+      }
+      place->spec = o.spec;  // the queued copy may predate a resize
+      o.status = OrderStatus::Sent;
+      o.sent = now_;
+      o.updated = now_;
+      ++o.send_count;
+      save(o);
+    }
+    to_send_.push_back(std::move(r));
+  }
+  const Money h = heat();
+  if (h > stats_.max_heat) stats_.max_heat = h;
+}
+
+void Engine::flush() {
+  if (dirty_checkpoint_) checkpoint();
+  if (!batch_.empty()) {
+    store_.write(batch_);  // durable before anything below leaves the process
+    batch_.writes.clear();
+  }
+  for (const auto& r : to_send_) venue_.send(r);
+  to_send_.clear();
+}
+
+void Engine::checkpoint() {
+  dirty_checkpoint_ = false;
+  persist(CheckpointRecord{day_, now_, to_string(sm_.state()), portfolio_.peak(), signal_seq_,
+                           decisions_today_, tightened_, flattened_});
+}
+
+void Engine::risk_event(const std::string& kind, const std::string& check,
+                        const std::string& reason, const std::string& symbol,
+                        const std::string& plan_id) {
+  ++stats_.risk_events;
+  persist(RiskEventRecord{now_, kind, check, reason, symbol, plan_id, cfg_.config_sha});
+  log("warn", "risk_event",
+      {{"kind", kind},
+       {"check", check},
+       {"reason", reason},
+       {"symbol", symbol},
+       {"plan_id", plan_id}});
+}
+
+void Engine::set_state(TradingState to, const std::string& reason) {
+  const TradingState from = sm_.state();
+  if (auto tr = sm_.transition(to, reason, now_)) {
+    risk_event("STATE", to_string(to), reason + " (from " + to_string(from) + ")");
+    dirty_checkpoint_ = true;
+  }
+}
+
+const Instrument& Engine::inst(const std::string& symbol) const {
+  auto it = cfg_.instruments.find(symbol);
+  if (it == cfg_.instruments.end()) throw std::runtime_error("unknown instrument '" + symbol + "'");
+  return it->second;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Day lifecycle and recovery.
+
+void Engine::start_day(int yyyymmdd) {
+  yyyymmdd_ = yyyymmdd;
+  day_ = day_string(yyyymmdd);
+  tighten_at_ = cal_.tighten_at(yyyymmdd);
+  flat_at_ = cal_.flat_at(yyyymmdd);
+  tightened_ = flattened_ = false;
+  decisions_today_ = 0;
+}
+
+void Engine::recover(const RecoveredState& st) {
+  begin_step();
+  if (st.checkpoint) {
+    if (auto s = trading_state_from_string(st.checkpoint->state)) sm_.restore(*s);
+    portfolio_.restore_peak(st.checkpoint->peak);
+    signal_seq_ = st.checkpoint->signal_seq;
+    decisions_today_ = st.checkpoint->decisions;
+    tightened_ = st.checkpoint->tightened;
+    flattened_ = st.checkpoint->flattened;
+  }
+  for (const auto& o : st.orders) orders_[o.id()] = o;
+  for (const auto& g : st.groups) groups_[g.plan_id] = g;
+  for (const auto& p : st.positions) portfolio_.restore(p);
+  fill_ids_ = st.fill_ids;
+  plan_ids_ = st.plan_ids;
+  stats_.decisions = static_cast<int64_t>(plan_ids_.size());
+  int open_positions = portfolio_.open_positions();
+  int live = 0;
+  for (auto& [id, o] : orders_) {
+    if (!o.live()) continue;
+    ++live;
+    o.modify_in_flight = false;
+    // Ask the venue what it knows; an order it never saw is re-sent with the same id.
+    throttle_.push(Lane::Exit, QueryRequest{id});
+    if (o.status == OrderStatus::Sent || o.status == OrderStatus::Working) o.sent = now_;
+  }
+  log("info", "recovery",
+      {{"message", "Recovering " + std::to_string(open_positions) + " open positions"},
+       {"open_positions", std::to_string(open_positions)},
+       {"live_orders", std::to_string(live)},
+       {"state", to_string(sm_.state())}});
+  housekeeping();
+  flush();
+}
+
+void Engine::warm_up(const Bar& bar) {
+  auto it = cfg_.instruments.find(bar.symbol);
+  if (it != cfg_.instruments.end() && it->second.tradable)
+    (void)strategy_.on_bar(bar);
+  else
+    strategy_.on_context_bar(bar);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Market data.
+
+void Engine::on_tick(const Tick& t) {
+  begin_step();
+  Quote& q = quotes_[t.symbol];
+  q.last = t.last;
+  q.bid = t.bid;
+  q.ask = t.ask;
+  q.valid = true;
+  portfolio_.mark(t.symbol, t.last);
+  for (auto& [_, g] : groups_) {
+    if (g.symbol != t.symbol || g.net.units == 0) continue;
+    Price mae = g.mae, mfe = g.mfe;
+    update_excursions(g.side, g.avg_entry(), t.last, mae, mfe);
+    if (mae != g.mae || mfe != g.mfe) {
+      g.mae = mae;
+      g.mfe = mfe;
+      save(g);
+    }
+  }
+  check_loss_limits();
+  housekeeping();
+  flush();
+}
+
+void Engine::on_bars_closed(const std::vector<Bar>& bars) {
+  begin_step();
+  std::vector<Signal> signals;
+  for (const Bar& bar : bars) {
+    const Instrument& in = inst(bar.symbol);
+    quotes_[bar.symbol].bar_volume = bar.volume_raw / kScale;
+    if (!in.tradable) {
+      strategy_.on_context_bar(bar);
+      continue;
+    }
+    if (auto sig = strategy_.on_bar(bar)) {
+      sig->seq = ++signal_seq_;
+      ++stats_.signals;
+      persist(SignalRecord{*sig, cfg_.config_sha});
+      signals.push_back(*sig);
+    }
+  }
+  if (cal_.phase(now_) == SessionPhase::Open && !signals.empty()) decide(signals);
+  dirty_checkpoint_ = true;
+  housekeeping();
+  flush();
+}
+
+bool Engine::symbol_busy(const std::string& symbol) const {
+  for (const auto& [_, g] : groups_)
+    if (g.symbol == symbol && g.state != BracketState::Closed) return true;
+  return false;
+}
+
+void Engine::decide(std::vector<Signal>& signals) {
+  std::vector<Signal> free;
+  for (const auto& s : signals)
+    if (!symbol_busy(s.symbol)) free.push_back(s);
+  for (size_t idx : rank_signals(free, cfg_.ranker)) {
+    const Signal& s = free[idx];
+    const std::string plan_id = make_plan_id(day_, s.strategy, s.symbol, s.time, s.side);
+    if (plan_ids_.count(plan_id)) {  // a replayed plan never creates a second order
+      ++stats_.duplicate_plans_skipped;
+      continue;
+    }
+    const Instrument& in = inst(s.symbol);
+    const Quote& q = quotes_[s.symbol];
+    if (!q.valid) continue;
+    auto br = quantize_bracket(in, s.side, {s.entry, s.stop, s.target}, q.last);
+    if (!br) {
+      risk_event("BLOCK", "QUANTIZE", br.error(), s.symbol, plan_id);
+      continue;
+    }
+    const Qty qty = size_for_risk(in, br->entry, br->stop, cfg_.limits);
+    if (qty.units == 0) {
+      risk_event("BLOCK", "PER_TRADE_RISK", "one lot risks more than the per-trade cap", s.symbol,
+                 plan_id);
+      continue;
+    }
+    TradeProposal p{&in,        s.side, qty,   br->entry, br->stop,
+                    br->target, q.last, q.bid, q.ask,     q.bar_volume};
+    if (auto block = check_pre_trade(p, portfolio_risk(), cfg_.limits, sm_.state())) {
+      risk_event("BLOCK", block->check, block->reason, s.symbol, plan_id);
+      continue;
+    }
+    plan_ids_.insert(plan_id);
+    BracketGroup g;
+    g.plan_id = plan_id;
+    g.strategy = s.strategy;
+    g.symbol = s.symbol;
+    g.side = s.side;
+    g.planned_qty = qty;
+    g.entry = br->entry;
+    g.stop = br->stop;
+    g.target = br->target;
+    g.config_sha = cfg_.config_sha;
+    BracketGroup& ref = groups_[plan_id] = g;
+    ++decisions_today_;
+    ++stats_.decisions;
+    persist(DecisionRecord{plan_id, signal_id(s), s.strategy, s.symbol, s.side, now_, qty,
+                           br->entry, br->stop, br->target, s.score,
+                           bracket_risk(in, br->entry, br->stop, qty), cfg_.config_sha});
+    Order& e = new_order(ref, LegRole::Entry, OrderType::Limit, s.side, qty, br->entry, Price{});
+    ref.entry_id = e.id();
+    save(ref);
+    log("info", "decision",
+        {{"plan_id", plan_id},
+         {"symbol", s.symbol},
+         {"side", std::string(to_string(s.side))},
+         {"qty", std::to_string(qty.units)},
+         {"entry", to_string(br->entry)},
+         {"stop", to_string(br->stop)},
+         {"target", to_string(br->target)}});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orders and brackets.
+
+Order& Engine::new_order(BracketGroup& g, LegRole role, OrderType type, Side side, Qty qty,
+                         Price limit, Price trigger) {
+  const int attempt = g.attempts[role_index(role)]++;
+  Order o;
+  o.spec = OrderSpec{
+      make_client_order_id(g.plan_id, role, attempt), g.symbol, side, type, qty, limit, trigger};
+  if (orders_.count(o.id())) throw std::logic_error("client_order_id reused: " + o.id());
+  o.plan_id = g.plan_id;
+  o.role = role;
+  o.attempt = attempt;
+  o.parent_id = role == LegRole::Entry ? std::string() : g.entry_id;
+  o.created = o.updated = now_;
+  o.config_sha = cfg_.config_sha;
+  Order& ref = orders_[o.id()] = o;
+  ++stats_.orders;
+  save(ref);
+  enqueue(lane_of(role), PlaceRequest{ref.spec});
+  return ref;
+}
+
+void Engine::enqueue(Lane lane, VenueRequest r) {
+  throttle_.push(lane, std::move(r));
+}
+
+void Engine::request_cancel(Order& o) {
+  if (!o.live() || o.cancel_requested) return;
+  o.cancel_requested = true;
+  o.updated = now_;
+  save(o);
+  if (o.status != OrderStatus::Pending) enqueue(Lane::Exit, CancelRequest{o.id()});
+}
+
+void Engine::ensure_protection(BracketGroup& g) {
+  if (g.state != BracketState::Entering && g.state != BracketState::Open) return;
+  if (g.net.units <= 0) return;
+  sync_child(g, LegRole::StopLoss);
+  if (g.state == BracketState::Entering || g.state == BracketState::Open)
+    sync_child(g, LegRole::TakeProfit);
+}
+
+void Engine::sync_child(BracketGroup& g, LegRole role) {
+  std::string& id = role == LegRole::StopLoss ? g.sl_id : g.tp_id;
+  Order* child = id.empty() ? nullptr : &orders_.at(id);
+  if (!child || !child->live()) {
+    if (g.attempts[role_index(role)] > cfg_.oms.max_retries) {
+      risk_event("ORDER", "PROTECTION_FAILED",
+                 std::string("cannot place ") + std::string(to_string(role)) + " child", g.symbol,
+                 g.plan_id);
+      begin_exit(g, "protection failed");
+      return;
+    }
+    const bool sl = role == LegRole::StopLoss;
+    Order& c = new_order(g, role, sl ? OrderType::StopMarket : OrderType::Limit, opposite(g.side),
+                         g.net, sl ? Price{} : g.target, sl ? g.stop : Price{});
+    id = c.id();
+    save(g);
+    return;
+  }
+  if (child->cancel_requested || child->modify_in_flight) return;
+  const Qty desired = child->filled + g.net;
+  const Price trigger = role == LegRole::StopLoss ? g.stop : child->spec.trigger;
+  if (child->spec.qty == desired && child->spec.trigger == trigger) return;
+  if (child->status == OrderStatus::Pending) {  // not sent yet: the release sends the new size
+    child->spec.qty = desired;
+    child->spec.trigger = trigger;
+    save(*child);
+    return;
+  }
+  child->modify_in_flight = true;
+  save(*child);
+  enqueue(Lane::Exit, ModifyRequest{child->id(), desired, child->spec.limit, trigger});
+}
+
+void Engine::begin_exit(BracketGroup& g, const std::string& reason) {
+  if (g.state == BracketState::Closed) return;
+  if (g.state != BracketState::Exiting) {
+    g.state = BracketState::Exiting;
+    log("info", "bracket_exit",
+        {{"plan_id", g.plan_id}, {"reason", reason}, {"net", std::to_string(g.net.units)}});
+  }
+  for (const std::string* id : {&g.entry_id, &g.sl_id, &g.tp_id})
+    if (!id->empty()) request_cancel(orders_.at(*id));
+  save(g);
+  try_exit(g);
+}
+
+void Engine::try_exit(BracketGroup& g) {
+  if (g.state != BracketState::Exiting) return;
+  if (g.net.units == 0) {
+    maybe_close(g);
+    return;
+  }
+  // Wait until nothing else of the bracket can still trade, so the exit cannot overfill.
+  for (const std::string* id : {&g.entry_id, &g.sl_id, &g.tp_id, &g.exit_id})
+    if (!id->empty() && orders_.at(*id).live()) return;
+  const Side side = g.net.units > 0 ? opposite(g.side) : g.side;
+  Order& x = new_order(g, LegRole::Exit, OrderType::Market, side, Qty{std::llabs(g.net.units)},
+                       Price{}, Price{});
+  g.exit_id = x.id();
+  save(g);
+}
+
+void Engine::maybe_close(BracketGroup& g) {
+  if (g.state == BracketState::Closed || g.net.units != 0) return;
+  if (g.state != BracketState::Exiting) return;
+  for (const std::string* id : {&g.entry_id, &g.sl_id, &g.tp_id, &g.exit_id})
+    if (!id->empty() && orders_.at(*id).live()) return;
+  g.state = BracketState::Closed;
+  g.closed = now_;
+  if (g.entry_filled.units > 0) {
+    ++stats_.trades_closed;
+    log("info", "trade_closed",
+        {{"plan_id", g.plan_id},
+         {"symbol", g.symbol},
+         {"realized", to_string(g.realized)},
+         {"mae", to_string(g.mae)},
+         {"mfe", to_string(g.mfe)}});
+  }
+  save(g);
+}
+
+void Engine::on_fill(Order& o, const OrderFilled& f) {
+  BracketGroup& g = groups_.at(o.plan_id);
+  const Instrument& in = inst(o.spec.symbol);
+  o.filled += f.qty;
+  o.filled_notional += Money::from_raw(f.price.raw * f.qty.units);
+  o.status = o.filled >= o.spec.qty ? OrderStatus::Filled : OrderStatus::Working;
+  o.updated = now_;
+  save(o);
+  ++stats_.fills;
+  persist(Fill{f.fill_id, o.id(), o.plan_id, o.spec.symbol, o.spec.side, o.role, f.qty, f.price,
+               now_, cfg_.config_sha});
+  portfolio_.apply_fill(o.spec.symbol, in.units_per_whole, o.spec.side, f.qty, f.price);
+  persist(portfolio_.positions().at(o.spec.symbol));
+
+  // Cash flow of the bracket: it equals its realized P&L once the bracket is flat.
+  const Money cash = notional(f.price, f.qty, in.units_per_whole);
+  g.realized += o.spec.side == Side::Sell ? cash : -cash;
+  if (o.spec.side == g.side) {
+    g.net += f.qty;
+    if (o.role == LegRole::Entry) {
+      g.entry_filled += f.qty;
+      g.entry_notional += Money::from_raw(f.price.raw * f.qty.units);
+      if (g.opened == 0) g.opened = now_;
+      if (g.state == BracketState::Entering) g.state = BracketState::Open;
+    }
+  } else {
+    g.net -= f.qty;
+    g.exit_filled += f.qty;
+    g.exit_notional += Money::from_raw(f.price.raw * f.qty.units);
+  }
+  save(g);
+
+  if (g.state == BracketState::Exiting) {
+    try_exit(g);
+  } else if (g.net.units < 0) {
+    risk_event("ORDER", "OVERFILL", "exit fills exceed the position; closing the excess", g.symbol,
+               g.plan_id);
+    begin_exit(g, "overfill");
+  } else if (o.role == LegRole::Entry) {
+    ensure_protection(g);  // children for the filled quantity, exactly once per fill id
+  } else if (g.net.units == 0) {
+    begin_exit(g,
+               std::string(to_string(o.role)) + " filled");  // cancels sibling and entry remainder
+  } else {
+    ensure_protection(g);  // resize the sibling to what is left
+  }
+  maybe_close(g);
+}
+
+void Engine::on_order_terminal(Order& o) {
+  BracketGroup& g = groups_.at(o.plan_id);
+  if (g.state == BracketState::Exiting || g.state == BracketState::Closed) {
+    try_exit(g);
+  } else if (o.role == LegRole::Entry) {
+    if (g.entry_filled.units == 0) begin_exit(g, "entry not filled");
+  } else if (g.net.units > 0) {
+    ensure_protection(g);  // a child died without filling: protect again
+  }
+  maybe_close(g);
+}
+
+void Engine::handle_reject(Order& o, const std::string& reason, bool retryable) {
+  o.status = OrderStatus::Rejected;
+  o.reason = reason;
+  o.updated = now_;
+  save(o);
+  risk_event("ORDER", "REJECT", o.id() + ": " + reason, o.spec.symbol, o.plan_id);
+  BracketGroup& g = groups_.at(o.plan_id);
+  if (retryable && o.role == LegRole::Entry && g.state == BracketState::Entering &&
+      g.entry_filled.units == 0 && g.attempts[role_index(LegRole::Entry)] <= cfg_.oms.max_retries &&
+      sm_.entries_allowed()) {
+    Order& e = new_order(g, LegRole::Entry, o.spec.type, o.spec.side, o.spec.qty, o.spec.limit,
+                         o.spec.trigger);
+    g.entry_id = e.id();
+    save(g);
+    return;
+  }
+  on_order_terminal(o);
+}
+
+void Engine::on_venue_event(const VenueEvent& ev) {
+  begin_step();
+  auto it = orders_.find(event_client_id(ev));
+  if (it == orders_.end()) {
+    log("warn", "venue_event_unknown_order", {{"client_order_id", event_client_id(ev)}});
+    housekeeping();
+    flush();
+    return;
+  }
+  Order& o = it->second;
+  std::visit(
+      overloaded{
+          [&](const OrderAcked& a) {
+            if (o.status == OrderStatus::Pending || o.status == OrderStatus::Sent) {
+              o.status = OrderStatus::Working;
+              o.venue_order_id = a.venue_order_id;
+              o.acked = o.updated = now_;
+              save(o);
+            }
+          },
+          [&](const OrderRejected& r) {
+            if (o.live()) handle_reject(o, r.reason, r.retryable);
+          },
+          [&](const OrderFilled& f) {
+            // Fills are the venue's truth: applied whatever we believed, but once per id.
+            if (!fill_ids_.insert(f.fill_id).second) {
+              ++stats_.duplicate_fills_ignored;
+              return;
+            }
+            on_fill(o, f);
+          },
+          [&](const OrderCancelled&) {
+            if (!o.live()) return;
+            o.status = OrderStatus::Cancelled;
+            o.updated = now_;
+            save(o);
+            on_order_terminal(o);
+          },
+          [&](const OrderModified& m) {
+            o.modify_in_flight = false;
+            if (o.live()) {
+              o.spec.qty = m.qty;
+              o.spec.limit = m.limit;
+              o.spec.trigger = m.trigger;
+            }
+            o.updated = now_;
+            save(o);
+            ensure_protection(groups_.at(o.plan_id));
+          },
+          [&](const RequestRefused& r) {
+            o.modify_in_flight = false;
+            save(o);
+            log("warn", "request_refused", {{"client_order_id", o.id()}, {"reason", r.reason}});
+          },
+          [&](const OrderUnknown&) {
+            // Never reached the venue: safe to send again under the same id.
+            if (!o.live()) return;
+            if (o.cancel_requested) {
+              o.status = OrderStatus::Cancelled;
+              o.reason = "cancelled before reaching the venue";
+              save(o);
+              on_order_terminal(o);
+              return;
+            }
+            o.status = OrderStatus::Pending;
+            save(o);
+            enqueue(lane_of(o.role), PlaceRequest{o.spec});
+          },
+      },
+      ev.body);
+  housekeeping();
+  flush();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timers: ack timeouts, entry timeouts, EOD, loss limits.
+
+void Engine::on_timer() {
+  begin_step();
+  housekeeping();
+  flush();
+}
+
+void Engine::check_timeouts() {
+  for (auto& [id, o] : orders_) {
+    if (o.status == OrderStatus::Sent && now_ - o.sent >= cfg_.oms.ack_timeout_ms) {
+      if (o.send_count > cfg_.oms.max_retries) {
+        handle_reject(o, "ACK_TIMEOUT", false);
+        enqueue(Lane::Exit, CancelRequest{id});  // in case it did arrive
+        continue;
+      }
+      ++stats_.resends;
+      o.sent = now_;
+      ++o.send_count;
+      enqueue(Lane::Exit, QueryRequest{id});
+      continue;
+    }
+    if (o.role != LegRole::Entry || o.status != OrderStatus::Working || o.cancel_requested)
+      continue;
+    BracketGroup& g = groups_.at(o.plan_id);
+    if (now_ - o.created < cfg_.oms.entry_timeout_ms) continue;
+    if (!g.repriced && !o.modify_in_flight) {
+      g.repriced = true;
+      const Quote& q = quotes_[o.spec.symbol];
+      const Instrument& in = inst(o.spec.symbol);
+      const Price px = o.spec.side == Side::Buy ? q.ask : q.bid;
+      const bool stop_ok = o.spec.side == Side::Buy ? g.stop < px : g.stop > px;
+      // The repriced remainder must still fit the caps the decision passed.
+      const Money new_risk = bracket_risk(in, g.avg_entry(), g.stop, g.net) +
+                             bracket_risk(in, px, g.stop, o.open_qty());
+      const bool caps_ok =
+          new_risk <= pct_of(cfg_.limits.capital, cfg_.limits.per_trade_risk_bps) &&
+          heat() - group_risk(g) + new_risk <= pct_of(cfg_.limits.capital, cfg_.limits.heat_bps);
+      if (!caps_ok)
+        risk_event(
+            "BLOCK", "REPRICE_RISK",
+            "repricing " + id + " to " + to_string(px) + " would risk " + to_string(new_risk),
+            o.spec.symbol, o.plan_id);
+      if (q.valid && caps_ok && is_on_tick(px, in.tick) && within_band(px, q.last, in.band_bps) &&
+          stop_ok && px != o.spec.limit) {
+        o.modify_in_flight = true;
+        save(o);
+        save(g);
+        enqueue(Lane::Entry, ModifyRequest{id, o.spec.qty, px, o.spec.trigger});
+        continue;
+      }
+    }
+    if (now_ - o.created >= 2 * cfg_.oms.entry_timeout_ms) request_cancel(o);
+  }
+}
+
+void Engine::check_eod() {
+  if (day_.empty()) return;
+  if (!tightened_ && now_ >= tighten_at_) {
+    tightened_ = true;
+    dirty_checkpoint_ = true;
+    set_state(TradingState::Reducing, "EOD tighten at " + format_hhmm(cfg_.session.tighten_minute));
+    for (auto& [_, g] : groups_) {
+      if (g.state == BracketState::Closed || g.state == BracketState::Exiting) continue;
+      if (!g.entry_id.empty()) request_cancel(orders_.at(g.entry_id));
+      const Quote& q = quotes_[g.symbol];
+      if (g.net.units > 0 && q.valid) {
+        const Instrument& in = inst(g.symbol);
+        const Price dist = Price::from_raw(mul_div(q.last.raw, cfg_.eod.tighten_bps, 10'000));
+        const bool buy = g.side == Side::Buy;
+        const Price cand = round_to_tick(buy ? q.last - dist : q.last + dist, in.tick,
+                                         buy ? Rounding::Up : Rounding::Down);
+        if (buy ? (cand > g.stop && cand < q.last) : (cand < g.stop && cand > q.last)) {
+          g.stop = cand;
+          save(g);
+          ensure_protection(g);
+        }
+      }
+      if (g.net.units == 0 && g.entry_filled.units == 0) begin_exit(g, "EOD: entry not filled");
+    }
+  }
+  if (!flattened_ && now_ >= flat_at_) {
+    flattened_ = true;
+    dirty_checkpoint_ = true;
+    risk_event("EOD", "HARD_FLAT", "hard flat at " + format_hhmm(cfg_.session.flat_minute));
+    for (auto& [_, g] : groups_) begin_exit(g, "EOD hard flat");
+  }
+}
+
+void Engine::check_loss_limits() {
+  portfolio_.update_drawdown();
+  if (sm_.state() == TradingState::HardStop) return;
+  if (auto b = aitrapp::check_loss_limits(portfolio_risk(), cfg_.limits)) {
+    risk_event("LIMIT", b->check, b->reason);
+    set_state(TradingState::HardStop, b->check);
+    for (auto& [_, g] : groups_) begin_exit(g, b->check);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operator commands.
+
+void Engine::pause(const std::string& reason) {
+  begin_step();
+  set_state(TradingState::Paused, "operator pause: " + reason);
+  housekeeping();
+  flush();
+}
+
+void Engine::resume(const std::string& reason) {
+  begin_step();
+  set_state(tightened_ ? TradingState::Reducing : TradingState::Active,
+            "operator resume: " + reason);
+  housekeeping();
+  flush();
+}
+
+void Engine::flatten(const std::string& reason) {
+  begin_step();
+  set_state(TradingState::HardStop, "flatten: " + reason);
+  for (auto& [_, g] : groups_) begin_exit(g, "flatten: " + reason);
+  housekeeping();
+  flush();
+}
+
+TimeMs Engine::next_wakeup() const {
+  TimeMs best = -1;
+  auto consider = [&](TimeMs t) {
+    if (t >= 0 && (best < 0 || t < best)) best = t;
+  };
+  consider(throttle_.next_release(now_));
+  for (const auto& [_, o] : orders_) {
+    if (o.status == OrderStatus::Sent) consider(o.sent + cfg_.oms.ack_timeout_ms);
+    if (o.role == LegRole::Entry && o.status == OrderStatus::Working && !o.cancel_requested) {
+      const bool repriced = groups_.at(o.plan_id).repriced;
+      consider(o.created + (repriced ? 2 : 1) * cfg_.oms.entry_timeout_ms);
+    }
+  }
+  if (!day_.empty() && !tightened_) consider(tighten_at_);
+  if (!day_.empty() && !flattened_) consider(flat_at_);
+  if (best >= 0 && best < now_) best = now_;
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views.
+
+Money Engine::group_risk(const BracketGroup& g) const {
+  if (g.state == BracketState::Closed) return Money{};
+  const Instrument& in = inst(g.symbol);
+  Money r{};
+  if (g.net.units > 0) r += bracket_risk(in, g.avg_entry(), g.stop, g.net);
+  if (!g.entry_id.empty()) {
+    const Order& e = orders_.at(g.entry_id);
+    if (e.live() && !e.cancel_requested) r += bracket_risk(in, g.entry, g.stop, e.open_qty());
+  }
+  return r;
+}
+
+Money Engine::heat() const {
+  Money h{};
+  for (const auto& [_, g] : groups_) h += group_risk(g);
+  return h;
+}
+
+PortfolioRisk Engine::portfolio_risk() const {
+  PortfolioRisk r;
+  r.open_risk = heat();
+  r.day_pnl = portfolio_.day_pnl();
+  r.drawdown = portfolio_.peak() - portfolio_.day_pnl();
+  if (r.drawdown.raw < 0) r.drawdown = Money{};
+  int open = 0;
+  for (const auto& [_, g] : groups_)
+    if (g.state != BracketState::Closed) ++open;
+  r.open_positions = open;
+  r.decisions_today = decisions_today_;
+  return r;
+}
+
+size_t Engine::live_orders() const {
+  size_t n = 0;
+  for (const auto& [_, o] : orders_)
+    if (o.live()) ++n;
+  return n;
+}
+
+std::vector<std::string> Engine::invariant_violations() const {
+  std::vector<std::string> v;
+  for (const auto& [id, o] : orders_) {
+    if (id != o.id()) v.push_back("order keyed " + id + " has id " + o.id());
+    if (!is_valid_kite_tag(id)) v.push_back("client_order_id not a valid Kite tag: " + id);
+  }
+  for (const auto& [pid, g] : groups_) {
+    auto live = [&](const std::string& id) -> const Order* {
+      if (id.empty()) return nullptr;
+      const Order& o = orders_.at(id);
+      return o.live() ? &o : nullptr;
+    };
+    for (const std::string* id : {&g.sl_id, &g.tp_id}) {
+      const Order* c = live(*id);
+      if (!c || c->cancel_requested) continue;
+      if (g.net.units <= 0)
+        v.push_back(pid + ": open child " + c->id() + " without a position");
+      else if (!c->modify_in_flight && c->open_qty() > g.net)
+        v.push_back(pid + ": child " + c->id() + " larger than the position");
+    }
+    if (g.net.units != 0) {
+      if (g.state == BracketState::Open || g.state == BracketState::Entering) {
+        const Order* sl = live(g.sl_id);
+        if (g.net.units < 0)
+          v.push_back(pid + ": short of its own bracket outside an exit");
+        else if (!sl || sl->cancel_requested)
+          v.push_back(pid + ": position without a stop-loss");
+        else if (!sl->modify_in_flight && sl->open_qty() != g.net)
+          v.push_back(pid + ": stop-loss does not cover the position");
+      } else if (g.state == BracketState::Exiting) {
+        bool progressing = live(g.exit_id) != nullptr;
+        for (const std::string* id : {&g.entry_id, &g.sl_id, &g.tp_id})
+          if (const Order* o = live(*id)) progressing = progressing || o->cancel_requested;
+        if (!progressing) v.push_back(pid + ": exiting with no exit or cancel in flight");
+      } else {
+        v.push_back(pid + ": closed with a position");
+      }
+    }
+    if (g.state == BracketState::Closed)
+      for (const std::string* id : {&g.entry_id, &g.sl_id, &g.tp_id, &g.exit_id})
+        if (live(*id)) v.push_back(pid + ": closed with a live order " + *id);
+  }
+  return v;
+}
+
+}  // namespace aitrapp

@@ -1,0 +1,165 @@
+#pragma once
+// The trading engine: the one owner of all trading state (signals, plans, orders, OCO groups,
+// positions, P&L, risk state). It is driven by one thread through the on_* handlers, reads time
+// only from the injected Clock, and reaches the world only through the Store, VenuePort and
+// LogSink ports. Each handler changes state first and then flushes: the step's writes are
+// committed to the Store, then its venue requests go out. Not thread-safe by design.
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/calendar.hpp"
+#include "core/instrument.hpp"
+#include "core/log.hpp"
+#include "market/bar.hpp"
+#include "oms/bracket.hpp"
+#include "oms/order.hpp"
+#include "oms/throttle.hpp"
+#include "portfolio/portfolio.hpp"
+#include "risk/limits.hpp"
+#include "risk/pre_trade.hpp"
+#include "risk/trading_state.hpp"
+#include "store/store.hpp"
+#include "strategy/breakout_strategy.hpp"
+#include "strategy/ranker.hpp"
+
+namespace aitrapp {
+
+struct OmsParams {
+  int orders_per_second = 10;     // Kite's order rate limit
+  TimeMs ack_timeout_ms = 5'000;  // resend (same id) when a placed order is not acknowledged
+  int max_retries = 3;            // resends per order and new attempts per leg
+  TimeMs entry_timeout_ms = 3 * kMinuteMs;  // then reprice the remainder once, then cancel
+};
+
+struct EodParams {
+  int64_t tighten_bps = 20;  // at tighten time stops move to within this distance of the price
+};
+
+struct EngineConfig {
+  std::map<std::string, Instrument> instruments;
+  RiskLimits limits;
+  BreakoutParams strategy;
+  RankerParams ranker;
+  OmsParams oms;
+  EodParams eod;
+  std::string timezone = "Asia/Kolkata";
+  SessionTimes session;
+  std::string config_sha;
+};
+
+struct EngineStats {
+  int64_t signals = 0, decisions = 0, orders = 0, fills = 0, trades_closed = 0, risk_events = 0;
+  int64_t duplicate_fills_ignored = 0, duplicate_plans_skipped = 0, resends = 0;
+  Money max_heat;
+};
+
+class Engine {
+ public:
+  Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& clock, LogSink& log);
+
+  // Starts a trading day (YYYYMMDD in the exchange's time zone); resets day counters.
+  void start_day(int yyyymmdd);
+  // Rebuilds state from the store after a restart and re-sends what may not have reached the
+  // venue (same client_order_ids: the venue answers with the order's current state).
+  void recover(const RecoveredState& state);
+  // Strategies replay closed bars before the checkpoint to rebuild indicators, without emitting.
+  void warm_up(const Bar& bar);
+
+  void on_tick(const Tick& tick);
+  void on_bars_closed(const std::vector<Bar>& bars);
+  void on_venue_event(const VenueEvent& ev);
+  void on_timer();
+  // Earliest instant the engine needs on_timer() (ack/entry timeouts, throttle, EOD), or -1.
+  TimeMs next_wakeup() const;
+
+  // Operator commands (the control plane calls these through the command queue).
+  void pause(const std::string& reason);
+  void resume(const std::string& reason);
+  void flatten(const std::string& reason);
+
+  TradingState state() const { return sm_.state(); }
+  const EngineStats& stats() const { return stats_; }
+  const std::map<std::string, Order>& orders() const { return orders_; }
+  const std::map<std::string, BracketGroup>& groups() const { return groups_; }
+  const Portfolio& portfolio() const { return portfolio_; }
+  Money heat() const;
+  size_t live_orders() const;
+  // Descriptions of every broken OCO/idempotency invariant (empty when all hold).
+  std::vector<std::string> invariant_violations() const;
+  const std::string& trading_day() const { return day_; }
+
+ private:
+  struct Quote {
+    Price last, bid, ask;
+    int64_t bar_volume = 0;
+    bool valid = false;
+  };
+
+  void begin_step();
+  void housekeeping();
+  void flush();
+  void persist(StoreWrite w) { batch_.writes.push_back(std::move(w)); }
+  void risk_event(const std::string& kind, const std::string& check, const std::string& reason,
+                  const std::string& symbol = {}, const std::string& plan_id = {});
+  void set_state(TradingState to, const std::string& reason);
+  void checkpoint();
+
+  void decide(std::vector<Signal>& signals);
+  Order& new_order(BracketGroup& g, LegRole role, OrderType type, Side side, Qty qty, Price limit,
+                   Price trigger);
+  void enqueue(Lane lane, VenueRequest r);
+  void request_cancel(Order& o);
+  void ensure_protection(BracketGroup& g);
+  void sync_child(BracketGroup& g, LegRole role);
+  void try_exit(BracketGroup& g);
+  void maybe_close(BracketGroup& g);
+  void begin_exit(BracketGroup& g, const std::string& reason);
+  void on_fill(Order& o, const OrderFilled& f);
+  void on_order_terminal(Order& o);
+  void handle_reject(Order& o, const std::string& reason, bool retryable);
+  void check_timeouts();
+  void check_eod();
+  void check_loss_limits();
+  PortfolioRisk portfolio_risk() const;
+  Money group_risk(const BracketGroup& g) const;
+  const Instrument& inst(const std::string& symbol) const;
+  bool symbol_busy(const std::string& symbol) const;
+  void save(const Order& o) { persist(o); }
+  void save(const BracketGroup& g) { persist(g); }
+  void log(const char* level, const std::string& event, LogFields f);
+
+  EngineConfig cfg_;
+  TradingCalendar cal_;
+  Store& store_;
+  VenuePort& venue_;
+  const Clock& clock_;
+  LogSink& log_;
+  TimeMs now_ = 0;
+
+  std::string day_;
+  int yyyymmdd_ = 0;
+  TimeMs tighten_at_ = 0, flat_at_ = 0;
+  bool tightened_ = false, flattened_ = false;
+
+  TradingStateMachine sm_;
+  BreakoutStrategy strategy_;
+  PriorityThrottle throttle_;
+  Portfolio portfolio_;
+  std::map<std::string, Quote> quotes_;
+  std::map<std::string, Order> orders_;
+  std::map<std::string, BracketGroup> groups_;
+  std::set<std::string> fill_ids_;
+  std::set<std::string> plan_ids_;
+  int64_t signal_seq_ = 0;
+  int decisions_today_ = 0;
+  EngineStats stats_;
+
+  WriteBatch batch_;
+  std::vector<VenueRequest> to_send_;
+  bool dirty_checkpoint_ = false;
+};
+
+}  // namespace aitrapp

@@ -1,0 +1,54 @@
+#pragma once
+// An order as the engine tracks it, from durable creation to a terminal state.
+#include <string>
+
+#include "core/time.hpp"
+#include "venue/messages.hpp"
+
+namespace aitrapp {
+
+enum class OrderStatus {
+  Pending,  // persisted and queued in the throttle, not yet sent
+  Sent,     // request sent, no ack yet
+  Working,  // acknowledged by the venue (possibly partially filled)
+  Filled,
+  Cancelled,
+  Rejected,
+};
+const char* to_string(OrderStatus s);
+bool is_terminal(OrderStatus s);
+OrderStatus order_status_from_string(const std::string& s);
+
+struct Order {
+  OrderSpec spec;
+  std::string plan_id;
+  LegRole role = LegRole::Entry;
+  int attempt = 0;
+  std::string parent_id;  // children: the entry's client_order_id
+  OrderStatus status = OrderStatus::Pending;
+  std::string venue_order_id;
+  Qty filled;
+  Money filled_notional;  // sum of fill price x qty, for the average fill price
+  std::string reason;     // last reject/cancel reason
+  TimeMs created = 0, sent = 0, acked = 0, updated = 0;
+  int send_count = 0;  // times the place request went out (ack-timeout resends reuse the id)
+  bool cancel_requested = false;
+  bool modify_in_flight = false;
+  std::string config_sha;
+
+  const std::string& id() const { return spec.client_order_id; }
+  Qty open_qty() const { return spec.qty - filled; }
+  bool live() const { return !is_terminal(status); }
+};
+
+struct Fill {
+  std::string fill_id, client_order_id, plan_id, symbol;
+  Side side = Side::Buy;
+  LegRole role = LegRole::Entry;
+  Qty qty;
+  Price price;
+  TimeMs time = 0;
+  std::string config_sha;
+};
+
+}  // namespace aitrapp

@@ -1,0 +1,47 @@
+#pragma once
+// Pre-trade risk checks. Each check that blocks names itself and why; the engine persists the
+// block as a risk event. Pure functions over snapshots; thread-safe.
+#include <optional>
+#include <string>
+
+#include "core/instrument.hpp"
+#include "risk/limits.hpp"
+#include "risk/trading_state.hpp"
+
+namespace aitrapp {
+
+struct TradeProposal {
+  const Instrument* inst = nullptr;
+  Side side = Side::Buy;
+  Qty qty;
+  Price entry, stop, target;
+  Price last, bid, ask;
+  int64_t bar_volume = 0;
+};
+
+struct PortfolioRisk {
+  Money open_risk;  // current heat: sum over open and pending brackets of |entry - stop| x qty
+  Money day_pnl;    // realized + unrealized since the session start
+  Money drawdown;   // peak equity minus current equity (>= 0)
+  int open_positions = 0;
+  int decisions_today = 0;
+};
+
+struct RiskBlock {
+  std::string check;   // PER_TRADE_RISK, PORTFOLIO_HEAT, ... (metric label)
+  std::string reason;  // human detail with the numbers
+};
+
+// Risk in money of a bracket: |entry - stop| x qty.
+Money bracket_risk(const Instrument& inst, Price entry, Price stop, Qty qty);
+// Largest lot-rounded quantity whose bracket risk fits the per-trade budget (0 if none).
+Qty size_for_risk(const Instrument& inst, Price entry, Price stop, const RiskLimits& lim);
+
+// First failing check in a fixed order, or nullopt when the trade may go.
+std::optional<RiskBlock> check_pre_trade(const TradeProposal& p, const PortfolioRisk& r,
+                                         const RiskLimits& lim, TradingState state);
+
+// Loss and drawdown stops, checked on every mark-to-market; a block here means HARD_STOP.
+std::optional<RiskBlock> check_loss_limits(const PortfolioRisk& r, const RiskLimits& lim);
+
+}  // namespace aitrapp

@@ -1,0 +1,87 @@
+#pragma once
+// Store port. The engine hands it one WriteBatch per step; the batch is committed durably in
+// one transaction before any venue request of that step is sent (persist-before-send).
+// Implementations are used from the engine thread only.
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "oms/bracket.hpp"
+#include "oms/order.hpp"
+#include "portfolio/portfolio.hpp"
+#include "strategy/signal.hpp"
+
+namespace aitrapp {
+
+struct SignalRecord {
+  Signal signal;
+  std::string config_sha;
+};
+
+// A signal's stable identity: strategy|symbol|time|side.
+std::string signal_id(const Signal& s);
+
+struct DecisionRecord {
+  std::string plan_id;
+  std::string signal_id;
+  std::string strategy, symbol;
+  Side side = Side::Buy;
+  TimeMs time = 0;
+  Qty qty;
+  Price entry, stop, target;
+  double score = 0;
+  Money risk;
+  std::string config_sha;
+};
+
+struct RiskEventRecord {
+  TimeMs time = 0;
+  std::string kind;   // BLOCK (pre-trade), STATE (transition), LIMIT (loss/drawdown), ORDER, EOD
+  std::string check;  // e.g. PORTFOLIO_HEAT, or the new state
+  std::string reason;
+  std::string symbol, plan_id;
+  std::string config_sha;
+};
+
+struct CheckpointRecord {
+  std::string trading_day;
+  TimeMs last_event = 0;
+  std::string state;
+  Money peak;
+  int64_t signal_seq = 0;
+  int decisions = 0;
+  bool tightened = false, flattened = false;
+};
+
+struct ConfigSnapshotRecord {
+  std::string config_sha, canonical_json;
+};
+
+using StoreWrite = std::variant<SignalRecord, DecisionRecord, Order, Fill, BracketGroup, Position,
+                                RiskEventRecord, CheckpointRecord, ConfigSnapshotRecord>;
+
+struct WriteBatch {
+  std::vector<StoreWrite> writes;
+  bool empty() const { return writes.empty(); }
+};
+
+struct RecoveredState {
+  std::optional<CheckpointRecord> checkpoint;
+  std::vector<Order> orders;
+  std::vector<BracketGroup> groups;
+  std::vector<Position> positions;
+  std::set<std::string> fill_ids;
+  std::set<std::string> plan_ids;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Commits every write of the batch or none; throws on failure (the engine must not send).
+  virtual void write(const WriteBatch& batch) = 0;
+  virtual RecoveredState recover(const std::string& trading_day) = 0;
+};
+
+}  // namespace aitrapp

@@ -1,0 +1,71 @@
+#pragma once
+// In-process simulated venue: matches MARKET, LIMIT, SL and SL-M orders against the replayed
+// tick path with partial fills, rejects stale limit prices outside the band, and answers every
+// request after a configurable latency. Deterministic: same requests and ticks, same events.
+// Place is idempotent per client_order_id (a repeat is answered with the order's state), as a
+// real adapter must make it. Single-threaded; driven by the replay loop.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/instrument.hpp"
+#include "market/bar.hpp"
+#include "venue/messages.hpp"
+
+namespace aitrapp {
+
+struct SimVenueParams {
+  TimeMs latency_ms = 40;            // each way
+  int64_t participation_bps = 1000;  // a resting order takes at most this share of a tick's volume
+};
+
+class SimVenue {
+ public:
+  using Deliver = std::function<void(VenueEvent)>;  // event + time the engine sees it
+  using Journal = std::function<void(const std::string& id, const std::string& json)>;
+
+  SimVenue(std::map<std::string, Instrument> instruments, SimVenueParams params, Deliver deliver,
+           Journal journal = {});
+
+  void on_request(const VenueRequest& r, TimeMs arrival);
+  void on_tick(const Tick& t);
+  // Rebuilds the book from journal entries written by a previous process.
+  void restore(const std::vector<std::string>& journal_json);
+
+  struct VenueFill {
+    std::string fill_id;
+    Qty qty;
+    Price price;
+    TimeMs time;
+  };
+  struct VenueOrder {
+    OrderSpec spec;
+    std::string venue_order_id;
+    enum class Status { Working, Filled, Cancelled, Rejected } status = Status::Working;
+    std::string reason;
+    bool triggered = false;
+    Qty filled;
+    std::vector<VenueFill> fills;
+  };
+  const std::map<std::string, VenueOrder>& book() const { return orders_; }
+  size_t working_orders() const;
+
+ private:
+  void emit(TimeMs at, decltype(VenueEvent::body) body);
+  void place(const OrderSpec& spec, TimeMs now);
+  void replay_state(const VenueOrder& o, TimeMs now);
+  void try_match(VenueOrder& o, const Tick& q, bool arrival, TimeMs now);
+  void fill(VenueOrder& o, Qty qty, Price price, TimeMs now);
+  void journal(const VenueOrder& o);
+
+  std::map<std::string, Instrument> instruments_;
+  SimVenueParams p_;
+  Deliver deliver_;
+  Journal journal_;
+  std::map<std::string, VenueOrder> orders_;
+  std::map<std::string, Tick> last_;  // last tick per symbol
+  int64_t seq_ = 0;
+};
+
+}  // namespace aitrapp
