@@ -21,6 +21,11 @@ class Section {
  public:
   Section(const YAML::Node& node, std::string path) : node_(node), path_(std::move(path)) {
     if (node_ && !node_.IsMap()) throw ConfigError(where() + "must be a mapping");
+    std::set<std::string> keys;  // yaml-cpp keeps duplicate keys; a config must not
+    if (node_)
+      for (const auto& kv : node_)
+        if (!keys.insert(kv.first.as<std::string>()).second)
+          throw ConfigError("duplicate key '" + key(kv.first.as<std::string>()) + "'");
   }
   ~Section() noexcept(false) {
     if (std::uncaught_exceptions() || !node_) return;

@@ -4,7 +4,8 @@
 
 namespace aitrapp {
 
-std::optional<int64_t> parse_fixed(std::string_view s) {
+namespace {
+std::optional<int64_t> parse(std::string_view s, bool truncate) {
   if (s.empty()) return std::nullopt;
   bool negative = false;
   size_t i = 0;
@@ -31,7 +32,7 @@ std::optional<int64_t> parse_fixed(std::string_view s) {
       if (frac_digits < kDecimals) {
         frac = frac * 10 + (s[i] - '0');
         ++frac_digits;
-      } else if (s[i] != '0') {
+      } else if (s[i] != '0' && !truncate) {
         return std::nullopt;  // would lose precision
       }
     }
@@ -40,6 +41,14 @@ std::optional<int64_t> parse_fixed(std::string_view s) {
   for (; frac_digits < kDecimals; ++frac_digits) frac *= 10;
   int64_t raw = whole * kScale + frac;
   return negative ? -raw : raw;
+}
+}  // namespace
+
+std::optional<int64_t> parse_fixed(std::string_view s) {
+  return parse(s, false);
+}
+std::optional<int64_t> parse_fixed_truncating(std::string_view s) {
+  return parse(s, true);
 }
 
 std::string format_fixed(int64_t raw) {

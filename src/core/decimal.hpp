@@ -57,6 +57,9 @@ struct Qty {
 // Parses "17453.05", "-3", "46319.0" exactly; nullopt if malformed or with more than
 // kDecimals fractional digits that are not zeros.
 std::optional<int64_t> parse_fixed(std::string_view text);
+// As parse_fixed, but digits beyond kDecimals are dropped (truncated toward zero). For
+// quantities like traded volume whose extra precision carries no meaning for the engine.
+std::optional<int64_t> parse_fixed_truncating(std::string_view text);
 std::string format_fixed(int64_t raw);
 inline std::string to_string(Price p) {
   return format_fixed(p.raw);

@@ -127,7 +127,7 @@ Result<LoadedFile> load_bar_file(const std::string& path, const TradingCalendar&
       b.symbol = perp_symbol;
       if (!parse_utc_timestamp(f[0], b.start)) return fail("bad timestamp '" + f[0] + "'");
       if (auto err = parse_ohlc(f, 1, b); !err.empty()) return fail(err);
-      auto vol = parse_fixed(f[5]);
+      auto vol = parse_fixed_truncating(f[5]);
       if (!vol || *vol < 0) return fail("bad volume '" + f[5] + "'");
       b.volume_raw = *vol;
     }

@@ -31,3 +31,8 @@ TEST(Decimal, NotionalScalesByUnitsPerWhole) {
   // 50 NIFTY at 17500.05 = 875002.5
   EXPECT_EQ(notional(Price::from_raw(175000500), Qty{50}, 1).raw, 8750025000);
 }
+
+TEST(Decimal, TruncatingParseKeepsFourPlaces) {
+  EXPECT_EQ(parse_fixed_truncating("289169.9847625"), 2891699847);
+  EXPECT_FALSE(parse_fixed_truncating("1.2x").has_value());
+}

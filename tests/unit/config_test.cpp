@@ -1,0 +1,93 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace aitrapp;
+
+namespace {
+std::string read(const std::string& rel) {
+  std::ifstream in(std::string(AITRAPP_SOURCE_DIR) + "/" + rel);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+std::string with(const std::string& base, const std::string& from, const std::string& to) {
+  auto pos = base.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  std::string s = base;
+  s.replace(pos, from.size(), to);
+  return s;
+}
+}  // namespace
+
+TEST(Config, EmbeddedDefaultIsConfigsAppYaml) {
+  EXPECT_EQ(embedded_default_config(), read("configs/app.yaml"));
+  auto c = parse_config(embedded_default_config(), "default");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->config_sha.size(), 64u);
+  EXPECT_EQ(c->engine.config_sha, c->config_sha);
+  EXPECT_EQ(c->engine.timezone, "Asia/Kolkata");
+  EXPECT_EQ(c->engine.session.tighten_minute, 15 * 60 + 20);
+  EXPECT_EQ(c->engine.session.flat_minute, 15 * 60 + 25);
+  EXPECT_EQ(c->engine.instruments.at("NIFTY_F1").lot.units, 50);
+}
+
+TEST(Config, CanaryLiveCaps) {
+  auto c = load_config_file(std::string(AITRAPP_SOURCE_DIR) + "/configs/canary_live.yaml");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->engine.limits.per_trade_risk_bps, 25);
+  EXPECT_EQ(c->engine.limits.heat_bps, 100);
+  EXPECT_EQ(c->engine.limits.daily_loss_bps, 100);
+  auto d = parse_config(embedded_default_config(), "default");
+  EXPECT_NE(c->config_sha, d->config_sha);
+}
+
+TEST(Config, ShaIsCanonicalAndSensitive) {
+  const std::string base = read("configs/app.yaml");
+  auto a = parse_config(base, "a");
+  // Comments and formatting do not change the effective configuration.
+  auto b =
+      parse_config("# a comment\n" + with(base, "capital: 1000000", "capital:   1000000.00"), "b");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->config_sha, b->config_sha);
+  auto c = parse_config(with(base, "max_spread_bps: 10", "max_spread_bps: 11"), "c");
+  ASSERT_TRUE(c.ok());
+  EXPECT_NE(a->config_sha, c->config_sha);
+}
+
+TEST(Config, ErrorsNameTheKey) {
+  const std::string base = read("configs/app.yaml");
+  struct Case {
+    std::string from, to, expect;
+  } cases[] = {
+      {"per_trade_risk_pct: 0.5", "per_trade_risk_pct: 50",
+       "'risk.per_trade_risk_pct' = 50.00 is out of range"},
+      {"per_trade_risk_pct: 0.5", "per_trade_risk_pct: half",
+       "'risk.per_trade_risk_pct' must be a decimal number"},
+      {"per_trade_risk_pct: 0.5", "per_trade_risk_pct: 0.125",
+       "'risk.per_trade_risk_pct' allows at most two"},
+      {"max_spread_bps: 10", "max_spread_bps: 10\n  max_sprad_bps: 3",
+       "unknown key 'risk.max_sprad_bps'"},
+      {"timezone: Asia/Kolkata", "timezone: Asia/Kolkatta", "'app.timezone'"},
+      {"eod_tighten: \"15:20\"", "eod_tighten: \"15:27\"",
+       "open < eod_tighten <= hard_flat < close"},
+      {"hard_flat: \"15:25\"", "hard_flat: \"3pm\"", "'session.hard_flat' must be a time HH:MM"},
+      {"lot: 50,", "lot: 0,", "'instruments[0].lot' = 0 is out of range"},
+      {"ack_timeout_ms: 5000", "ack_timeout_ms: [1]", "'oms.ack_timeout_ms' must be an integer"},
+      {"ema_fast: 9", "ema_fast: 30", "'strategy.breakout.ema_fast' must be below 'ema_slow'"},
+      {"capital: 1000000", "capital: 1000000\n  capital: 2", "duplicate key 'risk.capital'"},
+      {"capital: 1000000", "capital: [1", "YAML error at line"},
+  };
+  for (const auto& c : cases) {
+    auto r = parse_config(with(base, c.from, c.to), "app.yaml");
+    ASSERT_FALSE(r.ok()) << c.to;
+    EXPECT_NE(r.error().find(c.expect), std::string::npos)
+        << r.error() << " / expected " << c.expect;
+    EXPECT_EQ(r.error().rfind("app.yaml: ", 0), 0u) << r.error();
+  }
+  EXPECT_FALSE(parse_config("", "empty").ok());
+  EXPECT_FALSE(parse_config("instruments: []", "none").ok());
+}
