@@ -156,8 +156,9 @@ void Engine::recover(const RecoveredState& st) {
     if (!o.live()) continue;
     ++live;
     o.modify_in_flight = false;
+    o.request_sent = now_;
     // Ask the venue what it knows; an order it never saw is re-sent with the same id.
-    throttle_.push(Lane::Exit, QueryRequest{id});
+    query(o);
     if (o.status == OrderStatus::Sent || o.status == OrderStatus::Working) o.sent = now_;
   }
   log("info", "recovery",
@@ -321,10 +322,17 @@ void Engine::enqueue(Lane lane, VenueRequest r) {
   throttle_.push(lane, std::move(r));
 }
 
+void Engine::query(Order& o) {
+  o.query_pending = true;
+  o.query_sent = now_;
+  o.query_seq = ++query_seq_;
+  enqueue(Lane::Exit, QueryRequest{o.id(), o.query_seq});
+}
+
 void Engine::request_cancel(Order& o) {
   if (!o.live() || o.cancel_requested) return;
   o.cancel_requested = true;
-  o.updated = now_;
+  o.updated = o.request_sent = now_;
   save(o);
   if (o.status != OrderStatus::Pending) enqueue(Lane::Exit, CancelRequest{o.id()});
 }
@@ -366,8 +374,10 @@ void Engine::sync_child(BracketGroup& g, LegRole role) {
     return;
   }
   child->modify_in_flight = true;
+  child->request_sent = now_;
+  child->modify = ModifyRequest{child->id(), desired, child->spec.limit, trigger};
   save(*child);
-  enqueue(Lane::Exit, ModifyRequest{child->id(), desired, child->spec.limit, trigger});
+  enqueue(Lane::Exit, child->modify);
 }
 
 void Engine::begin_exit(BracketGroup& g, const std::string& reason) {
@@ -390,8 +400,7 @@ void Engine::try_exit(BracketGroup& g) {
     return;
   }
   // Wait until nothing else of the bracket can still trade, so the exit cannot overfill.
-  for (const std::string* id : {&g.entry_id, &g.sl_id, &g.tp_id, &g.exit_id})
-    if (!id->empty() && orders_.at(*id).live()) return;
+  if (may_trade(g)) return;
   const Side side = g.net.units > 0 ? opposite(g.side) : g.side;
   Order& x = new_order(g, LegRole::Exit, OrderType::Market, side, Qty{std::llabs(g.net.units)},
                        Price{}, Price{});
@@ -399,15 +408,23 @@ void Engine::try_exit(BracketGroup& g) {
   save(g);
 }
 
+// True while an order of the bracket is live, or closed only by the engine's own decision and
+// not yet confirmed by the venue: either could still fill.
+bool Engine::may_trade(const BracketGroup& g) const {
+  for (const auto& [_, o] : orders_)
+    if (o.plan_id == g.plan_id && (o.live() || o.unconfirmed)) return true;
+  return false;
+}
+
 void Engine::maybe_close(BracketGroup& g) {
   if (g.state == BracketState::Closed || g.net.units != 0) return;
-  if (g.state != BracketState::Exiting) return;
-  for (const std::string* id : {&g.entry_id, &g.sl_id, &g.tp_id, &g.exit_id})
-    if (!id->empty() && orders_.at(*id).live()) return;
+  if (g.state != BracketState::Exiting || may_trade(g)) return;
   g.state = BracketState::Closed;
   g.closed = now_;
   if (g.entry_filled.units > 0) {
-    ++stats_.trades_closed;
+    stats_.trades_closed = std::count_if(groups_.begin(), groups_.end(), [](const auto& kv) {
+      return kv.second.state == BracketState::Closed && kv.second.entry_filled.units > 0;
+    });
     log("info", "trade_closed",
         {{"plan_id", g.plan_id},
          {"symbol", g.symbol},
@@ -421,9 +438,19 @@ void Engine::maybe_close(BracketGroup& g) {
 void Engine::on_fill(Order& o, const OrderFilled& f) {
   BracketGroup& g = groups_.at(o.plan_id);
   const Instrument& in = inst(o.spec.symbol);
+  if (g.state == BracketState::Closed) {
+    // The stream delivered this fill after the order's cancel: whatever it opened is closed again.
+    risk_event("ORDER", "LATE_FILL", "fill " + f.fill_id + " after " + o.id() + " was closed",
+               g.symbol, g.plan_id);
+    g.state = BracketState::Exiting;
+  }
   o.filled += f.qty;
   o.filled_notional += Money::from_raw(f.price.raw * f.qty.units);
-  o.status = o.filled >= o.spec.qty ? OrderStatus::Filled : OrderStatus::Working;
+  // With a modify outstanding the venue's size is unknown: its echo or a query decides.
+  if (o.filled >= o.spec.qty && !o.modify_in_flight)
+    o.status = OrderStatus::Filled;
+  else if (o.live())
+    o.status = OrderStatus::Working;  // a fill implies the ack; a terminal order stays terminal
   o.updated = now_;
   save(o);
   ++stats_.fills;
@@ -450,11 +477,12 @@ void Engine::on_fill(Order& o, const OrderFilled& f) {
   }
   save(g);
 
+  if (g.net.units < 0 && o.spec.side != g.side)
+    risk_event("ORDER", "OVERFILL", "exit fills exceed the position; closing the excess", g.symbol,
+               g.plan_id);
   if (g.state == BracketState::Exiting) {
     try_exit(g);
   } else if (g.net.units < 0) {
-    risk_event("ORDER", "OVERFILL", "exit fills exceed the position; closing the excess", g.symbol,
-               g.plan_id);
     begin_exit(g, "overfill");
   } else if (o.role == LegRole::Entry) {
     ensure_protection(g);  // children for the filled quantity, exactly once per fill id
@@ -498,6 +526,29 @@ void Engine::handle_reject(Order& o, const std::string& reason, bool retryable) 
   on_order_terminal(o);
 }
 
+void Engine::reconcile_unconfirmed(Order& o, const VenueEvent::Body& body) {
+  const auto* state = std::get_if<OrderState>(&body);
+  const auto* unknown = std::get_if<OrderUnknown>(&body);
+  const bool alive = std::holds_alternative<OrderAcked>(body) ||
+                     std::holds_alternative<OrderFilled>(body) || (state && state->open);
+  // Gone for good: cancelled, rejected, a closed state, or "unknown" in answer to the current
+  // query.
+  const bool gone = std::holds_alternative<OrderCancelled>(body) ||
+                    std::holds_alternative<OrderRejected>(body) || (state && !state->open) ||
+                    (unknown && unknown->seq == o.query_seq);
+  if (alive) {
+    risk_event("ORDER", "ZOMBIE_ORDER",
+               o.id() + " is alive at the venue after the engine closed it", o.spec.symbol,
+               o.plan_id);
+    o.request_sent = now_;
+    enqueue(Lane::Exit, CancelRequest{o.id()});
+  } else if (gone) {
+    o.unconfirmed = false;  // the venue does not hold it (any more)
+    save(o);
+    on_order_terminal(o);  // the bracket may have been waiting for exactly this
+  }
+}
+
 void Engine::on_venue_event(const VenueEvent& ev) {
   begin_step();
   auto it = orders_.find(event_client_id(ev));
@@ -508,6 +559,7 @@ void Engine::on_venue_event(const VenueEvent& ev) {
     return;
   }
   Order& o = it->second;
+  if (o.unconfirmed) reconcile_unconfirmed(o, ev.body);
   std::visit(
       overloaded{
           [&](const OrderAcked& a) {
@@ -537,27 +589,76 @@ void Engine::on_venue_event(const VenueEvent& ev) {
             on_order_terminal(o);
           },
           [&](const OrderModified& m) {
+            // Only the echo of the modification in flight confirms it; anything else is a stale
+            // or replayed update and must not resize the order.
+            const ModifyRequest& want = o.modify;
+            if (!o.modify_in_flight || m.qty != want.qty || m.limit != want.limit ||
+                m.trigger != want.trigger) {
+              log("warn", "stale_modify_ignored", {{"client_order_id", o.id()}});
+              return;
+            }
             o.modify_in_flight = false;
+            o.refusals = 0;
             if (o.live()) {
               o.spec.qty = m.qty;
               o.spec.limit = m.limit;
               o.spec.trigger = m.trigger;
             }
             o.updated = now_;
+            if (o.live() && o.filled >= o.spec.qty) {  // shrunk onto what had already filled
+              o.status = OrderStatus::Filled;
+              save(o);
+              on_order_terminal(o);
+              return;
+            }
             save(o);
             ensure_protection(groups_.at(o.plan_id));
           },
           [&](const RequestRefused& r) {
-            o.modify_in_flight = false;
-            save(o);
             log("warn", "request_refused", {{"client_order_id", o.id()}, {"reason", r.reason}});
+            // A refused cancel means the venue sees the order differently: ask what it sees.
+            if (o.cancel_requested && o.live()) query(o);
+            if (!o.modify_in_flight || !o.live()) return;
+            // The refusal may be stale: the order's state decides. A child refused too often is
+            // replaced outright.
+            if (++o.refusals > cfg_.oms.max_retries && o.role != LegRole::Entry) request_cancel(o);
+            if (!o.query_pending) query(o);
           },
-          [&](const OrderUnknown&) {
-            // Never reached the venue: safe to send again under the same id.
-            if (!o.live()) return;
+          [&](const OrderState& st) {
+            // A state that disagrees with the fills applied is in flight or stale: not final.
+            if (!o.live() || o.filled != st.filled) return;
+            if (st.open && (!o.query_pending || st.seq != o.query_seq))
+              return;  // stale; closed is final
+            o.query_pending = false;
+            o.updated = now_;
+            if (st.open) {
+              // A modify sent at or after the query may not be reflected in this answer.
+              if (o.modify_in_flight && o.request_sent >= o.query_sent) return;
+              o.modify_in_flight = false;
+              o.spec.qty = st.qty;
+              o.status = OrderStatus::Working;
+              save(o);
+              ensure_protection(groups_.at(o.plan_id));
+              return;
+            }
+            o.modify_in_flight = false;
+            o.spec.qty = st.qty;
+            o.status = o.filled >= st.qty ? OrderStatus::Filled : OrderStatus::Cancelled;
+            save(o);
+            on_order_terminal(o);
+          },
+          [&](const OrderUnknown& u) {
+            // Only the answer to the query in flight counts, and only before any ack: then the
+            // order never reached the venue and is safe to send again under the same id.
+            if (!o.live() || !o.query_pending || u.seq != o.query_seq ||
+                o.status == OrderStatus::Working)
+              return;
+            o.query_pending = false;
             if (o.cancel_requested) {
               o.status = OrderStatus::Cancelled;
               o.reason = "cancelled before reaching the venue";
+              o.unconfirmed = true;
+              o.request_sent = now_;
               save(o);
               on_order_terminal(o);
               return;
@@ -585,6 +686,8 @@ void Engine::check_timeouts() {
   for (auto& [id, o] : orders_) {
     if (o.status == OrderStatus::Sent && now_ - o.sent >= cfg_.oms.ack_timeout_ms) {
       if (o.send_count > cfg_.oms.max_retries) {
+        o.unconfirmed = true;
+        o.request_sent = now_;
         handle_reject(o, "ACK_TIMEOUT", false);
         enqueue(Lane::Exit, CancelRequest{id});  // in case it did arrive
         continue;
@@ -592,7 +695,25 @@ void Engine::check_timeouts() {
       ++stats_.resends;
       o.sent = now_;
       ++o.send_count;
-      enqueue(Lane::Exit, QueryRequest{id});
+      query(o);
+      continue;
+    }
+    if (o.unconfirmed && now_ - o.request_sent >= cfg_.oms.ack_timeout_ms) {
+      o.request_sent = now_;
+      query(o);
+      continue;
+    }
+    // An unanswered cancel is sent again (cancels are idempotent); an unanswered modify is
+    // resolved by asking the venue for the order's state, never by guessing.
+    if (o.live() && o.status != OrderStatus::Pending &&
+        (o.cancel_requested || o.modify_in_flight) &&
+        now_ - o.request_sent >= cfg_.oms.ack_timeout_ms) {
+      ++stats_.resends;
+      o.request_sent = now_;
+      if (o.cancel_requested)
+        enqueue(Lane::Exit, CancelRequest{id});
+      else
+        query(o);
       continue;
     }
     if (o.role != LegRole::Entry || o.status != OrderStatus::Working || o.cancel_requested)
@@ -601,32 +722,44 @@ void Engine::check_timeouts() {
     if (now_ - o.created < cfg_.oms.entry_timeout_ms) continue;
     if (!g.repriced && !o.modify_in_flight) {
       g.repriced = true;
-      const Quote& q = quotes_[o.spec.symbol];
-      const Instrument& in = inst(o.spec.symbol);
-      const Price px = o.spec.side == Side::Buy ? q.ask : q.bid;
-      const bool stop_ok = o.spec.side == Side::Buy ? g.stop < px : g.stop > px;
-      // The repriced remainder must still fit the caps the decision passed.
-      const Money new_risk = bracket_risk(in, g.avg_entry(), g.stop, g.net) +
-                             bracket_risk(in, px, g.stop, o.open_qty());
-      const bool caps_ok =
-          new_risk <= pct_of(cfg_.limits.capital, cfg_.limits.per_trade_risk_bps) &&
-          heat() - group_risk(g) + new_risk <= pct_of(cfg_.limits.capital, cfg_.limits.heat_bps);
-      if (!caps_ok)
-        risk_event(
-            "BLOCK", "REPRICE_RISK",
-            "repricing " + id + " to " + to_string(px) + " would risk " + to_string(new_risk),
-            o.spec.symbol, o.plan_id);
-      if (q.valid && caps_ok && is_on_tick(px, in.tick) && within_band(px, q.last, in.band_bps) &&
-          stop_ok && px != o.spec.limit) {
-        o.modify_in_flight = true;
-        save(o);
-        save(g);
-        enqueue(Lane::Entry, ModifyRequest{id, o.spec.qty, px, o.spec.trigger});
-        continue;
-      }
+      save(g);
+      if (reprice_remainder(o, g)) continue;
     }
     if (now_ - o.created >= 2 * cfg_.oms.entry_timeout_ms) request_cancel(o);
   }
+}
+
+// Moves a resting entry's remainder to the touch, shrunk to what the per-trade and heat caps
+// still allow after the filled part. False when no lot fits or the price is not acceptable.
+bool Engine::reprice_remainder(Order& o, BracketGroup& g) {
+  const Quote& q = quotes_[o.spec.symbol];
+  const Instrument& in = inst(o.spec.symbol);
+  const bool buy = o.spec.side == Side::Buy;
+  const Price px = buy ? q.ask : q.bid;
+  if (!q.valid || px == o.spec.limit || !is_on_tick(px, in.tick) ||
+      !within_band(px, q.last, in.band_bps) || !(buy ? g.stop < px : g.stop > px))
+    return false;
+  const Money filled_risk = bracket_risk(in, g.avg_entry(), g.stop, g.net);
+  const Money per_trade_left =
+      pct_of(cfg_.limits.capital, cfg_.limits.per_trade_risk_bps) - filled_risk;
+  const Money heat_left =
+      pct_of(cfg_.limits.capital, cfg_.limits.heat_bps) - (heat() - group_risk(g)) - filled_risk;
+  const Money budget = std::min(per_trade_left, heat_left);
+  const Money per_lot = bracket_risk(in, px, g.stop, in.lot);
+  const int64_t lots = per_lot.raw > 0 && budget.raw > 0 ? budget.raw / per_lot.raw : 0;
+  const Qty open{std::min(o.open_qty().units, lots * in.lot.units)};
+  if (open.units == 0) {
+    risk_event("BLOCK", "REPRICE_RISK",
+               "no lot of " + o.id() + " fits the caps at " + to_string(px), o.spec.symbol,
+               o.plan_id);
+    return false;
+  }
+  o.modify_in_flight = true;
+  o.request_sent = now_;
+  o.modify = ModifyRequest{o.id(), o.filled + open, px, o.spec.trigger};
+  save(o);
+  enqueue(Lane::Entry, o.modify);
+  return true;
 }
 
 void Engine::check_eod() {
@@ -706,6 +839,9 @@ TimeMs Engine::next_wakeup() const {
   consider(throttle_.next_release(now_));
   for (const auto& [_, o] : orders_) {
     if (o.status == OrderStatus::Sent) consider(o.sent + cfg_.oms.ack_timeout_ms);
+    if (o.unconfirmed) consider(o.request_sent + cfg_.oms.ack_timeout_ms);
+    if (o.live() && o.status != OrderStatus::Pending && (o.cancel_requested || o.modify_in_flight))
+      consider(o.request_sent + cfg_.oms.ack_timeout_ms);
     if (o.role == LegRole::Entry && o.status == OrderStatus::Working && !o.cancel_requested) {
       const bool repriced = groups_.at(o.plan_id).repriced;
       consider(o.created + (repriced ? 2 : 1) * cfg_.oms.entry_timeout_ms);
@@ -782,16 +918,19 @@ std::vector<std::string> Engine::invariant_violations() const {
     if (g.net.units != 0) {
       if (g.state == BracketState::Open || g.state == BracketState::Entering) {
         const Order* sl = live(g.sl_id);
+        // A stop being cancel-replaced still protects until the venue confirms the cancel; the
+        // replacement is placed in the same step as that confirmation.
         if (g.net.units < 0)
           v.push_back(pid + ": short of its own bracket outside an exit");
-        else if (!sl || sl->cancel_requested)
+        else if (!sl)
           v.push_back(pid + ": position without a stop-loss");
-        else if (!sl->modify_in_flight && sl->open_qty() != g.net)
+        else if (!sl->modify_in_flight && !sl->cancel_requested && sl->open_qty() != g.net)
           v.push_back(pid + ": stop-loss does not cover the position");
       } else if (g.state == BracketState::Exiting) {
         bool progressing = live(g.exit_id) != nullptr;
-        for (const std::string* id : {&g.entry_id, &g.sl_id, &g.tp_id})
-          if (const Order* o = live(*id)) progressing = progressing || o->cancel_requested;
+        for (const auto& [id, o] : orders_)
+          if (o.plan_id == pid)
+            progressing = progressing || o.unconfirmed || (o.live() && o.cancel_requested);
         if (!progressing) v.push_back(pid + ": exiting with no exit or cancel in flight");
       } else {
         v.push_back(pid + ": closed with a position");

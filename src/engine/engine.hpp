@@ -112,15 +112,19 @@ class Engine {
                    Price trigger);
   void enqueue(Lane lane, VenueRequest r);
   void request_cancel(Order& o);
+  void query(Order& o);
   void ensure_protection(BracketGroup& g);
   void sync_child(BracketGroup& g, LegRole role);
   void try_exit(BracketGroup& g);
   void maybe_close(BracketGroup& g);
+  bool may_trade(const BracketGroup& g) const;
   void begin_exit(BracketGroup& g, const std::string& reason);
   void on_fill(Order& o, const OrderFilled& f);
   void on_order_terminal(Order& o);
   void handle_reject(Order& o, const std::string& reason, bool retryable);
+  void reconcile_unconfirmed(Order& o, const VenueEvent::Body& body);
   void check_timeouts();
+  bool reprice_remainder(Order& o, BracketGroup& g);
   void check_eod();
   void check_loss_limits();
   PortfolioRisk portfolio_risk() const;
@@ -154,6 +158,7 @@ class Engine {
   std::set<std::string> fill_ids_;
   std::set<std::string> plan_ids_;
   int64_t signal_seq_ = 0;
+  uint64_t query_seq_ = 0;
   int decisions_today_ = 0;
   EngineStats stats_;
 

@@ -34,6 +34,15 @@ struct Order {
   int send_count = 0;  // times the place request went out (ack-timeout resends reuse the id)
   bool cancel_requested = false;
   bool modify_in_flight = false;
+  TimeMs request_sent = 0;     // last cancel/modify request, for its answer timeout (not persisted)
+  ModifyRequest modify;        // the modification in flight: only its echo confirms it
+  int refusals = 0;            // refused modifies; past the retry budget the child is replaced
+  bool query_pending = false;  // only the answer to a query in flight may say "unknown" or "open"
+  TimeMs query_sent = 0;
+  uint64_t query_seq = 0;  // the query whose answer counts
+  // Terminal by the engine's own decision (ack timeout, cancelled before any ack): the venue may
+  // still hold it, so it is queried until the venue confirms, and cancelled if seen alive.
+  bool unconfirmed = false;
   std::string config_sha;
 
   const std::string& id() const { return spec.client_order_id; }

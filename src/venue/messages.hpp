@@ -1,5 +1,6 @@
 #pragma once
 // Messages between the engine and any venue adapter. Immutable values; copied across threads.
+#include <cstdint>
 #include <string>
 #include <variant>
 
@@ -36,6 +37,7 @@ struct ModifyRequest {
 // OrderUnknown; so a place request is only ever re-sent for an order the venue never saw.
 struct QueryRequest {
   std::string client_order_id;
+  uint64_t seq = 0;  // echoed by the answer, so a stale answer is never taken for the current one
 };
 using VenueRequest = std::variant<PlaceRequest, CancelRequest, ModifyRequest, QueryRequest>;
 const std::string& request_client_id(const VenueRequest& r);
@@ -67,13 +69,21 @@ struct RequestRefused {
 
 struct OrderUnknown {
   std::string client_order_id;
+  uint64_t seq = 0;
+};
+// The venue's authoritative view of an order, closing the answer to a QueryRequest.
+struct OrderState {
+  std::string client_order_id;
+  Qty qty, filled;
+  bool open = false;
+  uint64_t seq = 0;
 };
 
 struct VenueEvent {
+  using Body = std::variant<OrderAcked, OrderRejected, OrderFilled, OrderCancelled, OrderModified,
+                            RequestRefused, OrderUnknown, OrderState>;
   TimeMs time = 0;
-  std::variant<OrderAcked, OrderRejected, OrderFilled, OrderCancelled, OrderModified,
-               RequestRefused, OrderUnknown>
-      body;
+  Body body;
 };
 const std::string& event_client_id(const VenueEvent& e);
 

@@ -21,7 +21,7 @@ SimVenue::SimVenue(std::map<std::string, Instrument> instruments, SimVenueParams
       deliver_(std::move(deliver)),
       journal_(std::move(journal)) {}
 
-void SimVenue::emit(TimeMs at, decltype(VenueEvent::body) body) {
+void SimVenue::emit(TimeMs at, VenueEvent::Body body) {
   deliver_(VenueEvent{at + p_.latency_ms, std::move(body)});
 }
 
@@ -112,19 +112,20 @@ void SimVenue::on_request(const VenueRequest& r, TimeMs now) {
                  },
                  [&](const QueryRequest& q) {
                    auto it = orders_.find(q.client_order_id);
-                   if (it == orders_.end()) return emit(now, OrderUnknown{q.client_order_id});
-                   replay_state(it->second, now);
+                   if (it == orders_.end())
+                     return emit(now, OrderUnknown{q.client_order_id, q.seq});
+                   replay_state(it->second, now, q.seq);
                  },
              },
              r);
 }
 
-void SimVenue::replay_state(const VenueOrder& o, TimeMs now) {
+void SimVenue::replay_state(const VenueOrder& o, TimeMs now, uint64_t query_seq) {
   const std::string& id = o.spec.client_order_id;
   if (o.status == Status::Rejected) return emit(now, OrderRejected{id, o.reason, false});
   emit(now, OrderAcked{id, o.venue_order_id});
   for (const auto& f : o.fills) emit(now, OrderFilled{id, f.fill_id, f.qty, f.price});
-  if (o.status == Status::Cancelled) emit(now, OrderCancelled{id});
+  emit(now, OrderState{id, o.spec.qty, o.filled, o.status == Status::Working, query_seq});
 }
 
 void SimVenue::place(const OrderSpec& spec, TimeMs now) {

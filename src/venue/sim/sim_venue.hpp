@@ -52,9 +52,9 @@ class SimVenue {
   size_t working_orders() const;
 
  private:
-  void emit(TimeMs at, decltype(VenueEvent::body) body);
+  void emit(TimeMs at, VenueEvent::Body body);
   void place(const OrderSpec& spec, TimeMs now);
-  void replay_state(const VenueOrder& o, TimeMs now);
+  void replay_state(const VenueOrder& o, TimeMs now, uint64_t query_seq = 0);
   void try_match(VenueOrder& o, const Tick& q, bool arrival, TimeMs now);
   void fill(VenueOrder& o, Qty qty, Price price, TimeMs now);
   void journal(const VenueOrder& o);

@@ -1,0 +1,257 @@
+// Scripted scenarios: the bracket lifecycle, idempotency under replays, partial fills, EOD.
+#include <gtest/gtest.h>
+
+#include "engine_harness.hpp"
+
+using namespace aitrapp;
+using namespace aitrapp::testing;
+
+namespace {
+int count_role(const Engine& e, const std::string& plan, LegRole role) {
+  int n = 0;
+  for (const auto& [_, o] : e.orders())
+    if (o.plan_id == plan && o.role == role) ++n;
+  return n;
+}
+}  // namespace
+
+TEST(Engine, SignalsBecomeADecisionWithAPersistedEntry) {
+  EngineHarness h;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  ASSERT_FALSE(plan.empty());
+  EXPECT_GT(h.store.signals, 0);
+  EXPECT_EQ(h.store.decisions, 1);
+  const BracketGroup& g = h.group(plan);
+  ASSERT_EQ(h.port.sent.size(), 1u);  // the entry, released by the throttle
+  const auto& place = std::get<PlaceRequest>(h.port.sent.front());
+  EXPECT_EQ(place.spec.client_order_id, g.entry_id);
+  EXPECT_EQ(h.store.orders.at(g.entry_id).status, OrderStatus::Sent);  // persisted before the send
+  EXPECT_EQ(place.spec.qty.units % 50, 0);
+  EXPECT_TRUE(h.problems().empty());
+}
+
+TEST(Engine, ChildrenPlacedOnceEvenWhenTheFillIsReplayed) {
+  EngineHarness h;
+  ScriptedVenue v;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string entry = h.group(plan).entry_id;
+  v.fill(entry, h.order(entry).spec.qty, h.order(entry).spec.limit);
+  const VenueEvent::Body fill = v.outbox.back();
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  for (int i = 0; i < 3; ++i) h.deliver(fill);  // the order stream replays the fill
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  EXPECT_EQ(count_role(h.engine, plan, LegRole::StopLoss), 1);
+  EXPECT_EQ(count_role(h.engine, plan, LegRole::TakeProfit), 1);
+  EXPECT_EQ(h.engine.stats().duplicate_fills_ignored, 3);
+  const BracketGroup& g = h.group(plan);
+  EXPECT_EQ(g.net, h.order(entry).spec.qty);
+  EXPECT_EQ(h.order(g.sl_id).spec.qty, g.net);
+  EXPECT_EQ(h.order(g.sl_id).spec.trigger, g.stop);
+  EXPECT_EQ(h.order(g.tp_id).spec.limit, g.target);
+  EXPECT_EQ(h.order(g.sl_id).parent_id, entry);
+  EXPECT_TRUE(h.problems().empty());
+}
+
+TEST(Engine, PartialEntryFillsSizeTheChildrenToTheFilledQuantity) {
+  EngineHarness h;
+  ScriptedVenue v;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string entry = h.group(plan).entry_id;
+  const Qty total = h.order(entry).spec.qty;
+  ASSERT_GE(total.units, 100);
+  v.fill(entry, Qty{50}, h.order(entry).spec.limit);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const BracketGroup& g = h.group(plan);
+  EXPECT_EQ(h.order(g.sl_id).spec.qty.units, 50);
+  EXPECT_EQ(h.order(g.tp_id).spec.qty.units, 50);
+  v.fill(entry, Qty{50}, h.order(entry).spec.limit);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  EXPECT_EQ(h.order(g.sl_id).spec.qty.units, 100);  // modified, not a second child
+  EXPECT_EQ(h.order(g.tp_id).spec.qty.units, 100);
+  EXPECT_EQ(count_role(h.engine, plan, LegRole::StopLoss), 1);
+  EXPECT_TRUE(h.problems().empty());
+}
+
+TEST(Engine, RemainderIsRepricedOnceThenCancelled) {
+  EngineHarness h;
+  ScriptedVenue v;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string entry = h.group(plan).entry_id;
+  v.fill(entry, Qty{50}, h.order(entry).spec.limit);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const Price first_limit = h.order(entry).spec.limit;
+  h.at(h.clock.now() + 61'000);
+  h.tick("NIFTY_F1", first_limit + P("1"));
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  EXPECT_TRUE(h.group(plan).repriced);
+  EXPECT_EQ(h.order(entry).spec.limit, first_limit + P("1.05"));  // the ask, on tick
+  h.at(h.clock.now() + 61'000);
+  h.engine.on_timer();
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  EXPECT_EQ(h.order(entry).status, OrderStatus::Cancelled);
+  const BracketGroup& g = h.group(plan);
+  EXPECT_EQ(g.state, BracketState::Open);  // the filled part stays, protected
+  EXPECT_EQ(h.order(g.sl_id).spec.qty.units, 50);
+  EXPECT_TRUE(h.problems().empty());
+}
+
+TEST(Engine, TakeProfitFillCancelsTheStopAndClosesTheTrade) {
+  EngineHarness h;
+  ScriptedVenue v;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string entry = h.group(plan).entry_id;
+  v.fill(entry, h.order(entry).spec.qty, h.order(entry).spec.limit);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const BracketGroup& g = h.group(plan);
+  const std::string sl = g.sl_id, tp = g.tp_id;
+  h.tick("NIFTY_F1", g.target);
+  v.fill(tp, h.order(tp).spec.qty, g.target);
+  h.settle(v, g.target);
+  EXPECT_EQ(h.order(tp).status, OrderStatus::Filled);
+  EXPECT_EQ(h.order(sl).status, OrderStatus::Cancelled);
+  EXPECT_EQ(h.group(plan).state, BracketState::Closed);
+  EXPECT_EQ(h.engine.stats().trades_closed, 1);
+  EXPECT_GT(h.group(plan).realized.raw, 0);
+  EXPECT_GT(h.group(plan).mfe.raw, 0);
+  EXPECT_EQ(h.engine.portfolio().open_positions(), 0);
+  EXPECT_TRUE(h.problems().empty());
+}
+
+TEST(Engine, StopFillingDuringTheRaceIsClosedWithoutLeavingAShort) {
+  EngineHarness h;
+  ScriptedVenue v;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string entry = h.group(plan).entry_id;
+  v.fill(entry, h.order(entry).spec.qty, h.order(entry).spec.limit);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const BracketGroup& g = h.group(plan);
+  const std::string sl = g.sl_id, tp = g.tp_id;
+  // Both children fill at the venue before the engine hears of either.
+  v.fill(tp, h.order(tp).spec.qty, g.target);
+  v.fill(sl, h.order(sl).spec.qty, g.stop);
+  h.settle(v, g.stop);
+  EXPECT_EQ(h.group(plan).net.units, 0);
+  EXPECT_EQ(h.group(plan).state, BracketState::Closed);
+  EXPECT_EQ(count_role(h.engine, plan, LegRole::Exit), 1);  // bought the excess back
+  bool overfill_event = false;
+  for (const auto& r : h.store.risk_events) overfill_event |= r.check == "OVERFILL";
+  EXPECT_TRUE(overfill_event);
+  EXPECT_TRUE(h.problems().empty());
+}
+
+TEST(Engine, RejectedStopLossIsRetriedThenTheBracketExits) {
+  EngineConfig cfg = test_config();
+  cfg.oms.max_retries = 1;
+  EngineHarness h(cfg);
+  ScriptedVenue v;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string entry = h.group(plan).entry_id;
+  v.fill(entry, h.order(entry).spec.qty, h.order(entry).spec.limit);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  for (int i = 0; i < 3; ++i) {
+    const std::string sl = h.group(plan).sl_id;
+    if (h.group(plan).state != BracketState::Open) break;
+    h.deliver(OrderRejected{sl, "margin", false});
+    h.settle(v, h.last_price["NIFTY_F1"]);
+  }
+  EXPECT_EQ(count_role(h.engine, plan, LegRole::StopLoss), 2);  // first + one retry
+  EXPECT_EQ(h.group(plan).state, BracketState::Closed);         // then exited at market
+  EXPECT_EQ(count_role(h.engine, plan, LegRole::Exit), 1);
+  EXPECT_TRUE(h.problems().empty());
+}
+
+TEST(Engine, LostPlaceIsQueriedThenResentUnderTheSameId) {
+  EngineHarness h;
+  ScriptedVenue v;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  const std::string entry = h.group(plan).entry_id;
+  h.port.sent.clear();  // the place request is lost
+  h.at(h.clock.now() + 2'000);
+  h.engine.on_timer();
+  ASSERT_EQ(h.port.sent.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<QueryRequest>(h.port.sent.front()));
+  h.settle(v, h.last_price["NIFTY_F1"]);  // venue: unknown -> engine re-sends the place
+  EXPECT_EQ(h.order(entry).status, OrderStatus::Working);
+  EXPECT_EQ(v.book.size(), 1u);
+  EXPECT_EQ(v.book.begin()->first, entry);
+  EXPECT_TRUE(h.problems().empty());
+}
+
+TEST(Engine, EodTightensAtTwentyAndIsFlatAtTwentyFive) {
+  EngineHarness h;
+  ScriptedVenue v;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string entry = h.group(plan).entry_id;
+  v.fill(entry, h.order(entry).spec.qty, h.order(entry).spec.limit);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const Price stop_before = h.group(plan).stop;
+  h.at(h.ist(15, 19, 59));
+  h.tick("NIFTY_F1", h.group(plan).avg_entry() + P("30"));
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  EXPECT_EQ(h.engine.state(), TradingState::Active);
+  h.at(h.ist(15, 20));
+  h.engine.on_timer();
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  EXPECT_EQ(h.engine.state(), TradingState::Reducing);
+  EXPECT_GT(h.group(plan).stop, stop_before);
+  EXPECT_EQ(h.order(h.group(plan).sl_id).spec.trigger, h.group(plan).stop);
+  EXPECT_EQ(h.group(plan).state, BracketState::Open);
+  h.at(h.ist(15, 25));
+  h.engine.on_timer();
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  EXPECT_EQ(h.group(plan).state, BracketState::Closed);
+  EXPECT_EQ(h.engine.live_orders(), 0u);
+  EXPECT_EQ(h.engine.portfolio().open_positions(), 0);
+  EXPECT_TRUE(v.open_ids().empty());
+  EXPECT_TRUE(h.problems().empty());
+}
+
+TEST(Engine, LossLimitHardStopsAndFlattens) {
+  EngineHarness h;
+  ScriptedVenue v;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string entry = h.group(plan).entry_id;
+  v.fill(entry, h.order(entry).spec.qty, h.order(entry).spec.limit);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  // A gap far through the stop: unrealized loss beyond the 20% test loss cap.
+  const Price crash = h.group(plan).avg_entry() - P("4000");
+  h.tick("NIFTY_F1", crash);
+  h.settle(v, crash);
+  EXPECT_EQ(h.engine.state(), TradingState::HardStop);
+  EXPECT_EQ(h.group(plan).state, BracketState::Closed);
+  EXPECT_EQ(h.engine.portfolio().open_positions(), 0);
+  // Entries stay blocked until the operator resumes.
+  h.at(h.clock.now() + kMinuteMs);
+  h.bar("NIFTY_F1", crash, crash + P("50"), crash - P("5"), crash + P("45"));
+  EXPECT_EQ(h.store.decisions, 1);
+  bool blocked = false;
+  for (const auto& r : h.store.risk_events) blocked |= r.check == "TRADING_STATE";
+  EXPECT_TRUE(blocked);
+  h.engine.resume("test");
+  EXPECT_EQ(h.engine.state(), TradingState::Active);
+}
+
+TEST(Engine, OperatorFlattenCancelsEverythingAndBlocksEntries) {
+  EngineHarness h;
+  ScriptedVenue v;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string entry = h.group(plan).entry_id;
+  v.fill(entry, Qty{50}, h.order(entry).spec.limit);  // partial: entry remainder still working
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  h.engine.flatten("manual");
+  h.settle(v, h.last_price["NIFTY_F1"]);
+  EXPECT_EQ(h.engine.state(), TradingState::HardStop);
+  EXPECT_EQ(h.group(plan).state, BracketState::Closed);
+  EXPECT_EQ(h.engine.live_orders(), 0u);
+  EXPECT_TRUE(v.open_ids().empty());
+  EXPECT_TRUE(h.problems().empty());
+}
