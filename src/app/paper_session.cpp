@@ -183,9 +183,15 @@ int run_paper(const PaperOptions& opts, std::ostream& out, std::ostream& err) {
   }
   clock.advance_to(resume_after > 0 ? resume_after : bars.front().start);
   engine.recover(rec);
-  if (rec.checkpoint)
-    out << "Resuming " << daybuf << " after " << cal.local_time_string(resume_after) << " with "
-        << engine.live_orders() << " live orders\n";
+  if (rec.checkpoint) {
+    out << "Resuming " << daybuf << " after " << cal.local_time_string(resume_after) << ": "
+        << engine.portfolio().open_positions() << " open positions, " << engine.live_orders()
+        << " live orders\n";
+    // Every recovered position must still be protected before the replay goes on.
+    for (const auto& v : engine.invariant_violations())
+      err << "invariant violated after recovery: " << v << "\n";
+    if (!engine.invariant_violations().empty()) return 1;
+  }
 
   // ---- Replay.
   const auto wall_start = std::chrono::steady_clock::now();

@@ -767,6 +767,7 @@ void Engine::check_eod() {
   if (!tightened_ && now_ >= tighten_at_) {
     tightened_ = true;
     dirty_checkpoint_ = true;
+    risk_event("EOD", "TIGHTEN", "EOD tighten at " + format_hhmm(cfg_.session.tighten_minute));
     set_state(TradingState::Reducing, "EOD tighten at " + format_hhmm(cfg_.session.tighten_minute));
     for (auto& [_, g] : groups_) {
       if (g.state == BracketState::Closed || g.state == BracketState::Exiting) continue;

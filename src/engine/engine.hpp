@@ -35,7 +35,7 @@ struct OmsParams {
 };
 
 struct EodParams {
-  int64_t tighten_bps = 20;  // at tighten time stops move to within this distance of the price
+  int64_t tighten_bps = 5;  // at tighten time stops move to within this distance of the price
 };
 
 struct EngineConfig {

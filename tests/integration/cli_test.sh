@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# End-to-end tests of `aitrapp paper` through the real binary, SQLite store and simulated venue.
+# Usage: cli_test.sh CASE AITRAPP_BINARY SOURCE_DIR
+set -euo pipefail
+CASE=$1
+BIN=$2
+SRC=$3
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/aitrapp-cli.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+DAY="$SRC/data/nse/2022-04-01"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+q() { sqlite3 "$1" "$2"; }
+# The embedded default, with its log file redirected into the work directory.
+sed "s#log_file: logs/aitrapp.log#log_file: $WORK/aitrapp.log#" "$SRC/configs/app.yaml" > app.yaml
+
+case "$CASE" in
+determinism)
+  "$BIN" paper --config app.yaml --data "$DAY" --db a.sqlite --summary-json a.json > /dev/null
+  "$BIN" paper --config app.yaml --data "$DAY" --db b.sqlite --summary-json b.json > /dev/null
+  [ "$(jq -r .digest a.json)" = "$(jq -r .digest b.json)" ] || fail "two runs of the same day differ"
+  [ "$(jq -r .orders a.json)" -gt 0 ] || fail "no orders: the digest would prove nothing"
+  # Same plan -> same client_order_ids, byte for byte.
+  [ "$(q a.sqlite 'SELECT group_concat(client_order_id) FROM (SELECT client_order_id FROM orders ORDER BY 1)')" = \
+    "$(q b.sqlite 'SELECT group_concat(client_order_id) FROM (SELECT client_order_id FROM orders ORDER BY 1)')" ] \
+    || fail "client_order_ids differ between runs"
+  sed 's/max_spread_bps: 10 /max_spread_bps: 11 /' app.yaml > changed.yaml
+  "$BIN" paper --config changed.yaml --data "$DAY" --db c.sqlite --summary-json c.json > /dev/null
+  [ "$(jq -r .config_sha a.json)" != "$(jq -r .config_sha c.json)" ] || fail "config change kept config_sha"
+  [ "$(jq -r .config_sha a.json)" = "$(q a.sqlite 'SELECT DISTINCT config_sha FROM orders')" ] \
+    || fail "orders do not carry the run's config_sha"
+  echo "digest $(jq -r .digest a.json) twice; config_sha $(jq -r .config_sha a.json) -> $(jq -r .config_sha c.json)"
+  ;;
+
+eod_tz)
+  # Caps lifted so that a position is open through 15:20 on 2022-04-01; a tight EOD distance so
+  # that the tighten moves its stop. 15:20 IST = 09:50 UTC, 15:25 IST = 09:55 UTC.
+  sed -e 's/max_decisions_per_day: 12/max_decisions_per_day: 1000/' -e 's/daily_loss_pct: 2.0 /daily_loss_pct: 20 /' \
+    -e 's/max_drawdown_pct: 3.0 /max_drawdown_pct: 50 /' -e 's/tighten_bps: 5 /tighten_bps: 2 /' app.yaml > eod.yaml
+  TIGHTEN=1648806600000
+  FLAT=1648806900000
+  for tz in UTC America/New_York; do
+    db="eod-${tz//\//_}.sqlite"
+    TZ=$tz "$BIN" paper --config eod.yaml --data "$DAY" --db "$db" --summary-json s.json > /dev/null
+    [ "$(q "$db" "SELECT time_ms FROM risk_events WHERE kind='EOD' AND check_name='TIGHTEN'")" = $TIGHTEN ] \
+      || fail "TZ=$tz: no tighten at 15:20 IST"
+    [ "$(q "$db" "SELECT time_ms FROM risk_events WHERE check_name='REDUCING'")" = $TIGHTEN ] \
+      || fail "TZ=$tz: not REDUCING at 15:20 IST"
+    [ "$(q "$db" "SELECT time_ms FROM risk_events WHERE kind='EOD' AND check_name='HARD_FLAT'")" = $FLAT ] \
+      || fail "TZ=$tz: no hard flat at 15:25 IST"
+    tightened=$(q "$db" "SELECT COUNT(*) FROM oco_groups g JOIN decisions d USING (plan_id)
+      JOIN orders o ON o.client_order_id = g.sl_id WHERE g.stop <> d.stop AND o.trigger_price = g.stop")
+    [ "$tightened" -ge 1 ] || fail "TZ=$tz: no stop was tightened at 15:20"
+    exits=$(q "$db" "SELECT COUNT(*) FROM orders WHERE role='EXIT' AND created_ms BETWEEN $FLAT AND $((FLAT + 1000))")
+    [ "$exits" -ge 1 ] || fail "TZ=$tz: no position was open to flatten at 15:25"
+    last_fill=$(q "$db" "SELECT MAX(time_ms) FROM fills")
+    [ "$last_fill" -le $((FLAT + 5000)) ] || fail "TZ=$tz: a fill after 15:25:05 IST"
+    [ "$(jq .open_orders_after_eod s.json)" = 0 ] || fail "TZ=$tz: open orders after EOD"
+    [ "$(jq .open_positions_after_eod s.json)" = 0 ] || fail "TZ=$tz: open positions after EOD"
+    echo "TZ=$tz: REDUCING at 15:20 IST, $tightened stop(s) tightened, $exits exit(s) at 15:25, last fill" \
+      "$(TZ=Asia/Kolkata date -d @$((last_fill / 1000)) +%T).$((last_fill % 1000)) IST"
+  done
+  ;;
+
+bad_input)
+  expect_2() {  # expect_2 NAME PATTERN ARGS...: exit status 2, message, nothing in the store
+    local name=$1 pattern=$2
+    shift 2
+    set +e
+    "$BIN" paper --config app.yaml --db "$name.sqlite" "$@" > out.txt 2> err.txt
+    local rc=$?
+    set -e
+    [ $rc = 2 ] || fail "$name: exit $rc, expected 2"
+    grep -qF -- "$pattern" err.txt || fail "$name: '$(cat err.txt)' does not name '$pattern'"
+    [ ! -e "$name.sqlite" ] || fail "$name: the store was written"
+    echo "$name: $(head -1 err.txt)"
+  }
+  mkdir -p day
+  cp "$DAY"/*.csv day/
+  sed -i '41s/^\(NIFTY_F1,20220401,[0-9:]*\),\([0-9.]*\),/\1,abc,/' day/2022-04-01_NIFTY_F1.csv
+  expect_2 malformed_row "2022-04-01_NIFTY_F1.csv:41: bad open 'abc'" --data day
+  cp "$DAY"/*.csv day/
+  sed -i '100s/,[0-9]*$//' day/2022-04-01_BANKNIFTY_F1.csv
+  expect_2 missing_column "2022-04-01_BANKNIFTY_F1.csv:100: expected 9 fields, got 8" --data day
+  cp "$DAY"/*.csv day/
+  sed 's/^NIFTY_F1,/FINNIFTY_F1,/; 1s/^.*$/symbol,date,time,open,high,low,close,volume,oi/' \
+    "$DAY/2022-04-01_NIFTY_F1.csv" > day/2022-04-01_FINNIFTY_F1.csv
+  expect_2 unknown_instrument "unknown instrument 'FINNIFTY_F1'" --data day
+  sed 's/per_trade_risk_pct: 0.5 /per_trade_risk_pct: 7 /' app.yaml > bad.yaml
+  set +e
+  "$BIN" paper --config bad.yaml --data "$DAY" --db cfg.sqlite 2> err.txt > /dev/null
+  rc=$?
+  set -e
+  [ $rc = 2 ] || fail "config out of range: exit $rc"
+  grep -qF "'risk.per_trade_risk_pct' = 7.00 is out of range" err.txt || fail "config error: $(cat err.txt)"
+  [ ! -e cfg.sqlite ] || fail "config error: the store was written"
+  echo "config_out_of_range: $(cat err.txt)"
+  expect_2 missing_path "no such file or directory" --data "$WORK/nope"
+  expect_2 two_days "spans 2 trading days" --data "$DAY" --data "$SRC/data/nse/2022-04-04"
+  ;;
+
+crash_recovery)
+  "$BIN" paper --config app.yaml --data "$DAY" --db crash.sqlite --speed 1500 --summary-json first.json \
+    > first.out 2>&1 &
+  pid=$!
+  # Wait until a bracket is open at the venue, then kill -9 mid-day.
+  for _ in $(seq 1 600); do
+    open=$(sqlite3 crash.sqlite "SELECT COUNT(*) FROM oco_groups WHERE state='OPEN'" 2> /dev/null || echo 0)
+    [ "${open:-0}" -ge 1 ] && break
+    sleep 0.05
+  done
+  kill -9 $pid
+  wait $pid 2> /dev/null || true
+  [ ! -e first.json ] || fail "the first run finished before it was killed"
+  before=$(q crash.sqlite "SELECT COUNT(*) FROM orders")
+  open_before=$(q crash.sqlite "SELECT COUNT(*) FROM oco_groups WHERE net <> 0")
+  "$BIN" paper --config app.yaml --data "$DAY" --db crash.sqlite --summary-json second.json > second.out 2> second.err \
+    || fail "restart failed: $(cat second.err)"
+  grep -q "Resuming 2022-04-01" second.out || fail "the restart did not resume the day"
+  grep -q "\"message\":\"Recovering $open_before open positions\"" aitrapp.log || fail "no recovery log line"
+  [ "$(jq .resumed second.json)" = true ] || fail "summary does not say resumed"
+  for k in open_orders_after_eod open_positions_after_eod duplicate_client_order_ids orphan_oco_children \
+    unprotected_positions; do
+    [ "$(jq .$k second.json)" = 0 ] || fail "$k = $(jq .$k second.json) after recovery"
+  done
+  [ "$(jq '.invariant_violations | length' second.json)" = 0 ] || fail "invariant violations after recovery"
+  # Every order the venue holds is exactly one engine order, and none was placed twice.
+  [ "$(q crash.sqlite 'SELECT COUNT(*) FROM sim_venue_orders')" = "$(q crash.sqlite "SELECT COUNT(*) FROM orders WHERE status <> 'CANCELLED' OR venue_order_id <> '' OR reason NOT LIKE 'cancelled before%'")" ] \
+    || fail "venue and engine disagree on the orders placed"
+  echo "killed with $before orders and $open_before open positions; resumed: $(jq -c '{orders,fills,trades_closed,open_orders_after_eod,open_positions_after_eod,duplicate_client_order_ids}' second.json)"
+  ;;
+
+*)
+  fail "unknown case $CASE"
+  ;;
+esac
+echo "PASS: $CASE"
