@@ -1,10 +1,14 @@
 #pragma once
 // Small enums shared by every room of the engine, with their wire/store spellings.
+#include <initializer_list>
 #include <string_view>
 
 namespace aitrapp {
 
 enum class Side { Buy, Sell };
+inline Side side_from_string(std::string_view s) {
+  return s == "SELL" ? Side::Sell : Side::Buy;
+}
 inline Side opposite(Side s) {
   return s == Side::Buy ? Side::Sell : Side::Buy;
 }
@@ -29,6 +33,15 @@ inline std::string_view to_string(OrderType t) {
       return "SL-M";
   }
   return "?";
+}
+
+inline bool order_type_from_string(std::string_view s, OrderType& out) {
+  for (auto t : {OrderType::Market, OrderType::Limit, OrderType::StopLimit, OrderType::StopMarket})
+    if (s == to_string(t)) {
+      out = t;
+      return true;
+    }
+  return false;
 }
 
 // The role of an order inside its bracket; part of the client_order_id.

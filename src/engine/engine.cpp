@@ -5,14 +5,10 @@
 
 #include "core/ids.hpp"
 
+#include "core/overloaded.hpp"
+
 namespace aitrapp {
 namespace {
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 std::string day_string(int yyyymmdd) {
   char buf[16];

@@ -2,15 +2,9 @@
 
 #include <algorithm>
 
+#include "core/overloaded.hpp"
+
 namespace aitrapp::testing {
-namespace {
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
-}  // namespace
 
 void MemoryStore::write(const WriteBatch& b) {
   for (const auto& w : b.writes) {
@@ -38,12 +32,7 @@ void MemoryStore::write(const WriteBatch& b) {
 
 EngineConfig test_config() {
   EngineConfig c;
-  Instrument n;
-  n.symbol = "NIFTY_F1";
-  n.tick = P("0.05");
-  n.lot = Qty{50};
-  n.freeze_qty = Qty{1800};
-  n.band_bps = 1000;
+  Instrument n = nifty_instrument();
   Instrument b = n;
   b.symbol = "BANKNIFTY_F1";
   b.lot = Qty{25};
@@ -177,6 +166,16 @@ std::string EngineHarness::drive_to_entry(const std::string& symbol, int start) 
       if (g.symbol == symbol && g.state == BracketState::Entering) return id;
   }
   return {};
+}
+
+std::string EngineHarness::open_bracket(ScriptedVenue& v, const std::string& symbol, Qty fill) {
+  const std::string plan = drive_to_entry(symbol, symbol == "NIFTY_F1" ? 17500 : 37000);
+  if (plan.empty()) return plan;
+  settle(v, last_price[symbol]);
+  const Order& entry = order(group(plan).entry_id);
+  v.fill(entry.id(), fill.units ? fill : entry.spec.qty, entry.spec.limit);
+  settle(v, last_price[symbol]);
+  return plan;
 }
 
 void EngineHarness::deliver(const VenueEvent::Body& b) {

@@ -21,6 +21,16 @@ inline Price P(const char* s) {
 inline Price Pi(int64_t whole_times_100) {
   return Price::from_raw(whole_times_100 * 100);
 }
+// NIFTY futures as of April 2022: tick 0.05, lot 50, freeze 1800, 10% band.
+inline Instrument nifty_instrument() {
+  Instrument i;
+  i.symbol = "NIFTY_F1";
+  i.tick = P("0.05");
+  i.lot = Qty{50};
+  i.freeze_qty = Qty{1800};
+  i.band_bps = 1000;
+  return i;
+}
 
 class MemoryStore final : public Store {
  public:
@@ -86,6 +96,9 @@ class EngineHarness {
            int64_t volume = 100000);
   // Feeds rising bars until the engine creates an entry for `symbol`; returns its plan id.
   std::string drive_to_entry(const std::string& symbol, int start_price);
+  // drive_to_entry, then the venue fills `fill` of the entry (all of it by default) at its limit
+  // and everything settles. Returns the plan id.
+  std::string open_bracket(ScriptedVenue& v, const std::string& symbol, Qty fill = Qty{0});
   // Lets the venue answer every request and delivers every answer, until quiet.
   void settle(ScriptedVenue& v, Price last);
   void deliver(const VenueEvent::Body& b);

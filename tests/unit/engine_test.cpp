@@ -77,11 +77,8 @@ TEST(Engine, PartialEntryFillsSizeTheChildrenToTheFilledQuantity) {
 TEST(Engine, RemainderIsRepricedOnceThenCancelled) {
   EngineHarness h;
   ScriptedVenue v;
-  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
-  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string plan = h.open_bracket(v, "NIFTY_F1", Qty{50});  // entry remainder still working
   const std::string entry = h.group(plan).entry_id;
-  v.fill(entry, Qty{50}, h.order(entry).spec.limit);
-  h.settle(v, h.last_price["NIFTY_F1"]);
   const Price first_limit = h.order(entry).spec.limit;
   h.at(h.clock.now() + 61'000);
   h.tick("NIFTY_F1", first_limit + P("1"));
@@ -101,11 +98,8 @@ TEST(Engine, RemainderIsRepricedOnceThenCancelled) {
 TEST(Engine, TakeProfitFillCancelsTheStopAndClosesTheTrade) {
   EngineHarness h;
   ScriptedVenue v;
-  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
-  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string plan = h.open_bracket(v, "NIFTY_F1");
   const std::string entry = h.group(plan).entry_id;
-  v.fill(entry, h.order(entry).spec.qty, h.order(entry).spec.limit);
-  h.settle(v, h.last_price["NIFTY_F1"]);
   const BracketGroup& g = h.group(plan);
   const std::string sl = g.sl_id, tp = g.tp_id;
   h.tick("NIFTY_F1", g.target);
@@ -124,11 +118,8 @@ TEST(Engine, TakeProfitFillCancelsTheStopAndClosesTheTrade) {
 TEST(Engine, StopFillingDuringTheRaceIsClosedWithoutLeavingAShort) {
   EngineHarness h;
   ScriptedVenue v;
-  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
-  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string plan = h.open_bracket(v, "NIFTY_F1");
   const std::string entry = h.group(plan).entry_id;
-  v.fill(entry, h.order(entry).spec.qty, h.order(entry).spec.limit);
-  h.settle(v, h.last_price["NIFTY_F1"]);
   const BracketGroup& g = h.group(plan);
   const std::string sl = g.sl_id, tp = g.tp_id;
   // Both children fill at the venue before the engine hears of either.
@@ -149,11 +140,8 @@ TEST(Engine, RejectedStopLossIsRetriedThenTheBracketExits) {
   cfg.oms.max_retries = 1;
   EngineHarness h(cfg);
   ScriptedVenue v;
-  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
-  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string plan = h.open_bracket(v, "NIFTY_F1");
   const std::string entry = h.group(plan).entry_id;
-  v.fill(entry, h.order(entry).spec.qty, h.order(entry).spec.limit);
-  h.settle(v, h.last_price["NIFTY_F1"]);
   for (int i = 0; i < 3; ++i) {
     const std::string sl = h.group(plan).sl_id;
     if (h.group(plan).state != BracketState::Open) break;
@@ -186,11 +174,8 @@ TEST(Engine, LostPlaceIsQueriedThenResentUnderTheSameId) {
 TEST(Engine, EodTightensAtTwentyAndIsFlatAtTwentyFive) {
   EngineHarness h;
   ScriptedVenue v;
-  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
-  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string plan = h.open_bracket(v, "NIFTY_F1");
   const std::string entry = h.group(plan).entry_id;
-  v.fill(entry, h.order(entry).spec.qty, h.order(entry).spec.limit);
-  h.settle(v, h.last_price["NIFTY_F1"]);
   const Price stop_before = h.group(plan).stop;
   h.at(h.ist(15, 19, 59));
   h.tick("NIFTY_F1", h.group(plan).avg_entry() + P("30"));
@@ -216,11 +201,8 @@ TEST(Engine, EodTightensAtTwentyAndIsFlatAtTwentyFive) {
 TEST(Engine, LossLimitHardStopsAndFlattens) {
   EngineHarness h;
   ScriptedVenue v;
-  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
-  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string plan = h.open_bracket(v, "NIFTY_F1");
   const std::string entry = h.group(plan).entry_id;
-  v.fill(entry, h.order(entry).spec.qty, h.order(entry).spec.limit);
-  h.settle(v, h.last_price["NIFTY_F1"]);
   // A gap far through the stop: unrealized loss beyond the 20% test loss cap.
   const Price crash = h.group(plan).avg_entry() - P("4000");
   h.tick("NIFTY_F1", crash);
@@ -242,11 +224,8 @@ TEST(Engine, LossLimitHardStopsAndFlattens) {
 TEST(Engine, OperatorFlattenCancelsEverythingAndBlocksEntries) {
   EngineHarness h;
   ScriptedVenue v;
-  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
-  h.settle(v, h.last_price["NIFTY_F1"]);
+  const std::string plan = h.open_bracket(v, "NIFTY_F1", Qty{50});  // entry remainder still working
   const std::string entry = h.group(plan).entry_id;
-  v.fill(entry, Qty{50}, h.order(entry).spec.limit);  // partial: entry remainder still working
-  h.settle(v, h.last_price["NIFTY_F1"]);
   h.engine.flatten("manual");
   h.settle(v, h.last_price["NIFTY_F1"]);
   EXPECT_EQ(h.engine.state(), TradingState::HardStop);

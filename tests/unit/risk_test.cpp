@@ -1,22 +1,16 @@
 #include <gtest/gtest.h>
 
+#include "engine_harness.hpp"
+
 #include "risk/pre_trade.hpp"
 #include "risk/trading_state.hpp"
 
 using namespace aitrapp;
 
 namespace {
-Price P(const char* s) {
-  return Price::from_raw(*parse_fixed(s));
-}
+using aitrapp::testing::P;
 Instrument nifty() {
-  Instrument i;
-  i.symbol = "NIFTY_F1";
-  i.tick = P("0.05");
-  i.lot = Qty{50};
-  i.freeze_qty = Qty{1800};
-  i.band_bps = 1000;
-  return i;
+  return aitrapp::testing::nifty_instrument();
 }
 struct Fixture {
   Instrument inst = nifty();

@@ -5,6 +5,8 @@
 
 #include "store/migrations.hpp"
 
+#include "core/overloaded.hpp"
+
 namespace aitrapp {
 
 std::string signal_id(const Signal& s) {
@@ -14,12 +16,6 @@ std::string signal_id(const Signal& s) {
 
 namespace store {
 namespace {
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 std::string px(Price p) {
   return format_fixed(p.raw);
@@ -33,7 +29,7 @@ Price parse_px(const std::string& s) {
 Money parse_mo(const std::string& s) {
   return Money::from_raw(parse_fixed(s).value_or(0));
 }
-Side parse_side(const std::string& s) {
+Side side_from_string(const std::string& s) {
   return s == "SELL" ? Side::Sell : Side::Buy;
 }
 LegRole parse_role(const std::string& s) {
@@ -42,9 +38,10 @@ LegRole parse_role(const std::string& s) {
   throw std::runtime_error("unknown leg role '" + s + "' in store");
 }
 OrderType parse_type(const std::string& s) {
-  for (auto t : {OrderType::Market, OrderType::Limit, OrderType::StopLimit, OrderType::StopMarket})
-    if (s == to_string(t)) return t;
-  throw std::runtime_error("unknown order type '" + s + "' in store");
+  OrderType t;
+  if (!order_type_from_string(s, t))
+    throw std::runtime_error("unknown order type '" + s + "' in store");
+  return t;
 }
 }  // namespace
 
@@ -326,7 +323,7 @@ RecoveredState SqliteStore::recover(const std::string& day) {
       Order o;
       o.spec = OrderSpec{q.text_at(0),
                          q.text_at(5),
-                         parse_side(q.text_at(6)),
+                         side_from_string(q.text_at(6)),
                          parse_type(q.text_at(7)),
                          Qty{q.int_at(8)},
                          parse_px(q.text_at(9)),
@@ -363,7 +360,7 @@ RecoveredState SqliteStore::recover(const std::string& day) {
       g.plan_id = q.text_at(0);
       g.strategy = q.text_at(1);
       g.symbol = q.text_at(2);
-      g.side = parse_side(q.text_at(3));
+      g.side = side_from_string(q.text_at(3));
       g.state = bracket_state_from_string(q.text_at(4));
       g.planned_qty = Qty{q.int_at(5)};
       g.entry = parse_px(q.text_at(6));

@@ -2,15 +2,12 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "core/overloaded.hpp"
 
 namespace aitrapp {
 namespace {
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 using Status = SimVenue::VenueOrder::Status;
 }  // namespace
 
@@ -56,11 +53,9 @@ void SimVenue::restore(const std::vector<std::string>& entries) {
     VenueOrder o;
     o.spec.client_order_id = j["id"];
     o.spec.symbol = j["symbol"];
-    o.spec.side = j["side"] == "SELL" ? Side::Sell : Side::Buy;
-    const std::string type = j["type"];
-    for (auto t :
-         {OrderType::Market, OrderType::Limit, OrderType::StopLimit, OrderType::StopMarket})
-      if (type == to_string(t)) o.spec.type = t;
+    o.spec.side = side_from_string(j["side"].get<std::string>());
+    if (!order_type_from_string(j["type"].get<std::string>(), o.spec.type))
+      throw std::runtime_error("sim venue journal: unknown order type in " + s);
     o.spec.qty = Qty{j["qty"].get<int64_t>()};
     o.spec.limit = Price::from_raw(j["limit"].get<int64_t>());
     o.spec.trigger = Price::from_raw(j["trigger"].get<int64_t>());
