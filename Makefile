@@ -34,13 +34,13 @@ run: build
 
 paper: run
 
-test: test-release test-asan
+test: format-check test-release test-asan
 
 test-release: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
 test-asan: build-asan
-	cd $(ASAN_DIR) && ctest --output-on-failure -j$(JOBS) -LE slow
+	cd $(ASAN_DIR) && ctest --output-on-failure -j$(JOBS)
 
 bench: build
 	$(BUILD_DIR)/bench/aitrapp_bench
@@ -48,7 +48,7 @@ bench: build
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
-format-check:
+format-check: bootstrap
 	clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
