@@ -76,7 +76,8 @@ void Engine::housekeeping() {
 }
 
 void Engine::flush() {
-  if (dirty_checkpoint_) checkpoint();
+  // Every committed step carries the checkpoint, so a restart resumes exactly after it.
+  if (dirty_checkpoint_ || !batch_.empty()) checkpoint();
   if (!batch_.empty()) {
     store_.write(batch_);  // durable before anything below leaves the process
     batch_.writes.clear();

@@ -66,9 +66,11 @@ void SimVenue::restore(const std::vector<std::string>& entries) {
     o.filled = Qty{j["filled"].get<int64_t>()};
     seq_ = std::max<int64_t>(seq_, j["seq"].get<int64_t>());
     if (j.contains("fills"))
-      for (const auto& f : j["fills"])
+      for (const auto& f : j["fills"]) {
         o.fills.push_back({f[0].get<std::string>(), Qty{f[1].get<int64_t>()},
                            Price::from_raw(f[2].get<int64_t>()), f[3].get<TimeMs>()});
+        matched_until_ = std::max(matched_until_, o.fills.back().time);
+      }
     orders_[o.spec.client_order_id] = std::move(o);
   }
 }
@@ -164,6 +166,7 @@ void SimVenue::place(const OrderSpec& spec, TimeMs now) {
 
 void SimVenue::on_tick(const Tick& t) {
   last_[t.symbol] = t;
+  if (t.time <= matched_until_) return;  // replayed after a restart: matched before the crash
   for (auto& [_, o] : orders_)
     if (o.status == Status::Working && o.spec.symbol == t.symbol) try_match(o, t, false, t.time);
 }

@@ -65,6 +65,7 @@ class SimVenue {
   Journal journal_;
   std::map<std::string, VenueOrder> orders_;
   std::map<std::string, Tick> last_;  // last tick per symbol
+  TimeMs matched_until_ = -1;         // after a restore: ticks up to here were already matched
   int64_t seq_ = 0;
 };
 
