@@ -43,7 +43,7 @@ test-asan: build-asan
 	cd $(ASAN_DIR) && ctest --output-on-failure -j$(JOBS)
 
 bench: build
-	$(BUILD_DIR)/bench/aitrapp_bench
+	$(BUILD_DIR)/bench/aitrapp_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
