@@ -99,7 +99,6 @@ TEST(Engine, TakeProfitFillCancelsTheStopAndClosesTheTrade) {
   EngineHarness h;
   ScriptedVenue v;
   const std::string plan = h.open_bracket(v, "NIFTY_F1");
-  const std::string entry = h.group(plan).entry_id;
   const BracketGroup& g = h.group(plan);
   const std::string sl = g.sl_id, tp = g.tp_id;
   h.tick("NIFTY_F1", g.target);
@@ -119,7 +118,6 @@ TEST(Engine, StopFillingDuringTheRaceIsClosedWithoutLeavingAShort) {
   EngineHarness h;
   ScriptedVenue v;
   const std::string plan = h.open_bracket(v, "NIFTY_F1");
-  const std::string entry = h.group(plan).entry_id;
   const BracketGroup& g = h.group(plan);
   const std::string sl = g.sl_id, tp = g.tp_id;
   // Both children fill at the venue before the engine hears of either.
@@ -141,7 +139,6 @@ TEST(Engine, RejectedStopLossIsRetriedThenTheBracketExits) {
   EngineHarness h(cfg);
   ScriptedVenue v;
   const std::string plan = h.open_bracket(v, "NIFTY_F1");
-  const std::string entry = h.group(plan).entry_id;
   for (int i = 0; i < 3; ++i) {
     const std::string sl = h.group(plan).sl_id;
     if (h.group(plan).state != BracketState::Open) break;
@@ -175,7 +172,6 @@ TEST(Engine, EodTightensAtTwentyAndIsFlatAtTwentyFive) {
   EngineHarness h;
   ScriptedVenue v;
   const std::string plan = h.open_bracket(v, "NIFTY_F1");
-  const std::string entry = h.group(plan).entry_id;
   const Price stop_before = h.group(plan).stop;
   h.at(h.ist(15, 19, 59));
   h.tick("NIFTY_F1", h.group(plan).avg_entry() + P("30"));
@@ -202,7 +198,6 @@ TEST(Engine, LossLimitHardStopsAndFlattens) {
   EngineHarness h;
   ScriptedVenue v;
   const std::string plan = h.open_bracket(v, "NIFTY_F1");
-  const std::string entry = h.group(plan).entry_id;
   // A gap far through the stop: unrealized loss beyond the 20% test loss cap.
   const Price crash = h.group(plan).avg_entry() - P("4000");
   h.tick("NIFTY_F1", crash);
