@@ -123,7 +123,6 @@ const Instrument& Engine::inst(const std::string& symbol) const {
 // Day lifecycle and recovery.
 
 void Engine::start_day(int yyyymmdd) {
-  yyyymmdd_ = yyyymmdd;
   day_ = day_string(yyyymmdd);
   tighten_at_ = cal_.tighten_at(yyyymmdd);
   flat_at_ = cal_.flat_at(yyyymmdd);

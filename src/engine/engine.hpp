@@ -144,7 +144,6 @@ class Engine {
   TimeMs now_ = 0;
 
   std::string day_;
-  int yyyymmdd_ = 0;
   TimeMs tighten_at_ = 0, flat_at_ = 0;
   bool tightened_ = false, flattened_ = false;
 
