@@ -333,6 +333,15 @@ void Engine::request_cancel(Order& o) {
   if (o.status != OrderStatus::Pending) enqueue(Lane::Exit, CancelRequest{o.id()});
 }
 
+// One modification at a time; it is settled only by its echo or by a query answer.
+void Engine::send_modify(Order& o, Qty qty, Price limit, Price trigger) {
+  o.modify_in_flight = true;
+  o.request_sent = now_;
+  o.modify = ModifyRequest{o.id(), qty, limit, trigger};
+  save(o);
+  enqueue(lane_of(o.role), o.modify);
+}
+
 void Engine::ensure_protection(BracketGroup& g) {
   if (g.state != BracketState::Entering && g.state != BracketState::Open) return;
   if (g.net.units <= 0) return;
@@ -369,11 +378,7 @@ void Engine::sync_child(BracketGroup& g, LegRole role) {
     save(*child);
     return;
   }
-  child->modify_in_flight = true;
-  child->request_sent = now_;
-  child->modify = ModifyRequest{child->id(), desired, child->spec.limit, trigger};
-  save(*child);
-  enqueue(Lane::Exit, child->modify);
+  send_modify(*child, desired, child->spec.limit, trigger);
 }
 
 void Engine::begin_exit(BracketGroup& g, const std::string& reason) {
@@ -678,50 +683,75 @@ void Engine::on_timer() {
   flush();
 }
 
+// The deadlines an order waits on, in the order check_timeouts acts on them. check_timeouts and
+// next_wakeup both read them here, so a deadline the engine asks to be woken for is always one it
+// acts on (a disagreement would wake it at the same instant forever).
+template <class Visit>
+void Engine::for_each_deadline(const Order& o, Visit&& visit) const {
+  const TimeMs ack = cfg_.oms.ack_timeout_ms;
+  if (o.status == OrderStatus::Sent && visit(Deadline::Ack, o.sent + ack)) return;
+  if (o.unconfirmed && visit(Deadline::Unconfirmed, o.request_sent + ack)) return;
+  if (o.live() && o.status != OrderStatus::Pending && (o.cancel_requested || o.modify_in_flight) &&
+      visit(Deadline::Request, o.request_sent + ack))
+    return;
+  if (o.role != LegRole::Entry || o.status != OrderStatus::Working || o.cancel_requested) return;
+  const TimeMs entry = cfg_.oms.entry_timeout_ms;
+  if (!groups_.at(o.plan_id).repriced && !o.modify_in_flight)
+    visit(Deadline::EntryReprice, o.created + entry);
+  else
+    visit(Deadline::EntryCancel, o.created + 2 * entry);
+}
+
 void Engine::check_timeouts() {
   for (auto& [id, o] : orders_) {
-    if (o.status == OrderStatus::Sent && now_ - o.sent >= cfg_.oms.ack_timeout_ms) {
-      if (o.send_count > cfg_.oms.max_retries) {
-        o.unconfirmed = true;
-        o.request_sent = now_;
-        handle_reject(o, "ACK_TIMEOUT", false);
-        enqueue(Lane::Exit, CancelRequest{id});  // in case it did arrive
-        continue;
-      }
-      ++stats_.resends;
-      o.sent = now_;
-      ++o.send_count;
-      query(o);
-      continue;
-    }
-    if (o.unconfirmed && now_ - o.request_sent >= cfg_.oms.ack_timeout_ms) {
-      o.request_sent = now_;
-      query(o);
-      continue;
-    }
-    // An unanswered cancel is sent again (cancels are idempotent); an unanswered modify is
-    // resolved by asking the venue for the order's state, never by guessing.
-    if (o.live() && o.status != OrderStatus::Pending &&
-        (o.cancel_requested || o.modify_in_flight) &&
-        now_ - o.request_sent >= cfg_.oms.ack_timeout_ms) {
-      ++stats_.resends;
-      o.request_sent = now_;
-      if (o.cancel_requested)
-        enqueue(Lane::Exit, CancelRequest{id});
-      else
+    Deadline due = Deadline::None;
+    for_each_deadline(o, [&](Deadline kind, TimeMs at) {
+      if (at > now_) return false;
+      due = kind;
+      return true;
+    });
+    switch (due) {
+      case Deadline::None:
+        break;
+      case Deadline::Ack:
+        if (o.send_count > cfg_.oms.max_retries) {
+          o.unconfirmed = true;
+          o.request_sent = now_;
+          handle_reject(o, "ACK_TIMEOUT", false);
+          enqueue(Lane::Exit, CancelRequest{id});  // in case it did arrive
+          break;
+        }
+        ++stats_.resends;
+        o.sent = now_;
+        ++o.send_count;
         query(o);
-      continue;
+        break;
+      case Deadline::Unconfirmed:
+        o.request_sent = now_;
+        query(o);
+        break;
+      case Deadline::Request:
+        // An unanswered cancel is sent again (cancels are idempotent); an unanswered modify is
+        // resolved by asking the venue for the order's state, never by guessing.
+        ++stats_.resends;
+        o.request_sent = now_;
+        if (o.cancel_requested)
+          enqueue(Lane::Exit, CancelRequest{id});
+        else
+          query(o);
+        break;
+      case Deadline::EntryReprice: {
+        BracketGroup& g = groups_.at(o.plan_id);
+        g.repriced = true;
+        save(g);
+        if (!reprice_remainder(o, g) && now_ - o.created >= 2 * cfg_.oms.entry_timeout_ms)
+          request_cancel(o);
+        break;
+      }
+      case Deadline::EntryCancel:
+        request_cancel(o);
+        break;
     }
-    if (o.role != LegRole::Entry || o.status != OrderStatus::Working || o.cancel_requested)
-      continue;
-    BracketGroup& g = groups_.at(o.plan_id);
-    if (now_ - o.created < cfg_.oms.entry_timeout_ms) continue;
-    if (!g.repriced && !o.modify_in_flight) {
-      g.repriced = true;
-      save(g);
-      if (reprice_remainder(o, g)) continue;
-    }
-    if (now_ - o.created >= 2 * cfg_.oms.entry_timeout_ms) request_cancel(o);
   }
 }
 
@@ -750,11 +780,7 @@ bool Engine::reprice_remainder(Order& o, BracketGroup& g) {
                o.plan_id);
     return false;
   }
-  o.modify_in_flight = true;
-  o.request_sent = now_;
-  o.modify = ModifyRequest{o.id(), o.filled + open, px, o.spec.trigger};
-  save(o);
-  enqueue(Lane::Entry, o.modify);
+  send_modify(o, o.filled + open, px, o.spec.trigger);
   return true;
 }
 
@@ -834,16 +860,11 @@ TimeMs Engine::next_wakeup() const {
     if (t >= 0 && (best < 0 || t < best)) best = t;
   };
   consider(throttle_.next_release(now_));
-  for (const auto& [_, o] : orders_) {
-    if (o.status == OrderStatus::Sent) consider(o.sent + cfg_.oms.ack_timeout_ms);
-    if (o.unconfirmed) consider(o.request_sent + cfg_.oms.ack_timeout_ms);
-    if (o.live() && o.status != OrderStatus::Pending && (o.cancel_requested || o.modify_in_flight))
-      consider(o.request_sent + cfg_.oms.ack_timeout_ms);
-    if (o.role == LegRole::Entry && o.status == OrderStatus::Working && !o.cancel_requested) {
-      const bool repriced = groups_.at(o.plan_id).repriced;
-      consider(o.created + (repriced ? 2 : 1) * cfg_.oms.entry_timeout_ms);
-    }
-  }
+  for (const auto& [_, o] : orders_)
+    for_each_deadline(o, [&](Deadline, TimeMs at) {
+      consider(at);
+      return false;
+    });
   if (!day_.empty() && !tightened_) consider(tighten_at_);
   if (!day_.empty() && !flattened_) consider(flat_at_);
   if (best >= 0 && best < now_) best = now_;

@@ -123,8 +123,12 @@ class Engine {
   void on_order_terminal(Order& o);
   void handle_reject(Order& o, const std::string& reason, bool retryable);
   void reconcile_unconfirmed(Order& o, const VenueEvent::Body& body);
+  enum class Deadline { None, Ack, Unconfirmed, Request, EntryReprice, EntryCancel };
+  template <class Visit>  // Visit(Deadline, TimeMs at) -> true to stop
+  void for_each_deadline(const Order& o, Visit&& visit) const;
   void check_timeouts();
   bool reprice_remainder(Order& o, BracketGroup& g);
+  void send_modify(Order& o, Qty qty, Price limit, Price trigger);
   void check_eod();
   void check_loss_limits();
   PortfolioRisk portfolio_risk() const;
