@@ -188,9 +188,9 @@ int run_paper(const PaperOptions& opts, std::ostream& out, std::ostream& err) {
         << engine.portfolio().open_positions() << " open positions, " << engine.live_orders()
         << " live orders\n";
     // Every recovered position must still be protected before the replay goes on.
-    for (const auto& v : engine.invariant_violations())
-      err << "invariant violated after recovery: " << v << "\n";
-    if (!engine.invariant_violations().empty()) return 1;
+    const auto broken = engine.invariant_violations();
+    for (const auto& v : broken) err << "invariant violated after recovery: " << v << "\n";
+    if (!broken.empty()) return 1;
   }
 
   // ---- Replay.
