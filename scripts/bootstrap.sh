@@ -8,7 +8,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
-  jq
+  jq curl libboost-dev libboost-system-dev prometheus
 )
 
 missing=()

@@ -1,0 +1,179 @@
+#include "app/day_replay.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "market/csv_loader.hpp"
+#include "market/tick_path.hpp"
+
+namespace aitrapp {
+
+Result<AppConfig> load_app_config(const std::string& path) {
+  if (path.empty())
+    return parse_config(embedded_default_config(),
+                        "embedded default configuration (configs/app.yaml)");
+  return load_config_file(path);
+}
+
+Result<DayData> load_day(const AppConfig& cfg, const std::vector<std::string>& paths) {
+  const EngineConfig& ec = cfg.engine;
+  TradingCalendar cal(ec.timezone, ec.session);
+  if (paths.empty()) return Error{"--data is required (a CSV file or a directory of them)"};
+  auto files = load_bar_paths(paths, cal, cfg.perp_symbol);
+  if (!files) return Error{files.error()};
+  DayData d;
+  std::set<int> days;
+  for (const auto& f : files.value()) {
+    for (const auto& b : f.bars) {
+      if (!ec.instruments.count(b.symbol))
+        return Error{f.path + ":" + std::to_string(b.source_line) + ": unknown instrument '" +
+                     b.symbol + "' (not in the configuration's 'instruments')"};
+      if (!cal.in_session(b.start)) {
+        ++d.dropped;
+        continue;
+      }
+      days.insert(cal.local_yyyymmdd(b.start));
+      d.bars.push_back(b);
+    }
+  }
+  if (d.bars.empty())
+    return Error{"no bars inside the session " + format_hhmm(ec.session.open_minute) + "-" +
+                 format_hhmm(ec.session.close_minute) + " " + ec.timezone};
+  if (days.size() > 1)
+    return Error{"the data spans " + std::to_string(days.size()) +
+                 " trading days; a replay covers one day"};
+  d.day = *days.begin();
+  std::stable_sort(d.bars.begin(), d.bars.end(), [](const Bar& a, const Bar& b) {
+    return a.start != b.start ? a.start < b.start : a.symbol < b.symbol;
+  });
+  return d;
+}
+
+// At equal times: requests reach the venue, then market data (the venue matches before the
+// engine sees the tick), then venue answers, bar closes, timers.
+bool DayReplay::Scheduled::operator>(const Scheduled& o) const {
+  if (time != o.time) return time > o.time;
+  if (kind != o.kind) return kind > o.kind;
+  return seq > o.seq;
+}
+
+// The engine's venue port in a replay: requests travel to the venue after the link latency.
+class DayReplay::Link final : public VenuePort {
+ public:
+  explicit Link(DayReplay& r) : r_(r) {}
+  void send(const VenueRequest& req) override {
+    requests.push_back(req);
+    r_.push(r_.clock_.now() + r_.cfg_.sim.latency_ms, Kind::VenueArrival, requests.size() - 1);
+  }
+  std::vector<VenueRequest> requests;
+
+ private:
+  DayReplay& r_;
+};
+
+DayReplay::DayReplay(const AppConfig& cfg, DayData data, store::SqliteStore& store, LogSink& log)
+    : cfg_(cfg), data_(std::move(data)), store_(store), link_(std::make_unique<Link>(*this)) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", data_.day / 10000, data_.day / 100 % 100,
+                data_.day % 100);
+  day_str_ = buf;
+  venue_ = std::make_unique<SimVenue>(
+      cfg.engine.instruments, cfg.sim,
+      [this](VenueEvent ev) {
+        answers_.push_back(std::move(ev));
+        push(answers_.back().time, Kind::VenueAnswer, answers_.size() - 1);
+      },
+      [this](const std::string& id, const std::string& json) {
+        store_.save_venue_order(id, json);
+      });
+  engine_ = std::make_unique<Engine>(cfg.engine, store, *link_, clock_, log);
+}
+
+DayReplay::~DayReplay() = default;
+
+void DayReplay::push(TimeMs t, Kind k, size_t index) {
+  queue_.push(Scheduled{t, k, seq_++, index});
+}
+
+std::vector<std::string> DayReplay::start() {
+  store_.write(WriteBatch{{ConfigSnapshotRecord{cfg_.config_sha, cfg_.canonical_json}}});
+  engine_->start_day(data_.day);
+  RecoveredState rec = store_.recover(day_str_);
+  resumed_ = rec.checkpoint.has_value();
+  resume_after_ = resumed_ ? rec.checkpoint->last_event : -1;
+  venue_->restore(store_.load_venue_orders());
+
+  std::map<TimeMs, size_t> close_index;
+  for (const Bar& b : data_.bars) {
+    const TimeMs close_time = b.start + kMinuteMs;
+    if (close_time <= resume_after_) {
+      engine_->warm_up(b);
+      continue;
+    }
+    const Instrument& in = cfg_.engine.instruments.at(b.symbol);
+    if (in.tradable)
+      for (auto& t : bar_to_ticks(b, in))
+        if (t.time > resume_after_) {
+          ticks_.push_back(std::move(t));
+          push(ticks_.back().time, Kind::Tick, ticks_.size() - 1);
+        }
+    auto [it, fresh] = close_index.try_emplace(close_time, closes_.size());
+    if (fresh) {
+      closes_.emplace_back();
+      push(close_time, Kind::BarsClosed, it->second);
+    }
+    closes_[it->second].push_back(b);
+  }
+  clock_.advance_to(resume_after_ > 0 ? resume_after_ : data_.bars.front().start);
+  engine_->recover(rec);
+  schedule_timer();
+  // Every recovered position must still be protected before the replay goes on.
+  return resumed_ ? engine_->invariant_violations() : std::vector<std::string>{};
+}
+
+TimeMs DayReplay::next_time() const {
+  return queue_.empty() ? -1 : queue_.top().time;
+}
+
+void DayReplay::advance_to(TimeMs t) {
+  if (!queue_.empty()) t = std::min(t, queue_.top().time);
+  if (t > clock_.now()) clock_.advance_to(t);
+}
+
+void DayReplay::schedule_timer() {
+  const TimeMs w = engine_->next_wakeup();
+  if (w >= 0 && timers_.insert(w).second) push(w, Kind::Timer, 0);
+}
+
+void DayReplay::step() {
+  const Scheduled ev = queue_.top();
+  queue_.pop();
+  clock_.advance_to(ev.time);
+  switch (ev.kind) {
+    case Kind::VenueArrival:
+      venue_->on_request(link_->requests[ev.index], ev.time);
+      break;
+    case Kind::Tick:
+      venue_->on_tick(ticks_[ev.index]);
+      engine_->on_tick(ticks_[ev.index]);
+      break;
+    case Kind::VenueAnswer:
+      engine_->on_venue_event(answers_[ev.index]);
+      break;
+    case Kind::BarsClosed:
+      engine_->on_bars_closed(closes_[ev.index]);
+      break;
+    case Kind::Timer:
+      timers_.erase(ev.time);
+      // A deadline that does not move after it fired would spin the replay forever.
+      spins_ = ev.time == last_timer_ ? spins_ + 1 : 0;
+      last_timer_ = ev.time;
+      if (spins_ > 1000)
+        throw std::logic_error("engine keeps asking for a timer at the same instant");
+      engine_->on_timer();
+      break;
+  }
+  schedule_timer();
+}
+
+}  // namespace aitrapp

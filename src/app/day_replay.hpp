@@ -1,0 +1,96 @@
+#pragma once
+// One trading day of recorded bars replayed through the engine against the in-process simulated
+// venue, on a simulated clock. Shared by `aitrapp paper` (as fast as possible, or paced) and
+// `aitrapp run` (paced, with operator commands applied between events).
+// Not thread-safe: the owner drives it from one thread (the engine thread).
+#include <map>
+#include <memory>
+#include <queue>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/config.hpp"
+#include "core/result.hpp"
+#include "engine/engine.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "venue/sim/sim_venue.hpp"
+
+namespace aitrapp {
+
+// The configuration file, or the embedded default when `path` is empty.
+Result<AppConfig> load_app_config(const std::string& path);
+
+// The bars of exactly one trading day inside the session, sorted by time then symbol.
+struct DayData {
+  std::vector<Bar> bars;
+  int day = 0;         // YYYYMMDD in the exchange's time zone
+  size_t dropped = 0;  // rows outside the session
+};
+// Validates every file and row before anything touches the store (errors name file:line).
+Result<DayData> load_day(const AppConfig& cfg, const std::vector<std::string>& paths);
+
+class DayReplay {
+ public:
+  // `store` and `log` must outlive the replay.
+  DayReplay(const AppConfig& cfg, DayData data, store::SqliteStore& store, LogSink& log);
+  ~DayReplay();
+
+  // Rebuilds the day from the store (a resumed day continues after its last checkpoint) and
+  // schedules what is left. Returns the invariant violations found after recovery (empty: ok).
+  std::vector<std::string> start();
+  bool resumed() const { return resumed_; }
+  TimeMs resumed_after() const { return resume_after_; }
+
+  bool idle() const { return queue_.empty(); }
+  TimeMs next_time() const;  // of the next scheduled event; -1 when idle
+  // Processes the next scheduled event. Throws std::logic_error if the engine keeps asking to be
+  // woken at the same instant (a deadline that never moves).
+  void step();
+  // Lets simulated time pass without an event, never beyond the next scheduled one; used before
+  // an operator command so that it happens "now" on a paced replay.
+  void advance_to(TimeMs t);
+  // After calling the engine directly (an operator command): schedules what it now waits for.
+  void after_command() { schedule_timer(); }
+
+  Engine& engine() { return *engine_; }
+  const Engine& engine() const { return *engine_; }
+  const SimVenue& venue() const { return *venue_; }
+  TimeMs now() const { return clock_.now(); }
+  const DayData& data() const { return data_; }
+  const std::string& day_string() const { return day_str_; }
+
+ private:
+  enum class Kind { VenueArrival = 0, Tick = 1, VenueAnswer = 2, BarsClosed = 3, Timer = 4 };
+  struct Scheduled {
+    TimeMs time;
+    Kind kind;
+    uint64_t seq;
+    size_t index;
+    bool operator>(const Scheduled& o) const;
+  };
+  class Link;
+  void push(TimeMs t, Kind k, size_t index);
+  void schedule_timer();
+
+  const AppConfig& cfg_;
+  DayData data_;
+  std::string day_str_;
+  store::SqliteStore& store_;
+  SimClock clock_;
+  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
+  uint64_t seq_ = 0;
+  std::unique_ptr<Link> link_;
+  std::vector<VenueEvent> answers_;
+  std::unique_ptr<SimVenue> venue_;
+  std::unique_ptr<Engine> engine_;
+  std::vector<Tick> ticks_;
+  std::vector<std::vector<Bar>> closes_;
+  std::set<TimeMs> timers_;
+  TimeMs last_timer_ = -1;
+  int spins_ = 0;
+  bool resumed_ = false;
+  TimeMs resume_after_ = -1;
+};
+
+}  // namespace aitrapp
