@@ -37,7 +37,7 @@ class Section {
   std::string key(const std::string& k) const { return path_.empty() ? k : path_ + "." + k; }
   YAML::Node child(const std::string& k) {
     seen_.insert(k);
-    return node_ ? node_[k] : YAML::Node();
+    return node_ ? node_[k] : node_;  // an absent section: every key of it is absent too
   }
   std::string str(const std::string& k, const std::string& def) {
     auto n = child(k);
@@ -204,7 +204,7 @@ AppConfig build(const YAML::Node& root) {
   {
     Section o(top.child("oms"), "oms");
     e.oms.orders_per_second =
-        static_cast<int>(o.integer("orders_per_second", e.oms.orders_per_second, 1, 1000));
+        static_cast<int>(o.integer("orders_per_second", e.oms.orders_per_second, 1, 1'000'000));
     e.oms.ack_timeout_ms = o.integer("ack_timeout_ms", e.oms.ack_timeout_ms, 10, 600'000);
     e.oms.max_retries = static_cast<int>(o.integer("max_retries", e.oms.max_retries, 0, 20));
     e.oms.entry_timeout_ms = o.integer("entry_timeout_ms", e.oms.entry_timeout_ms, 1000, 3'600'000);
@@ -212,6 +212,22 @@ AppConfig build(const YAML::Node& root) {
   {
     Section s(top.child("eod"), "eod");
     e.eod.tighten_bps = s.integer("tighten_bps", e.eod.tighten_bps, 1, 1000);
+  }
+  {
+    Section k(top.child("kill_switch"), "kill_switch");
+    KillTriggerParams& p = e.kill_switch;
+    p.ack_p95_limit_ms = k.integer("ack_p95_limit_ms", p.ack_p95_limit_ms, 1, 600'000);
+    p.ack_breach_for_ms = k.integer("ack_breach_for_s", p.ack_breach_for_ms / 1000, 0, 3600) * 1000;
+    p.ack_window_ms = k.integer("ack_window_s", p.ack_window_ms / 1000, 1, 3600) * 1000;
+    p.ack_min_samples =
+        static_cast<int>(k.integer("ack_min_samples", p.ack_min_samples, 1, 10'000));
+    p.market_quality_max =
+        static_cast<int>(k.integer("market_quality_max", p.market_quality_max, 0, 10'000));
+    p.market_quality_window_ms =
+        k.integer("market_quality_window_s", p.market_quality_window_ms / 1000, 1, 3600) * 1000;
+    p.spread_blowout_bps = k.integer("spread_blowout_bps", p.spread_blowout_bps, 1, 10'000);
+    p.throttle_rising_for_ms =
+        k.integer("throttle_rising_for_s", p.throttle_rising_for_ms / 1000, 1, 3600) * 1000;
   }
   {
     Section v(top.child("venue"), "venue");
@@ -285,6 +301,15 @@ nlohmann::json canonical(const AppConfig& c) {
               {"max_retries", e.oms.max_retries},
               {"entry_timeout_ms", e.oms.entry_timeout_ms}};
   j["eod"] = {{"tighten_bps", e.eod.tighten_bps}};
+  const KillTriggerParams& k = e.kill_switch;
+  j["kill_switch"] = {{"ack_p95_limit_ms", k.ack_p95_limit_ms},
+                      {"ack_breach_for_s", k.ack_breach_for_ms / 1000},
+                      {"ack_window_s", k.ack_window_ms / 1000},
+                      {"ack_min_samples", k.ack_min_samples},
+                      {"market_quality_max", k.market_quality_max},
+                      {"market_quality_window_s", k.market_quality_window_ms / 1000},
+                      {"spread_blowout_bps", k.spread_blowout_bps},
+                      {"throttle_rising_for_s", k.throttle_rising_for_ms / 1000}};
   j["venue"]["sim"] = {{"latency_ms", c.sim.latency_ms},
                        {"participation_bps", c.sim.participation_bps}};
   j["instruments"] = nlohmann::json::array();

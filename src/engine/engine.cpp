@@ -10,6 +10,8 @@
 namespace aitrapp {
 namespace {
 
+constexpr size_t kRecentEvents = 200;  // signals and risk events kept for the operator's views
+
 std::string day_string(int yyyymmdd) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", yyyymmdd / 10000, yyyymmdd / 100 % 100,
@@ -32,7 +34,8 @@ Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& cl
       clock_(clock),
       log_(log),
       strategy_(cfg_.strategy),
-      throttle_(cfg_.oms.orders_per_second) {}
+      throttle_(cfg_.oms.orders_per_second),
+      triggers_(cfg_.kill_switch) {}
 
 // ---------------------------------------------------------------------------------------------
 // Step plumbing: every handler is begin_step -> state changes -> housekeeping -> flush.
@@ -46,6 +49,7 @@ void Engine::log(const char* level, const std::string& event, LogFields f) {
 }
 
 void Engine::housekeeping() {
+  check_triggers();
   check_timeouts();
   check_eod();
   for (auto& r : throttle_.release(now_)) {
@@ -66,7 +70,7 @@ void Engine::housekeeping() {
       o.status = OrderStatus::Sent;
       o.sent = now_;
       o.updated = now_;
-      ++o.send_count;
+      if (++o.send_count == 1) ++stats_.orders_placed;
       save(o);
     }
     to_send_.push_back(std::move(r));
@@ -96,7 +100,11 @@ void Engine::risk_event(const std::string& kind, const std::string& check,
                         const std::string& reason, const std::string& symbol,
                         const std::string& plan_id) {
   ++stats_.risk_events;
-  persist(RiskEventRecord{now_, kind, check, reason, symbol, plan_id, cfg_.config_sha});
+  if (kind == "BLOCK") ++stats_.risk_blocks[check];
+  RiskEventRecord rec{now_, kind, check, reason, symbol, plan_id, cfg_.config_sha};
+  recent_risk_.push_back(rec);
+  if (recent_risk_.size() > kRecentEvents) recent_risk_.pop_front();
+  persist(std::move(rec));
   log("warn", "risk_event",
       {{"kind", kind},
        {"check", check},
@@ -184,6 +192,16 @@ void Engine::on_tick(const Tick& t) {
   q.bid = t.bid;
   q.ask = t.ask;
   q.valid = true;
+  const bool blown = t.last.raw > 0 && mul_div(t.ask.raw - t.bid.raw, 10'000, t.last.raw) >
+                                           cfg_.kill_switch.spread_blowout_bps;
+  if (blown && blown_out_.insert(t.symbol).second) {  // counted once per episode
+    ++stats_.spread_blowouts;
+    triggers_.on_market_quality_event(now_);
+    risk_event("MARKET", "SPREAD_BLOWOUT",
+               "spread " + to_string(t.ask - t.bid) + " at " + to_string(t.last), t.symbol);
+  } else if (!blown) {
+    blown_out_.erase(t.symbol);
+  }
   portfolio_.mark(t.symbol, t.last);
   for (auto& [_, g] : groups_) {
     if (g.symbol != t.symbol || g.net.units == 0) continue;
@@ -214,6 +232,8 @@ void Engine::on_bars_closed(const std::vector<Bar>& bars) {
       sig->seq = ++signal_seq_;
       ++stats_.signals;
       persist(SignalRecord{*sig, cfg_.config_sha});
+      recent_signals_.push_back(*sig);
+      if (recent_signals_.size() > kRecentEvents) recent_signals_.pop_front();
       signals.push_back(*sig);
     }
   }
@@ -518,6 +538,7 @@ void Engine::handle_reject(Order& o, const std::string& reason, bool retryable) 
   if (retryable && o.role == LegRole::Entry && g.state == BracketState::Entering &&
       g.entry_filled.units == 0 && g.attempts[role_index(LegRole::Entry)] <= cfg_.oms.max_retries &&
       sm_.entries_allowed()) {
+    ++stats_.retries["entry_attempt"];
     Order& e = new_order(g, LegRole::Entry, o.spec.type, o.spec.side, o.spec.qty, o.spec.limit,
                          o.spec.trigger);
     g.entry_id = e.id();
@@ -565,6 +586,10 @@ void Engine::on_venue_event(const VenueEvent& ev) {
       overloaded{
           [&](const OrderAcked& a) {
             if (o.status == OrderStatus::Pending || o.status == OrderStatus::Sent) {
+              if (o.status == OrderStatus::Sent) {
+                stats_.ack_latency_ms.observe(now_ - o.sent);
+                triggers_.on_ack(now_, now_ - o.sent);
+              }
               o.status = OrderStatus::Working;
               o.venue_order_id = a.venue_order_id;
               o.acked = o.updated = now_;
@@ -572,7 +597,12 @@ void Engine::on_venue_event(const VenueEvent& ev) {
             }
           },
           [&](const OrderRejected& r) {
-            if (o.live()) handle_reject(o, r.reason, r.retryable);
+            if (!o.live()) return;
+            if (r.price_band) {
+              ++stats_.band_rejects;
+              triggers_.on_market_quality_event(now_);
+            }
+            handle_reject(o, r.reason, r.retryable);
           },
           [&](const OrderFilled& f) {
             // Fills are the venue's truth: applied whatever we believed, but once per id.
@@ -666,6 +696,7 @@ void Engine::on_venue_event(const VenueEvent& ev) {
             }
             o.status = OrderStatus::Pending;
             save(o);
+            ++stats_.retries["place_unknown"];
             enqueue(lane_of(o.role), PlaceRequest{o.spec});
           },
       },
@@ -722,11 +753,13 @@ void Engine::check_timeouts() {
           break;
         }
         ++stats_.resends;
+        ++stats_.retries["ack_timeout"];
         o.sent = now_;
         ++o.send_count;
         query(o);
         break;
       case Deadline::Unconfirmed:
+        ++stats_.retries["unconfirmed_query"];
         o.request_sent = now_;
         query(o);
         break;
@@ -734,6 +767,7 @@ void Engine::check_timeouts() {
         // An unanswered cancel is sent again (cancels are idempotent); an unanswered modify is
         // resolved by asking the venue for the order's state, never by guessing.
         ++stats_.resends;
+        ++stats_.retries[o.cancel_requested ? "cancel" : "modify_query"];
         o.request_sent = now_;
         if (o.cancel_requested)
           enqueue(Lane::Exit, CancelRequest{id});
@@ -823,9 +857,79 @@ void Engine::check_loss_limits() {
   if (sm_.state() == TradingState::HardStop) return;
   if (auto b = aitrapp::check_loss_limits(portfolio_risk(), cfg_.limits)) {
     risk_event("LIMIT", b->check, b->reason);
-    set_state(TradingState::HardStop, b->check);
-    for (auto& [_, g] : groups_) begin_exit(g, b->check);
+    kill("risk_cap", "auto", b->check + ": " + b->reason);
   }
+}
+
+// Automatic kill switch and entry pause (DESIGN.md: exits always run).
+void Engine::check_triggers() {
+  const size_t depth = throttle_.depth(Lane::Exit) + throttle_.depth(Lane::Entry);
+  const auto fired = triggers_.evaluate(now_, depth);
+  const bool stopped = sm_.state() == TradingState::HardStop;
+  const Money h = heat(), cap = pct_of(cfg_.limits.capital, cfg_.limits.heat_bps);
+  if (!stopped && h > cap) {
+    risk_event("LIMIT", "PORTFOLIO_HEAT", "heat " + to_string(h) + " above cap " + to_string(cap));
+    kill("risk_cap", "auto", "heat " + to_string(h) + " above cap " + to_string(cap));
+    return;
+  }
+  if (!fired) {
+    if (sm_.state() == TradingState::SoftPause && !triggers_.backlog_active())
+      set_state(TradingState::Active, "throttle backlog cleared");
+    return;
+  }
+  const KillTriggerParams& p = triggers_.params();
+  switch (*fired) {
+    case Trigger::Latency:
+      if (!stopped)
+        kill("latency", "auto",
+             "order-ack p95 " + std::to_string(triggers_.ack_p95(now_)) + " ms above " +
+                 std::to_string(p.ack_p95_limit_ms) + " ms for " +
+                 std::to_string(p.ack_breach_for_ms / 1000) + " s");
+      break;
+    case Trigger::MarketQuality:
+      if (!stopped)
+        kill("market_quality", "auto",
+             "more than " + std::to_string(p.market_quality_max) +
+                 " spread blowouts or band rejections within " +
+                 std::to_string(p.market_quality_window_ms / 1000) + " s");
+      break;
+    case Trigger::ThrottleBacklog:
+      ++stats_.auto_pauses["throttle_backlog"];
+      risk_event("LIMIT", "THROTTLE_BACKLOG",
+                 "order queue of " + std::to_string(depth) + " still growing after " +
+                     std::to_string(p.throttle_rising_for_ms / 1000) + " s");
+      if (sm_.state() == TradingState::Active)
+        set_state(TradingState::SoftPause, "throttle backlog: entries paused, exits continue");
+      break;
+  }
+}
+
+FlattenReport Engine::kill(const std::string& reason, const std::string& source,
+                           const std::string& detail) {
+  FlattenReport r;
+  r.open_risk = heat();
+  int working = 0;
+  for (const auto& [_, o] : orders_)
+    if (o.live()) {
+      ++working;
+      if (!o.cancel_requested && o.role != LegRole::Exit) ++r.orders_cancelled;
+    }
+  for (const auto& [_, g] : groups_)
+    if (g.state != BracketState::Closed && g.net.units != 0) ++r.positions_closed;
+  ++stats_.kill_switch[reason];
+  set_state(TradingState::HardStop, "kill switch (" + reason + ")");
+  risk_event("KILL", reason, detail + " [" + source + "]");
+  persist(KillSwitchRecord{now_, reason, source, detail, r.open_risk, r.positions_closed, working,
+                           cfg_.config_sha});
+  log("warn", "kill_switch",
+      {{"reason", reason},
+       {"source", source},
+       {"detail", detail},
+       {"open_risk", to_string(r.open_risk)},
+       {"positions", std::to_string(r.positions_closed)},
+       {"working_orders", std::to_string(working)}});
+  for (auto& [_, g] : groups_) begin_exit(g, "flatten: " + reason);
+  return r;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -838,20 +942,45 @@ void Engine::pause(const std::string& reason) {
   flush();
 }
 
-void Engine::resume(const std::string& reason) {
+std::optional<std::string> Engine::resume(const std::string& reason) {
   begin_step();
-  set_state(tightened_ ? TradingState::Reducing : TradingState::Active,
-            "operator resume: " + reason);
+  std::optional<std::string> refused;
+  if (auto b = aitrapp::check_loss_limits(portfolio_risk(), cfg_.limits))
+    refused = "cannot resume: " + b->reason;  // the cap holds for the rest of the day
+  else
+    set_state(tightened_ ? TradingState::Reducing : TradingState::Active,
+              "operator resume: " + reason);
   housekeeping();
   flush();
+  return refused;
 }
 
-void Engine::flatten(const std::string& reason) {
+FlattenReport Engine::flatten(const std::string& reason, const std::string& source) {
   begin_step();
-  set_state(TradingState::HardStop, "flatten: " + reason);
-  for (auto& [_, g] : groups_) begin_exit(g, "flatten: " + reason);
+  const FlattenReport r = kill(reason, source, source + " flatten");
   housekeeping();
   flush();
+  return r;
+}
+
+bool Engine::is_flat() const {
+  for (const auto& [_, g] : groups_)
+    if (g.state != BracketState::Closed) return false;
+  for (const auto& [_, o] : orders_)
+    if (o.live() || o.unconfirmed) return false;
+  return portfolio_.open_positions() == 0;
+}
+
+bool Engine::is_orphan(const BracketGroup& g, const Order& child) const {
+  return child.live() && !child.cancel_requested && g.net.units <= 0;
+}
+
+int Engine::orphan_children() const {
+  int n = 0;
+  for (const auto& [_, g] : groups_)
+    for (const std::string* id : {&g.sl_id, &g.tp_id})
+      if (!id->empty() && is_orphan(g, orders_.at(*id))) ++n;
+  return n;
 }
 
 TimeMs Engine::next_wakeup() const {
@@ -928,7 +1057,7 @@ std::vector<std::string> Engine::invariant_violations() const {
     for (const std::string* id : {&g.sl_id, &g.tp_id}) {
       const Order* c = live(*id);
       if (!c || c->cancel_requested) continue;
-      if (g.net.units <= 0)
+      if (is_orphan(g, *c))
         v.push_back(pid + ": open child " + c->id() + " without a position");
       else if (!c->modify_in_flight && c->open_qty() > g.net)
         v.push_back(pid + ": child " + c->id() + " larger than the position");

@@ -4,6 +4,7 @@
 // only from the injected Clock, and reaches the world only through the Store, VenuePort and
 // LogSink ports. Each handler changes state first and then flushes: the step's writes are
 // committed to the Store, then its venue requests go out. Not thread-safe by design.
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/calendar.hpp"
+#include "core/histogram.hpp"
 #include "core/instrument.hpp"
 #include "core/log.hpp"
 #include "market/bar.hpp"
@@ -18,6 +20,7 @@
 #include "oms/order.hpp"
 #include "oms/throttle.hpp"
 #include "portfolio/portfolio.hpp"
+#include "risk/kill_triggers.hpp"
 #include "risk/limits.hpp"
 #include "risk/pre_trade.hpp"
 #include "risk/trading_state.hpp"
@@ -45,15 +48,31 @@ struct EngineConfig {
   RankerParams ranker;
   OmsParams oms;
   EodParams eod;
+  KillTriggerParams kill_switch;
   std::string timezone = "Asia/Kolkata";
   SessionTimes session;
   std::string config_sha;
 };
 
+// Counters since the process started (what the metrics export); a plain copyable value.
 struct EngineStats {
   int64_t signals = 0, decisions = 0, orders = 0, fills = 0, trades_closed = 0, risk_events = 0;
   int64_t duplicate_fills_ignored = 0, duplicate_plans_skipped = 0, resends = 0;
+  int64_t orders_placed = 0;  // place requests sent for the first time
   Money max_heat;
+  std::map<std::string, int64_t> retries;      // by type: ack_timeout, cancel, modify, entry, ...
+  std::map<std::string, int64_t> risk_blocks;  // pre-trade blocks by check
+  std::map<std::string, int64_t> kill_switch;  // flattens by reason
+  std::map<std::string, int64_t> auto_pauses;  // entries paused automatically, by reason
+  int64_t spread_blowouts = 0, band_rejects = 0;
+  LatencyHistogramMs ack_latency_ms = make_latency_histogram_ms();
+};
+
+// What a flatten found when it started: the operator's answer and the audit row.
+struct FlattenReport {
+  int orders_cancelled = 0;  // live entries and children asked to cancel
+  int positions_closed = 0;  // brackets holding a position, each closed by a market exit
+  Money open_risk;           // heat at the moment of the kill
 };
 
 class Engine {
@@ -77,8 +96,14 @@ class Engine {
 
   // Operator commands (the control plane calls these through the command queue).
   void pause(const std::string& reason);
-  void resume(const std::string& reason);
-  void flatten(const std::string& reason);
+  // Lifts a pause or hard stop; refused (with the reason, nothing changed) while a daily loss or
+  // drawdown cap is breached.
+  std::optional<std::string> resume(const std::string& reason);
+  // Cancels every working order, exits every position and blocks entries (HARD_STOP) until
+  // resume(). `reason` is one of kill_reasons(); `source` is "operator" or "auto".
+  FlattenReport flatten(const std::string& reason, const std::string& source = "operator");
+  // True when nothing is open: no position, no live or unconfirmed order, every bracket closed.
+  bool is_flat() const;
 
   TradingState state() const { return sm_.state(); }
   const EngineStats& stats() const { return stats_; }
@@ -90,6 +115,15 @@ class Engine {
   // Descriptions of every broken OCO/idempotency invariant (empty when all hold).
   std::vector<std::string> invariant_violations() const;
   const std::string& trading_day() const { return day_; }
+  // Live children whose position is gone and that nobody is cancelling (must stay 0).
+  int orphan_children() const;
+  size_t throttle_depth(Lane lane) const { return throttle_.depth(lane); }
+  TimeMs ack_p95(TimeMs now) const { return triggers_.ack_p95(now); }
+  TimeMs now() const { return now_; }
+  // The most recent signals and risk events, oldest first (bounded).
+  const std::deque<Signal>& recent_signals() const { return recent_signals_; }
+  const std::deque<RiskEventRecord>& recent_risk_events() const { return recent_risk_; }
+  const EngineConfig& config() const { return cfg_; }
 
  private:
   struct Quote {
@@ -131,6 +165,10 @@ class Engine {
   void send_modify(Order& o, Qty qty, Price limit, Price trigger);
   void check_eod();
   void check_loss_limits();
+  void check_triggers();
+  FlattenReport kill(const std::string& reason, const std::string& source,
+                     const std::string& detail);
+  bool is_orphan(const BracketGroup& g, const Order& child) const;
   PortfolioRisk portfolio_risk() const;
   Money group_risk(const BracketGroup& g) const;
   const Instrument& inst(const std::string& symbol) const;
@@ -164,6 +202,10 @@ class Engine {
   uint64_t query_seq_ = 0;
   int decisions_today_ = 0;
   EngineStats stats_;
+  KillTriggers triggers_;
+  std::set<std::string> blown_out_;  // symbols whose spread is currently a blowout
+  std::deque<Signal> recent_signals_;
+  std::deque<RiskEventRecord> recent_risk_;
 
   WriteBatch batch_;
   std::vector<VenueRequest> to_send_;

@@ -45,6 +45,17 @@ struct RiskEventRecord {
   std::string config_sha;
 };
 
+// Audit row of one kill switch: why, who, and what was open at that moment.
+struct KillSwitchRecord {
+  TimeMs time = 0;
+  std::string reason;  // one of kill_reasons()
+  std::string source;  // operator | auto
+  std::string detail;
+  Money open_risk;
+  int positions = 0, working_orders = 0;
+  std::string config_sha;
+};
+
 struct CheckpointRecord {
   std::string trading_day;
   TimeMs last_event = 0;
@@ -59,8 +70,9 @@ struct ConfigSnapshotRecord {
   std::string config_sha, canonical_json;
 };
 
-using StoreWrite = std::variant<SignalRecord, DecisionRecord, Order, Fill, BracketGroup, Position,
-                                RiskEventRecord, CheckpointRecord, ConfigSnapshotRecord>;
+using StoreWrite =
+    std::variant<SignalRecord, DecisionRecord, Order, Fill, BracketGroup, Position, RiskEventRecord,
+                 KillSwitchRecord, CheckpointRecord, ConfigSnapshotRecord>;
 
 struct WriteBatch {
   std::vector<StoreWrite> writes;

@@ -48,6 +48,7 @@ struct OrderAcked {
 struct OrderRejected {
   std::string client_order_id, reason;
   bool retryable = false;
+  bool price_band = false;  // price outside the exchange's band: a market-quality signal
 };
 struct OrderFilled {
   std::string client_order_id, fill_id;

@@ -22,6 +22,7 @@ void MemoryStore::write(const WriteBatch& b) {
                      fills.push_back(f);
                    },
                    [&](const RiskEventRecord& r) { risk_events.push_back(r); },
+                   [&](const KillSwitchRecord& k) { kills.push_back(k); },
                    [&](const DecisionRecord&) { ++decisions; },
                    [&](const SignalRecord&) { ++signals; },
                    [&](const auto&) {},

@@ -38,6 +38,7 @@ class MemoryStore final : public Store {
   RecoveredState recover(const std::string&) override { return {}; }
   std::map<std::string, Order> orders;
   std::vector<RiskEventRecord> risk_events;
+  std::vector<KillSwitchRecord> kills;
   std::vector<Fill> fills;
   std::vector<std::string> problems;  // duplicate ids or fills
   int decisions = 0, signals = 0;

@@ -212,8 +212,14 @@ TEST(Engine, LossLimitHardStopsAndFlattens) {
   bool blocked = false;
   for (const auto& r : h.store.risk_events) blocked |= r.check == "TRADING_STATE";
   EXPECT_TRUE(blocked);
-  h.engine.resume("test");
-  EXPECT_EQ(h.engine.state(), TradingState::Active);
+  // The loss cap holds for the rest of the day: resume is refused and changes nothing.
+  const auto refused = h.engine.resume("test");
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_NE(refused->find("loss stop"), std::string::npos) << *refused;
+  EXPECT_EQ(h.engine.state(), TradingState::HardStop);
+  EXPECT_EQ(h.store.kills.size(), 1u);
+  EXPECT_EQ(h.store.kills[0].reason, "risk_cap");
+  EXPECT_EQ(h.engine.stats().kill_switch.at("risk_cap"), 1);
 }
 
 TEST(Engine, OperatorFlattenCancelsEverythingAndBlocksEntries) {

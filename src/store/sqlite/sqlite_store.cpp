@@ -90,6 +90,9 @@ struct SqliteStore::Statements {
         risk(db,
              "INSERT INTO risk_events VALUES((SELECT COALESCE(MAX(id),0)+1 FROM "
              "risk_events),?1,?2,?3,?4,?5,?6,?7)"),
+        kill(db,
+             "INSERT INTO kill_switch_events VALUES((SELECT COALESCE(MAX(id),0)+1 FROM "
+             "kill_switch_events),?1,?2,?3,?4,?5,?6,?7,?8)"),
         checkpoint(
             db,
             "INSERT INTO engine_checkpoint VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON "
@@ -101,7 +104,7 @@ struct SqliteStore::Statements {
             db,
             "INSERT INTO sim_venue_orders VALUES(?1,?2) ON CONFLICT(client_order_id) DO UPDATE SET "
             "state_json=excluded.state_json") {}
-  Statement config, signal, decision, group, order, fill, position, risk, checkpoint, venue;
+  Statement config, signal, decision, group, order, fill, position, risk, kill, checkpoint, venue;
 };
 
 SqliteStore::SqliteStore(const std::string& path) : db_(path) {
@@ -271,6 +274,17 @@ void SqliteStore::write(const WriteBatch& batch) {
                            .bind(5, r.symbol)
                            .bind(6, r.plan_id)
                            .bind(7, r.config_sha)
+                           .run();
+                     },
+                     [&](const KillSwitchRecord& k) {
+                       st_->kill.bind(1, k.time)
+                           .bind(2, k.reason)
+                           .bind(3, k.source)
+                           .bind(4, k.detail)
+                           .bind(5, mo(k.open_risk))
+                           .bind(6, k.positions)
+                           .bind(7, k.working_orders)
+                           .bind(8, k.config_sha)
                            .run();
                      },
                      [&](const CheckpointRecord& c) {

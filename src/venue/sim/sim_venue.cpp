@@ -131,12 +131,12 @@ void SimVenue::place(const OrderSpec& spec, TimeMs now) {
   VenueOrder o;
   o.spec = spec;
   o.venue_order_id = "V" + std::to_string(++seq_);
-  auto reject = [&](const std::string& why) {
+  auto reject = [&](const std::string& why, bool band = false) {
     o.status = Status::Rejected;
     o.reason = why;
     orders_[spec.client_order_id] = o;
     journal(o);
-    emit(now, OrderRejected{spec.client_order_id, why, false});
+    emit(now, OrderRejected{spec.client_order_id, why, false, band});
   };
   auto inst_it = instruments_.find(spec.symbol);
   if (inst_it == instruments_.end()) return reject("unknown instrument " + spec.symbol);
@@ -154,9 +154,9 @@ void SimVenue::place(const OrderSpec& spec, TimeMs now) {
     return reject("trigger price not a multiple of tick size");
   if (q != last_.end()) {
     if (priced && !within_band(spec.limit, q->second.last, in.band_bps))
-      return reject("limit price outside the allowed band (stale price)");
+      return reject("limit price outside the allowed band (stale price)", true);
     if (stopped && !within_band(spec.trigger, q->second.last, in.band_bps))
-      return reject("trigger price outside the allowed band");
+      return reject("trigger price outside the allowed band", true);
   }
   VenueOrder& ref = orders_[spec.client_order_id] = o;
   journal(ref);
