@@ -145,7 +145,8 @@ void DayReplay::schedule_timer() {
   if (w >= 0 && timers_.insert(w).second) push(w, Kind::Timer, 0);
 }
 
-void DayReplay::step() {
+const Tick* DayReplay::step() {
+  const Tick* tick = nullptr;
   const Scheduled ev = queue_.top();
   queue_.pop();
   clock_.advance_to(ev.time);
@@ -154,8 +155,9 @@ void DayReplay::step() {
       venue_->on_request(link_->requests[ev.index], ev.time);
       break;
     case Kind::Tick:
-      venue_->on_tick(ticks_[ev.index]);
-      engine_->on_tick(ticks_[ev.index]);
+      tick = &ticks_[ev.index];
+      venue_->on_tick(*tick);
+      engine_->on_tick(*tick);
       break;
     case Kind::VenueAnswer:
       engine_->on_venue_event(answers_[ev.index]);
@@ -174,6 +176,7 @@ void DayReplay::step() {
       break;
   }
   schedule_timer();
+  return tick;
 }
 
 }  // namespace aitrapp

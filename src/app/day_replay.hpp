@@ -44,9 +44,9 @@ class DayReplay {
 
   bool idle() const { return queue_.empty(); }
   TimeMs next_time() const;  // of the next scheduled event; -1 when idle
-  // Processes the next scheduled event. Throws std::logic_error if the engine keeps asking to be
-  // woken at the same instant (a deadline that never moves).
-  void step();
+  // Processes the next scheduled event; returns the tick it delivered, if it was one. Throws
+  // std::logic_error if the engine keeps asking to be woken at the same instant.
+  const Tick* step();
   // Lets simulated time pass without an event, never beyond the next scheduled one; used before
   // an operator command so that it happens "now" on a paced replay.
   void advance_to(TimeMs t);

@@ -3,13 +3,33 @@
 #include <iostream>
 
 #include "app/paper_session.hpp"
+#include "app/run_service.hpp"
+
+namespace {
+
+// "max" -> 0, or a positive number of simulated seconds per wall second.
+bool parse_speed(const std::string& s, double& out) {
+  if (s == "max") {
+    out = 0;
+    return true;
+  }
+  try {
+    size_t used = 0;
+    out = std::stod(s, &used);
+    return used == s.size() && out > 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"AITRAPP intraday trading engine"};
   app.require_subcommand(1);
 
   aitrapp::PaperOptions paper;
-  std::string speed = "max";
+  std::string paper_speed = "max";
   auto* cmd = app.add_subcommand(
       "paper", "Replay one trading day in PAPER mode against the simulated venue");
   cmd->add_option("--data", paper.data, "CSV file or directory of CSV files (repeatable)")
@@ -19,8 +39,29 @@ int main(int argc, char** argv) {
                   "Write the day summary as JSON to this file");
   cmd->add_option("--config", paper.config_path,
                   "YAML configuration (default: the embedded configs/app.yaml)");
-  cmd->add_option("--speed", speed, "'max' or simulated seconds per wall-clock second");
+  cmd->add_option("--speed", paper_speed, "'max' or simulated seconds per wall-clock second");
   cmd->add_flag("--progress", paper.progress, "Print progress every 30 simulated minutes");
+
+  aitrapp::RunOptions run;
+  std::string run_speed = "60";
+  auto* rcmd = app.add_subcommand(
+      "run", "Run the engine as a service with the operator HTTP API (PAPER over a replayed day)");
+  rcmd->add_option("--data", run.data, "CSV file or directory of CSV files (repeatable)")
+      ->required();
+  rcmd->add_option("--db", run.db, "SQLite store file (the day resumes from it after a restart)")
+      ->capture_default_str();
+  rcmd->add_option("--config", run.config_path,
+                   "YAML configuration (default: the embedded configs/app.yaml)");
+  rcmd->add_option("--speed", run_speed, "'max' or simulated seconds per wall-clock second")
+      ->capture_default_str();
+  rcmd->add_option("--bind", run.bind, "Address the API listens on")->capture_default_str();
+  rcmd->add_option("--port", run.port, "API port (0: any free port)")->capture_default_str();
+  rcmd->add_option("--token-file", run.token_file,
+                   "Bearer token file, created (mode 0600) when missing and AITRAPP_API_TOKEN is "
+                   "unset")
+      ->capture_default_str();
+  rcmd->add_option("--port-file", run.port_file, "Write the bound port to this file");
+  rcmd->add_option("--instance-id", run.instance_id, "Instance id (default hostname:pid)");
 
   try {
     app.parse(argc, argv);
@@ -28,15 +69,12 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
-  if (speed != "max") {
-    try {
-      size_t used = 0;
-      paper.speed = std::stod(speed, &used);
-      if (used != speed.size() || paper.speed <= 0) throw std::invalid_argument("speed");
-    } catch (const std::exception&) {
-      std::cerr << "error: --speed must be 'max' or a positive number, got '" << speed << "'\n";
-      return 2;
-    }
+  const bool is_run = rcmd->parsed();
+  const std::string& speed = is_run ? run_speed : paper_speed;
+  if (!parse_speed(speed, is_run ? run.speed : paper.speed)) {
+    std::cerr << "error: --speed must be 'max' or a positive number, got '" << speed << "'\n";
+    return 2;
   }
+  if (is_run) return aitrapp::run_service(run, std::cout, std::cerr);
   return aitrapp::run_paper(paper, std::cout, std::cerr);
 }

@@ -127,7 +127,13 @@ void SimVenue::replay_state(const VenueOrder& o, TimeMs now, uint64_t query_seq)
 
 void SimVenue::place(const OrderSpec& spec, TimeMs now) {
   auto existing = orders_.find(spec.client_order_id);
-  if (existing != orders_.end()) return replay_state(existing->second, now);  // idempotent place
+  if (existing != orders_.end()) {  // idempotent place: answered with the order's state
+    const OrderSpec& was = existing->second.spec;
+    if (was.symbol != spec.symbol || was.side != spec.side || was.type != spec.type ||
+        was.limit != spec.limit || was.trigger != spec.trigger)
+      ++conflicting_places_;
+    return replay_state(existing->second, now);
+  }
   VenueOrder o;
   o.spec = spec;
   o.venue_order_id = "V" + std::to_string(++seq_);

@@ -50,6 +50,8 @@ class SimVenue {
   };
   const std::map<std::string, VenueOrder>& book() const { return orders_; }
   size_t working_orders() const;
+  // Place requests that reused a known client_order_id for a different order (must stay 0).
+  int64_t conflicting_places() const { return conflicting_places_; }
 
  private:
   void emit(TimeMs at, VenueEvent::Body body);
@@ -67,6 +69,7 @@ class SimVenue {
   std::map<std::string, Tick> last_;  // last tick per symbol
   TimeMs matched_until_ = -1;         // after a restore: ticks up to here were already matched
   int64_t seq_ = 0;
+  int64_t conflicting_places_ = 0;
 };
 
 }  // namespace aitrapp

@@ -1,0 +1,430 @@
+#include "app/engine_service.hpp"
+
+#include <cstdlib>
+
+namespace aitrapp {
+namespace {
+
+using nlohmann::json;
+using Wall = std::chrono::steady_clock;
+
+double rupees(Money m) {
+  return static_cast<double>(m.raw) / static_cast<double>(kScale);
+}
+
+int64_t elapsed_ms(Wall::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Wall::now() - since).count();
+}
+
+bool env_set(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v;
+}
+
+}  // namespace
+
+EngineService::EngineService(const AppConfig& cfg, DayReplay& replay, LeaderLock& lock,
+                             ops::EventRing& events, ServiceOptions opts)
+    : cfg_(cfg),
+      replay_(replay),
+      lock_(lock),
+      events_(events),
+      opts_(opts),
+      cal_(cfg.engine.timezone, cfg.engine.session) {
+  const auto now = Wall::now();
+  for (const Bar& b : replay.data().bars)  // the feeds this replay carries
+    if (const Instrument& in = cfg.engine.instruments.at(b.symbol); in.tradable)
+      marketdata_seen_.emplace(in.exchange, now);
+  order_stream_seen_ = now;
+}
+
+EngineService::~EngineService() {
+  stop();
+}
+
+void EngineService::start() {
+  publish();
+  thread_ = std::thread([this] {
+    try {
+      loop();
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mu_);
+      fatal_ = e.what();
+      stop_ = true;
+    }
+    // Nobody will answer what is still queued.
+    std::lock_guard lock(mu_);
+    for (auto& p : commands_) p->done.set_value({503, json{{"error", "engine stopped"}}});
+    commands_.clear();
+    for (auto& f : flattens_) f->done.set_value({503, json{{"error", "engine stopped"}}});
+    flattens_.clear();
+  });
+}
+
+void EngineService::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string EngineService::fatal_error() const {
+  std::lock_guard lock(mu_);
+  return fatal_;
+}
+
+std::shared_ptr<const ops::ServiceSnapshot> EngineService::snapshot() const {
+  std::lock_guard lock(mu_);
+  return snap_;
+}
+
+ops::CommandOutcome EngineService::execute(const ops::Command& c) {
+  auto p = std::make_shared<Pending>();
+  p->command = c;
+  p->received = Wall::now();
+  auto fut = p->done.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stop_) return {503, json{{"error", "engine stopped"}}};
+    commands_.push_back(p);
+  }
+  cv_.notify_all();
+  const auto limit =
+      c.kind == ops::Command::Kind::Flatten ? opts_.flatten_timeout : opts_.command_timeout;
+  if (fut.wait_for(limit) != std::future_status::ready)
+    return {504,
+            json{{"error", "the engine did not finish the command within " +
+                               std::to_string(limit.count()) + " ms; it is still being executed"}}};
+  return fut.get();
+}
+
+// On a paced replay simulated time flows with the wall clock, so a command happens "now".
+void EngineService::sync_clock() {
+  if (opts_.speed <= 0) return;
+  const double wall_ms =
+      std::chrono::duration<double, std::milli>(Wall::now() - wall_anchor_).count();
+  replay_.advance_to(sim_anchor_ + static_cast<TimeMs>(wall_ms * opts_.speed));
+}
+
+void EngineService::loop() {
+  // A follower waits for the lock and does nothing else: only the leader trades.
+  while (!lock_.try_acquire()) {
+    publish();
+    std::unique_lock lock(mu_);
+    if (cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; })) return;
+  }
+  const auto broken = replay_.start();
+  if (!broken.empty()) {
+    std::string all;
+    for (const auto& v : broken) all += "\n  " + v;
+    throw std::runtime_error("invariants broken after recovery:" + all);
+  }
+  recovered_ = true;
+  wall_anchor_ = Wall::now();
+  sim_anchor_ = replay_.now();
+  publish();
+
+  for (;;) {
+    std::deque<std::shared_ptr<Pending>> cmds;
+    {
+      std::unique_lock lock(mu_);
+      if (stop_) return;
+      cmds.swap(commands_);
+    }
+    if (!cmds.empty()) {
+      sync_clock();
+      for (auto& p : cmds) run_command(*p);
+      publish();
+    }
+    finish_flattens(false);
+    order_stream_seen_ = Wall::now();  // the in-process venue is serviced by this loop
+
+    if (!replay_.idle() && opts_.speed > 0) {
+      const auto due =
+          wall_anchor_ +
+          std::chrono::microseconds(static_cast<int64_t>(
+              static_cast<double>(replay_.next_time() - sim_anchor_) * 1000.0 / opts_.speed));
+      if (due > Wall::now()) {
+        std::unique_lock lock(mu_);
+        cv_.wait_until(lock, std::min(due, Wall::now() + std::chrono::milliseconds(250)),
+                       [&] { return stop_ || !commands_.empty(); });
+        continue;
+      }
+    }
+    if (replay_.idle()) {
+      if (Wall::now() - last_publish_ >= opts_.publish_every) publish();
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(250),
+                   [&] { return stop_ || !commands_.empty(); });
+      continue;
+    }
+    try {
+      if (const Tick* t = replay_.step())
+        marketdata_seen_[cfg_.engine.instruments.at(t->symbol).exchange] = Wall::now();
+    } catch (const std::runtime_error& e) {
+      // The store refused a write: nothing of that step was sent. Stop trading, say why.
+      store_ok_ = false;
+      store_error_ = e.what();
+      publish();
+      throw;
+    }
+    if (Wall::now() - last_publish_ >= opts_.publish_every) publish();
+  }
+}
+
+void EngineService::run_command(Pending& p) {
+  Engine& e = replay_.engine();
+  const ops::Command& c = p.command;
+  switch (c.kind) {
+    case ops::Command::Kind::Pause:
+      e.pause(c.reason);
+      replay_.after_command();
+      p.done.set_value({200, json{{"state", to_string(e.state())}}});
+      return;
+    case ops::Command::Kind::Resume: {
+      const auto refused = e.resume(c.reason);
+      replay_.after_command();
+      if (refused)
+        p.done.set_value({409, json{{"error", *refused}, {"state", to_string(e.state())}}});
+      else
+        p.done.set_value({200, json{{"state", to_string(e.state())}}});
+      return;
+    }
+    case ops::Command::Kind::Flatten: {
+      auto w = std::make_unique<FlattenWait>();
+      w->received = p.received;
+      w->reason = c.reason;
+      w->report = e.flatten(c.reason, "operator");
+      replay_.after_command();
+      w->done = std::move(p.done);
+      flattens_.push_back(std::move(w));
+      finish_flattens(false);  // already flat: answer at once
+      return;
+    }
+    case ops::Command::Kind::Mode:
+      p.done.set_value(switch_mode(c.mode));
+      return;
+  }
+}
+
+ops::CommandOutcome EngineService::switch_mode(const std::string& mode) {
+  if (mode == "PAPER") {
+    mode_ = "PAPER";
+    return {200, json{{"mode", mode_}}};
+  }
+  // LIVE: the API has checked the confirmation phrase; the rest is the engine's to check.
+  if (!recovered_)
+    return {409, json{{"error", "LIVE refused: state not yet recovered from the store"}}};
+  if (!lock_.is_leader())
+    return {409, json{{"error", "LIVE refused: this instance is not the leader"}}};
+  const bool kite = env_set("KITE_API_KEY") && env_set("KITE_ACCESS_TOKEN");
+  const bool bitget =
+      env_set("BITGET_API_KEY") && env_set("BITGET_API_SECRET") && env_set("BITGET_PASSPHRASE");
+  if (!kite && !bitget)
+    return {409, json{{"error",
+                       "LIVE refused: no venue credentials (set KITE_API_KEY and "
+                       "KITE_ACCESS_TOKEN, or BITGET_API_KEY, BITGET_API_SECRET and "
+                       "BITGET_PASSPHRASE)"}}};
+  return {409, json{{"error",
+                     "LIVE refused: this service runs on the embedded simulated venue; LIVE "
+                     "needs a live venue adapter (Kite or Bitget), which this build does not "
+                     "have yet"}}};
+}
+
+void EngineService::finish_flattens(bool force_timeout) {
+  if (flattens_.empty()) return;
+  const bool flat = replay_.engine().is_flat();
+  for (auto it = flattens_.begin(); it != flattens_.end();) {
+    FlattenWait& w = **it;
+    if (!flat && !force_timeout) {
+      ++it;
+      continue;
+    }
+    const int64_t ms = elapsed_ms(w.received);
+    flatten_ms_.observe(ms);
+    w.done.set_value({200, json{{"duration_ms", ms},
+                                {"orders_cancelled", w.report.orders_cancelled},
+                                {"positions_closed", w.report.positions_closed},
+                                {"open_risk_at_kill", to_string(w.report.open_risk)},
+                                {"reason", w.reason},
+                                {"state", to_string(replay_.engine().state())}}});
+    it = flattens_.erase(it);
+  }
+  publish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots (engine thread).
+
+void EngineService::publish() {
+  auto s = std::make_shared<ops::ServiceSnapshot>();
+  s->instance_id = lock_.instance_id();
+  s->leader = lock_.is_leader();
+  s->mode = mode_;
+  s->config_sha = cfg_.config_sha;
+  s->recovered = recovered_;
+  s->store_ok = store_ok_;
+  s->store_error = store_error_;
+  s->marketdata_seen = marketdata_seen_;
+  s->order_stream_seen = order_stream_seen_;
+  s->flatten_ms = flatten_ms_;
+  const Engine& e = replay_.engine();
+  const Money heat_cap = pct_of(cfg_.engine.limits.capital, cfg_.engine.limits.heat_bps);
+  s->heat_cap = rupees(heat_cap);
+  s->net_liquidity = rupees(cfg_.engine.limits.capital);
+  if (recovered_) {
+    s->trading_day = replay_.day_string();
+    s->trading_state = to_string(e.state());
+    s->sim_time = replay_.now();
+    s->sim_time_local = cal_.local_time_string(replay_.now());
+    s->session_open = cal_.phase(replay_.now()) != SessionPhase::Closed;
+    s->replay_done = replay_.idle();
+    s->stats = e.stats();
+    s->heat = rupees(e.heat());
+    s->day_pnl = rupees(e.portfolio().day_pnl());
+    s->realized = rupees(e.portfolio().realized());
+    s->unrealized = rupees(e.portfolio().unrealized());
+    s->open_positions = e.portfolio().open_positions();
+    s->positions_by_strategy[BreakoutStrategy::kName] = 0;  // exported even when flat
+    for (const auto& [_, g] : e.groups())
+      if (g.state != BracketState::Closed && g.net.units != 0)
+        ++s->positions_by_strategy[g.strategy];
+    s->live_orders = e.live_orders();
+    s->throttle_exit = e.throttle_depth(Lane::Exit);
+    s->throttle_entry = e.throttle_depth(Lane::Entry);
+    s->orphan_children = e.orphan_children();
+    s->duplicate_client_ids = replay_.venue().conflicting_places();
+    s->risk = risk_json();
+    s->positions = positions_json();
+    s->orders = orders_json();
+    s->signals = signals_json();
+  } else {
+    s->trading_state = lock_.is_leader() ? "RECOVERING" : "FOLLOWER";
+    s->risk = json::object();
+    s->positions = s->orders = s->signals = json::array();
+  }
+  last_publish_ = Wall::now();
+  std::lock_guard lock(mu_);
+  snap_ = std::move(s);
+}
+
+json EngineService::risk_json() const {
+  const Engine& e = replay_.engine();
+  const RiskLimits& l = cfg_.engine.limits;
+  const Money day_pnl = e.portfolio().day_pnl();
+  const Money loss_cap = pct_of(l.capital, l.daily_loss_bps);
+  const Money dd = e.portfolio().peak() - day_pnl;
+  json blocks = json::array();
+  const auto& risk = e.recent_risk_events();
+  for (auto it = risk.rbegin(); it != risk.rend() && blocks.size() < 20; ++it) {
+    if (it->kind != "BLOCK") continue;
+    blocks.push_back({{"time", cal_.local_time_string(it->time)},
+                      {"check", it->check},
+                      {"reason", it->reason},
+                      {"symbol", it->symbol},
+                      {"plan_id", it->plan_id}});
+  }
+  auto pct = [](int64_t bps) { return static_cast<double>(bps) / 100.0; };
+  return json{{"state", to_string(e.state())},
+              {"entries_allowed", e.state() == TradingState::Active},
+              {"caps",
+               {{"capital", to_string(l.capital)},
+                {"per_trade_risk_pct", pct(l.per_trade_risk_bps)},
+                {"per_trade_risk", to_string(pct_of(l.capital, l.per_trade_risk_bps))},
+                {"portfolio_heat_pct", pct(l.heat_bps)},
+                {"portfolio_heat", to_string(pct_of(l.capital, l.heat_bps))},
+                {"daily_loss_pct", pct(l.daily_loss_bps)},
+                {"daily_loss", to_string(loss_cap)},
+                {"max_drawdown_pct", pct(l.max_drawdown_bps)},
+                {"max_drawdown", to_string(pct_of(l.capital, l.max_drawdown_bps))},
+                {"max_open_positions", l.max_open_positions},
+                {"max_decisions_per_day", l.max_decisions_per_day}}},
+              {"heat", to_string(e.heat())},
+              {"day_pnl", to_string(day_pnl)},
+              {"realized", to_string(e.portfolio().realized())},
+              {"unrealized", to_string(e.portfolio().unrealized())},
+              {"drawdown", to_string(dd.raw > 0 ? dd : Money{})},
+              {"loss_stop_distance", to_string(day_pnl + loss_cap)},
+              {"kill_switch", e.stats().kill_switch},
+              {"recent_blocks", blocks}};
+}
+
+json EngineService::positions_json() const {
+  const Engine& e = replay_.engine();
+  json out = json::array();
+  for (const auto& [symbol, p] : e.portfolio().positions()) {
+    if (p.qty.units == 0) continue;
+    json j = {{"symbol", symbol},
+              {"qty", p.qty.units},
+              {"avg_price", to_string(p.avg_price)},
+              {"last_price", to_string(p.last)},
+              {"unrealized", to_string(p.unrealized())},
+              {"realized", to_string(p.realized)},
+              {"stop_loss", nullptr},
+              {"take_profit", nullptr}};
+    for (const auto& [_, g] : e.groups()) {
+      if (g.symbol != symbol || g.state == BracketState::Closed || g.net.units == 0) continue;
+      j["plan_id"] = g.plan_id;
+      j["strategy"] = g.strategy;
+      j["side"] = to_string(g.side);
+      j["bracket_state"] = to_string(g.state);
+      j["stop_loss"] = to_string(g.stop);
+      j["take_profit"] = to_string(g.target);
+      j["sl_order"] = g.sl_id;
+      j["tp_order"] = g.tp_id;
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+json EngineService::orders_json() const {
+  std::vector<const Order*> all;
+  for (const auto& [_, o] : replay_.engine().orders()) all.push_back(&o);
+  std::stable_sort(all.begin(), all.end(), [](const Order* a, const Order* b) {
+    return a->created > b->created;  // newest first
+  });
+  json out = json::array();
+  for (const Order* o : all)
+    out.push_back({{"client_order_id", o->id()},
+                   {"venue_order_id", o->venue_order_id},
+                   {"plan_id", o->plan_id},
+                   {"role", to_string(o->role)},
+                   {"symbol", o->spec.symbol},
+                   {"side", to_string(o->spec.side)},
+                   {"type", to_string(o->spec.type)},
+                   {"qty", o->spec.qty.units},
+                   {"filled", o->filled.units},
+                   {"limit", to_string(o->spec.limit)},
+                   {"trigger", to_string(o->spec.trigger)},
+                   {"status", to_string(o->status)},
+                   {"reason", o->reason},
+                   {"created", cal_.local_time_string(o->created)}});
+  return out;
+}
+
+json EngineService::signals_json() const {
+  json out = json::array();
+  const auto& sig = replay_.engine().recent_signals();
+  for (auto it = sig.rbegin(); it != sig.rend(); ++it)
+    out.push_back({{"seq", it->seq},
+                   {"time", cal_.local_time_string(it->time)},
+                   {"strategy", it->strategy},
+                   {"symbol", it->symbol},
+                   {"side", to_string(it->side)},
+                   {"entry", to_string(it->entry)},
+                   {"stop", to_string(it->stop)},
+                   {"target", to_string(it->target)},
+                   {"score", it->score},
+                   {"attribution",
+                    {{"momentum", it->scores.momentum},
+                     {"trend", it->scores.trend},
+                     {"liquidity", it->scores.liquidity},
+                     {"regime", it->scores.regime},
+                     {"reward_risk", it->scores.reward_risk}}}});
+  return out;
+}
+
+}  // namespace aitrapp

@@ -1,0 +1,97 @@
+#pragma once
+// `aitrapp run`: the engine as a long-lived service. One engine thread owns the DayReplay (and so
+// the engine, the simulated venue and the store); it paces the replay against the wall clock,
+// executes operator commands from a queue between events, and publishes immutable snapshots for
+// the API threads. Implements ops::ControlPort; its public methods are thread-safe.
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "app/day_replay.hpp"
+#include "ha/leader_lock.hpp"
+#include "ops/control.hpp"
+#include "ops/event_ring.hpp"
+
+namespace aitrapp {
+
+struct ServiceOptions {
+  double speed = 0;  // simulated seconds per wall second; 0 = as fast as possible
+  std::chrono::milliseconds flatten_timeout{30'000};
+  std::chrono::milliseconds command_timeout{5'000};
+  std::chrono::milliseconds publish_every{50};
+};
+
+class EngineService final : public ops::ControlPort {
+ public:
+  // Everything referenced must outlive the service.
+  EngineService(const AppConfig& cfg, DayReplay& replay, LeaderLock& lock, ops::EventRing& events,
+                ServiceOptions opts);
+  ~EngineService() override;
+
+  // Starts the engine thread: waits for the leader lock, recovers, then replays.
+  void start();
+  void stop();  // idempotent; finishes the current step and joins
+
+  std::shared_ptr<const ops::ServiceSnapshot> snapshot() const override;
+  ops::CommandOutcome execute(const ops::Command& c) override;
+  nlohmann::json recent_events(size_t limit) const override { return events_.newest(limit); }
+
+  // Set when the engine thread stopped on an error (the process should exit non-zero).
+  std::string fatal_error() const;
+
+ private:
+  struct Pending {
+    ops::Command command;
+    std::promise<ops::CommandOutcome> done;
+    ops::SteadyTime received;
+  };
+  struct FlattenWait {
+    std::promise<ops::CommandOutcome> done;
+    ops::SteadyTime received;
+    FlattenReport report;
+    std::string reason;
+  };
+
+  void loop();
+  void run_command(Pending& p);
+  ops::CommandOutcome switch_mode(const std::string& mode);
+  void finish_flattens(bool force_timeout);
+  void sync_clock();
+  void publish();
+  nlohmann::json risk_json() const;
+  nlohmann::json positions_json() const;
+  nlohmann::json orders_json() const;
+  nlohmann::json signals_json() const;
+
+  const AppConfig& cfg_;
+  DayReplay& replay_;
+  LeaderLock& lock_;
+  ops::EventRing& events_;
+  ServiceOptions opts_;
+  TradingCalendar cal_;
+
+  mutable std::mutex mu_;  // guards commands_, stop_, snap_, fatal_
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<Pending>> commands_;
+  bool stop_ = false;
+  std::shared_ptr<const ops::ServiceSnapshot> snap_;
+  std::string fatal_;
+  std::thread thread_;
+
+  // Engine-thread state.
+  std::string mode_ = "PAPER";
+  bool recovered_ = false, store_ok_ = true;
+  std::string store_error_;
+  std::vector<std::unique_ptr<FlattenWait>> flattens_;
+  ops::FlattenHistogramMs flatten_ms_ = ops::make_flatten_histogram_ms();
+  std::map<std::string, ops::SteadyTime> marketdata_seen_;
+  ops::SteadyTime order_stream_seen_{};
+  ops::SteadyTime wall_anchor_{};
+  TimeMs sim_anchor_ = 0;
+  ops::SteadyTime last_publish_{};
+};
+
+}  // namespace aitrapp

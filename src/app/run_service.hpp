@@ -1,0 +1,26 @@
+#pragma once
+// `aitrapp run`: the engine as a service (PAPER over a replayed day at a configurable clock
+// speed) with the operator HTTP API. Blocks until SIGINT/SIGTERM or a fatal engine error.
+// Returns the process exit status: 0 stopped by a signal, 2 bad input, 1 runtime failure.
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace aitrapp {
+
+struct RunOptions {
+  std::vector<std::string> data;
+  std::string db = "var/run.sqlite";
+  std::string config_path;  // empty: the embedded default
+  double speed = 60;        // simulated seconds per wall second; 0 = max
+  std::string bind = "127.0.0.1";
+  uint16_t port = 8000;  // 0: any free port (see port_file)
+  std::string token_file = "var/api_token";
+  std::string port_file;    // when set, the bound port is written there once serving
+  std::string instance_id;  // default hostname:pid
+};
+
+int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err);
+
+}  // namespace aitrapp

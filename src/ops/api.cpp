@@ -1,0 +1,218 @@
+#include "ops/api.hpp"
+
+#include <set>
+
+#include "core/result.hpp"
+#include "ops/api_token.hpp"
+#include "ops/metrics.hpp"
+#include "ops/prometheus_text.hpp"
+#include "risk/kill_triggers.hpp"
+
+namespace aitrapp::ops {
+namespace {
+
+using nlohmann::json;
+
+HttpResponse reply(int status, const json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+HttpResponse fail(int status, const std::string& message) {
+  return reply(status, json{{"error", message}});
+}
+
+const std::set<std::string> kGetPaths = {"/health",  "/risk",   "/positions", "/orders",
+                                         "/signals", "/events", "/metrics"};
+const std::set<std::string> kPostPaths = {"/mode", "/pause", "/resume", "/flatten"};
+
+std::string join(const std::set<std::string>& s) {
+  std::string o;
+  for (const auto& x : s) o += (o.empty() ? "" : ", ") + x;
+  return o;
+}
+
+// An optional JSON object body with only `allowed` keys.
+Result<json> parse_body(const std::string& body, const std::set<std::string>& allowed) {
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded()) return Error{"request body is not valid JSON"};
+  if (!j.is_object()) return Error{"request body must be a JSON object"};
+  for (const auto& [k, _] : j.items())
+    if (!allowed.count(k))
+      return Error{"unknown field '" + k + "'" +
+                   (allowed.empty() ? std::string(" (this endpoint takes no fields)")
+                                    : " (allowed: " + join(allowed) + ")")};
+  return j;
+}
+
+// The optional string field `key`; an error when it is present with another type.
+Result<std::string> string_field(const json& j, const std::string& key, const std::string& def,
+                                 size_t max_len = 200) {
+  if (!j.contains(key)) return def;
+  if (!j[key].is_string()) return Error{"field '" + key + "' must be a string"};
+  std::string v = j[key].get<std::string>();
+  if (v.size() > max_len)
+    return Error{"field '" + key + "' is longer than " + std::to_string(max_len) + " characters"};
+  for (unsigned char c : v)
+    if (c < 0x20) return Error{"field '" + key + "' contains control characters"};
+  return v;
+}
+
+Result<size_t> limit_param(const HttpRequest& r, size_t def) {
+  for (const auto& [k, _] : r.query)
+    if (k != "limit") return Error{"unknown query parameter '" + k + "' (allowed: limit)"};
+  auto it = r.query.find("limit");
+  if (it == r.query.end()) return def;
+  const std::string& v = it->second;
+  if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos)
+    return Error{"query parameter 'limit' must be an integer from 1 to 1000, got '" + v + "'"};
+  const size_t n = std::stoul(v);
+  if (n < 1 || n > 1000)
+    return Error{"query parameter 'limit' must be an integer from 1 to 1000, got '" + v + "'"};
+  return n;
+}
+
+json newest(const json& arr, size_t limit) {
+  json out = json::array();
+  for (size_t i = 0; i < arr.size() && i < limit; ++i) out.push_back(arr[i]);
+  return out;
+}
+
+}  // namespace
+
+HttpResponse ControlApi::handle(const HttpRequest& r) const {
+  const bool is_get = kGetPaths.count(r.path), is_post = kPostPaths.count(r.path);
+  if (!is_get && !is_post)
+    return fail(404, "no endpoint " + r.path + " (GET " + join(kGetPaths) + "; POST " +
+                         join(kPostPaths) + ")");
+  if (is_get && r.method != "GET") {
+    HttpResponse res = fail(405, r.path + " takes GET");
+    res.headers.emplace_back("Allow", "GET");
+    return res;
+  }
+  if (is_post && r.method != "POST") {
+    HttpResponse res = fail(405, r.path + " takes POST");
+    res.headers.emplace_back("Allow", "POST");
+    return res;
+  }
+  return is_get ? get(r) : post(r);
+}
+
+HttpResponse ControlApi::get(const HttpRequest& r) const {
+  const auto snap = port_.snapshot();
+  const ServiceSnapshot& s = *snap;
+  const auto now = std::chrono::steady_clock::now();
+  if (r.path == "/metrics") {
+    if (!r.query.empty()) return fail(400, "/metrics takes no query parameters");
+    HttpResponse res;
+    res.content_type = PrometheusText::kContentType;
+    res.body = render_metrics(s, now);
+    return res;
+  }
+  if (r.path == "/health") {
+    if (!r.query.empty()) return fail(400, "/health takes no query parameters");
+    double md_age = -1;
+    for (const auto& [_, seen] : s.marketdata_seen) {
+      const double age = std::chrono::duration<double>(now - seen).count();
+      if (md_age < 0 || age < md_age) md_age = age;
+    }
+    const double stale_after = static_cast<double>(s.marketdata_stale_after_ms) / 1000.0;
+    // Outside the session no data is expected, so old data is not a readiness failure.
+    const bool md_ok = !s.session_open || (md_age >= 0 && md_age <= stale_after);
+    const bool ready = s.store_ok && s.leader && s.recovered && md_ok;
+    json checks = {{"store", {{"ok", s.store_ok}, {"error", s.store_error}}},
+                   {"venue", {{"ok", s.recovered}, {"name", s.venue}}},
+                   {"leader", {{"ok", s.leader}, {"instance_id", s.instance_id}}},
+                   {"market_data",
+                    {{"ok", md_ok},
+                     {"age_seconds", md_age},
+                     {"stale_after_seconds", stale_after},
+                     {"session_open", s.session_open},
+                     {"replay_done", s.replay_done}}}};
+    return reply(ready ? 200 : 503, json{{"status", ready ? "ok" : "not_ready"},
+                                         {"live", true},
+                                         {"ready", ready},
+                                         {"mode", s.mode},
+                                         {"trading_state", s.trading_state},
+                                         {"trading_day", s.trading_day},
+                                         {"engine_time", s.sim_time_local},
+                                         {"checks", checks}});
+  }
+  if (r.path == "/risk") {
+    if (!r.query.empty()) return fail(400, "/risk takes no query parameters");
+    return reply(200, s.risk);
+  }
+  if (r.path == "/positions") {
+    if (!r.query.empty()) return fail(400, "/positions takes no query parameters");
+    return reply(200, json{{"count", s.positions.size()}, {"positions", s.positions}});
+  }
+  auto limit = limit_param(r, r.path == "/orders" ? 1000 : 50);
+  if (!limit) return fail(400, limit.error());
+  if (r.path == "/orders") {
+    json o = newest(s.orders, *limit);
+    return reply(200, json{{"count", o.size()}, {"total", s.orders.size()}, {"orders", o}});
+  }
+  if (r.path == "/signals") {
+    json o = newest(s.signals, *limit);
+    return reply(200, json{{"count", o.size()}, {"signals", o}});
+  }
+  json ev = port_.recent_events(*limit);
+  return reply(200, json{{"count", ev.size()}, {"events", ev}});
+}
+
+HttpResponse ControlApi::post(const HttpRequest& r) const {
+  static const std::string kBearer = "Bearer ";
+  const bool bearer = r.authorization.compare(0, kBearer.size(), kBearer) == 0;
+  if (!bearer || !token_matches(token_, r.authorization.substr(kBearer.size()))) {
+    HttpResponse res =
+        fail(401, bearer ? "invalid bearer token"
+                         : "missing 'Authorization: Bearer <token>' (see AITRAPP_API_TOKEN or "
+                           "the token file printed at startup)");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return res;
+  }
+  if (!r.query.empty()) return fail(400, r.path + " takes no query parameters");
+  Command c;
+  if (r.path == "/mode") {
+    auto body = parse_body(r.body, {"mode", "confirm"});
+    if (!body) return fail(400, body.error());
+    if (!body->contains("mode")) return fail(400, "field 'mode' is required (PAPER or LIVE)");
+    auto mode = string_field(*body, "mode", "");
+    if (!mode) return fail(400, mode.error());
+    if (*mode != "PAPER" && *mode != "LIVE")
+      return fail(400, "field 'mode' must be PAPER or LIVE, got '" + *mode + "'");
+    auto confirm = string_field(*body, "confirm", "");
+    if (!confirm) return fail(400, confirm.error());
+    if (*mode == "LIVE" && *confirm != kLiveConfirmation)
+      return fail(403, std::string("LIVE refused: field 'confirm' must be exactly \"") +
+                           kLiveConfirmation + "\"");
+    c.kind = Command::Kind::Mode;
+    c.mode = *mode;
+  } else if (r.path == "/flatten") {
+    auto body = parse_body(r.body, {"reason"});
+    if (!body) return fail(400, body.error());
+    auto reason = string_field(*body, "reason", "manual");
+    if (!reason) return fail(400, reason.error());
+    if (!is_kill_reason(*reason)) {
+      std::string known;
+      for (const auto& k : kill_reasons()) known += (known.empty() ? "" : ", ") + k;
+      return fail(400, "unknown flatten reason '" + *reason + "' (known: " + known + ")");
+    }
+    c.kind = Command::Kind::Flatten;
+    c.reason = *reason;
+  } else {
+    auto body = parse_body(r.body, {"reason"});
+    if (!body) return fail(400, body.error());
+    auto reason = string_field(*body, "reason", "operator");
+    if (!reason) return fail(400, reason.error());
+    c.kind = r.path == "/pause" ? Command::Kind::Pause : Command::Kind::Resume;
+    c.reason = *reason;
+  }
+  CommandOutcome out = port_.execute(c);
+  return reply(out.status, out.body);
+}
+
+}  // namespace aitrapp::ops

@@ -1,0 +1,73 @@
+#pragma once
+// The control plane's view of the running engine: published snapshots to read, commands to send.
+// The API thread(s) never touch engine state; they read the latest immutable ServiceSnapshot and
+// queue Commands that the engine thread executes between events.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/histogram.hpp"
+#include "engine/engine.hpp"
+
+namespace aitrapp::ops {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// Durations of completed flattens in milliseconds (exported in seconds).
+using FlattenHistogramMs = Histogram<10>;
+inline FlattenHistogramMs make_flatten_histogram_ms() {
+  FlattenHistogramMs h;
+  h.bounds = {10, 50, 100, 250, 500, 1000, 2000, 5000, 10000, 30000};
+  return h;
+}
+
+// Everything the API serves, as of one instant of the engine thread. Immutable once published.
+struct ServiceSnapshot {
+  std::string instance_id, mode = "PAPER", config_sha, venue = "sim";
+  std::string trading_day, trading_state, sim_time_local;
+  TimeMs sim_time = 0;
+  bool leader = false, recovered = false, replay_done = false, session_open = false;
+  bool store_ok = true;
+  std::string store_error;
+  EngineStats stats;
+  double heat = 0, heat_cap = 0, net_liquidity = 0, day_pnl = 0, realized = 0, unrealized = 0;
+  int open_positions = 0;
+  std::map<std::string, int> positions_by_strategy;
+  size_t live_orders = 0, throttle_exit = 0, throttle_entry = 0;
+  int orphan_children = 0;
+  int64_t duplicate_client_ids = 0;  // places the venue saw reuse an id for a different order
+  TimeMs marketdata_stale_after_ms = 30'000;
+  std::map<std::string, SteadyTime> marketdata_seen;  // last tick per bucket (exchange)
+  SteadyTime order_stream_seen{};
+  FlattenHistogramMs flatten_ms = make_flatten_histogram_ms();
+  nlohmann::json risk, positions, orders, signals;  // the GET bodies, built on the engine thread
+};
+
+struct Command {
+  enum class Kind { Pause, Resume, Flatten, Mode };
+  Kind kind = Kind::Pause;
+  std::string reason;  // pause/resume: free text; flatten: one of kill_reasons()
+  std::string mode;    // PAPER or LIVE (the API has already checked the confirmation phrase)
+};
+
+struct CommandOutcome {
+  int status = 200;  // HTTP status to answer with
+  nlohmann::json body;
+};
+
+class ControlPort {
+ public:
+  virtual ~ControlPort() = default;
+  // Thread-safe: the latest published snapshot (never null once the service started).
+  virtual std::shared_ptr<const ServiceSnapshot> snapshot() const = 0;
+  // Thread-safe: queues the command for the engine thread and blocks until it is done (flatten:
+  // until flat) or the command's time limit passes (504).
+  virtual CommandOutcome execute(const Command& c) = 0;
+  // Thread-safe: the newest `limit` structured log events, newest first.
+  virtual nlohmann::json recent_events(size_t limit) const = 0;
+};
+
+}  // namespace aitrapp::ops

@@ -1,0 +1,200 @@
+#include "ops/http_server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/version.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace aitrapp::ops {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kReadTimeout = std::chrono::seconds(30);
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+HttpResponse error_response(int status, const std::string& message) {
+  HttpResponse r;
+  r.status = status;
+  r.body = nlohmann::json{{"error", message}}.dump();
+  return r;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const HttpHandler& handler)
+      : stream_(std::move(socket)), handler_(handler) {}
+  void run() { read(); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(HttpServer::kMaxBodyBytes);
+    stream_.expires_after(kReadTimeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset)
+      return close();
+    HttpResponse res;
+    bool keep_alive = false;
+    if (ec == http::error::body_limit) {
+      res = error_response(413, "request body larger than 65536 bytes");
+    } else if (ec) {
+      res = error_response(400, "malformed HTTP request: " + ec.message());
+    } else {
+      const auto& req = parser_->get();
+      keep_alive = req.keep_alive();
+      HttpRequest r;
+      r.method = std::string(req.method_string());
+      const std::string target(req.target());
+      const auto q = target.find('?');
+      r.path = target.substr(0, q);
+      if (q != std::string::npos) r.query = parse_query(target.substr(q + 1));
+      r.authorization = std::string(req[http::field::authorization]);
+      r.content_type = std::string(req[http::field::content_type]);
+      r.body = req.body();
+      try {
+        res = handler_(r);
+      } catch (const std::exception& e) {
+        res = error_response(500, "internal error");
+      }
+    }
+    auto msg = std::make_shared<http::response<http::string_body>>();
+    msg->version(11);
+    msg->result(static_cast<http::status>(res.status));
+    msg->set(http::field::server, "aitrapp");
+    msg->set(http::field::content_type, res.content_type);
+    msg->set(http::field::cache_control, "no-store");
+    for (const auto& [k, v] : res.headers) msg->set(k, v);
+    msg->keep_alive(keep_alive);
+    msg->body() = std::move(res.body);
+    msg->prepare_payload();
+    http::async_write(stream_, *msg,
+                      [self = shared_from_this(), msg, keep_alive](beast::error_code wec, size_t) {
+                        if (wec || !keep_alive) return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const HttpHandler& handler_;
+};
+
+}  // namespace
+
+std::map<std::string, std::string> parse_query(const std::string& query) {
+  std::map<std::string, std::string> out;
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t amp = query.find('&', pos);
+    if (amp == std::string::npos) amp = query.size();
+    const std::string part = query.substr(pos, amp - pos);
+    if (!part.empty()) {
+      const auto eq = part.find('=');
+      out[decode(part.substr(0, eq))] = eq == std::string::npos ? "" : decode(part.substr(eq + 1));
+    }
+    pos = amp + 1;
+  }
+  return out;
+}
+
+struct HttpServer::Impl {
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  HttpHandler handler;
+  bool stopped = false;
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
+      if (ec) {
+        if (ec == asio::error::operation_aborted) return;
+      } else {
+        std::make_shared<Session>(std::move(s), handler)->run();
+      }
+      accept();
+    });
+  }
+};
+
+HttpServer::HttpServer(const std::string& bind_address, uint16_t port, HttpHandler handler,
+                       int threads)
+    : impl_(std::make_unique<Impl>()), threads_(threads) {
+  impl_->handler = std::move(handler);
+  beast::error_code ec;
+  const auto addr = asio::ip::make_address(bind_address, ec);
+  if (ec) throw std::runtime_error("--bind: '" + bind_address + "' is not an IP address");
+  const tcp::endpoint ep(addr, port);
+  auto fail = [&](const char* what) {
+    throw std::runtime_error(std::string("cannot ") + what + " " + bind_address + ":" +
+                             std::to_string(port) + ": " + ec.message());
+  };
+  impl_->acceptor.open(ep.protocol(), ec);
+  if (ec) fail("open a socket for");
+  impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  impl_->acceptor.bind(ep, ec);
+  if (ec) fail("bind");
+  impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) fail("listen on");
+  port_ = impl_->acceptor.local_endpoint().port();
+}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+void HttpServer::start() {
+  impl_->accept();
+  for (int i = 0; i < threads_; ++i) pool_.emplace_back([this] { impl_->ioc.run(); });
+}
+
+void HttpServer::stop() {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  beast::error_code ignored;
+  impl_->acceptor.close(ignored);
+  impl_->ioc.stop();
+  for (auto& t : pool_) t.join();
+  pool_.clear();
+}
+
+}  // namespace aitrapp::ops

@@ -1,0 +1,59 @@
+#pragma once
+// Minimal HTTP/1.1 server on Boost.Beast for the operator API: bounded request size, read
+// timeouts, keep-alive. A handler may block (POST /flatten waits until flat), so the server runs
+// its io_context on several threads; the handler must be thread-safe.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace aitrapp::ops {
+
+struct HttpRequest {
+  std::string method;  // GET, POST, ...
+  std::string path;    // without the query string
+  std::map<std::string, std::string> query;
+  std::string authorization;  // the Authorization header, verbatim
+  std::string content_type;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+class HttpServer {
+ public:
+  static constexpr size_t kMaxBodyBytes = 64 * 1024;
+
+  // Binds and listens at once (throws std::runtime_error naming the address when it cannot);
+  // port 0 picks a free port. Serving starts with start().
+  HttpServer(const std::string& bind_address, uint16_t port, HttpHandler handler, int threads = 4);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  uint16_t port() const { return port_; }
+  void start();
+  void stop();  // idempotent; joins the threads
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  uint16_t port_ = 0;
+  int threads_;
+  std::vector<std::thread> pool_;
+};
+
+// Splits "a=1&b=x%20y" into a map (percent-decoding; '+' is a space).
+std::map<std::string, std::string> parse_query(const std::string& query);
+
+}  // namespace aitrapp::ops
