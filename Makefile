@@ -3,10 +3,11 @@ JOBS        ?= 2
 BUILD_DIR   ?= build
 ASAN_DIR    ?= build-asan
 DAY         ?= data/nse/2022-04-01
-SPEED       ?= 3000
+SPEED       ?= 600
 RUN_DB      ?= var/run.sqlite
+PORT        ?= 8000
 
-.PHONY: all bootstrap build build-asan run paper test test-release test-asan bench format format-check clean
+.PHONY: all bootstrap build build-asan run paper replay smoke-test test test-release test-asan bench format format-check clean
 
 all: build
 
@@ -25,14 +26,24 @@ $(ASAN_DIR)/CMakeCache.txt:
 build-asan: bootstrap $(ASAN_DIR)/CMakeCache.txt
 	cmake --build $(ASAN_DIR) -j$(JOBS)
 
-# A PAPER session over a bundled real NSE day, on an accelerated simulated clock.
+# The service: a fresh PAPER session over a bundled real NSE day on an accelerated simulated
+# clock, with the operator API on 127.0.0.1:$(PORT). Ctrl-C stops it.
 run: build
 	@mkdir -p var logs
 	@rm -f $(RUN_DB) $(RUN_DB)-wal $(RUN_DB)-shm
-	$(BUILD_DIR)/aitrapp paper --data $(DAY) --speed $(SPEED) --db $(RUN_DB) \
-	  --summary-json var/run-summary.json --progress
+	$(BUILD_DIR)/aitrapp run --data $(DAY) --speed $(SPEED) --db $(RUN_DB) --port $(PORT)
 
 paper: run
+
+# The same day as a batch replay at full speed, ending with the day summary.
+replay: build
+	@mkdir -p var logs
+	@rm -f var/replay.sqlite var/replay.sqlite-wal var/replay.sqlite-shm
+	$(BUILD_DIR)/aitrapp paper --data $(DAY) --db var/replay.sqlite \
+	  --summary-json var/replay-summary.json --progress
+
+smoke-test: build
+	scripts/smoke_test.sh $(BUILD_DIR)/aitrapp .
 
 test: format-check test-release test-asan
 

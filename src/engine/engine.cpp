@@ -35,7 +35,18 @@ Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& cl
       log_(log),
       strategy_(cfg_.strategy),
       throttle_(cfg_.oms.orders_per_second),
-      triggers_(cfg_.kill_switch) {}
+      triggers_(cfg_.kill_switch) {
+  // Every label the counters can take exists from the start, so rate() sees the first event.
+  for (const char* t : {"ack_timeout", "cancel", "modify_query", "unconfirmed_query",
+                        "entry_attempt", "place_unknown"})
+    stats_.retries[t] = 0;
+  for (const char* c :
+       {"DAILY_LOSS_STOP", "FREEZE_BAND", "LOT_TICK", "MAX_DECISIONS", "MAX_DRAWDOWN",
+        "MAX_POSITIONS", "NOT_TRADABLE", "PER_TRADE_RISK", "PORTFOLIO_HEAT", "SPREAD_ILLIQUID",
+        "TRADING_STATE", "QUANTIZE", "REPRICE_RISK"})
+    stats_.risk_blocks[c] = 0;
+  stats_.auto_pauses["throttle_backlog"] = 0;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Step plumbing: every handler is begin_step -> state changes -> housekeeping -> flush.
