@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../tests/support/many_positions.hpp"
 #include "app/config.hpp"
 #include "app/paper_session.hpp"
 #include "core/ids.hpp"
@@ -154,6 +155,52 @@ void BM_PaperDayEndToEnd(benchmark::State& st) {
   std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_PaperDayEndToEnd)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+// The kill switch: N open bracketed positions (2N live children) flattened through the real
+// path (engine, durable SQLite commit per step, simulated venue with 40 ms each way). The wall
+// time from flatten() to flat is measured; building the positions is not. sim_ms is the
+// simulated time to flat: the order round trips (cancel children, then exit).
+void BM_FlattenOpenPositions(benchmark::State& st) {
+  const int n = static_cast<int>(st.range(0));
+  const AppConfig cfg = support::many_positions_config(n, 1'000'000, 1'000'000);
+  const auto dir = std::filesystem::temp_directory_path() / "aitrapp_bench_flatten";
+  TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
+  int run = 0;
+  double sim_ms = 0, steps = 0;
+  for (auto _ : st) {
+    st.PauseTiming();
+    std::filesystem::remove_all(dir);
+    store::SqliteStore store((dir / ("flatten" + std::to_string(run++) + ".sqlite")).string());
+    NullLog log;
+    DayReplay replay(cfg, support::many_positions_day(cfg, n, 1'000'000, false), store, log);
+    replay.start();
+    support::replay_until(replay, cal.local_to_utc(20220401, 9 * 60 + 25, 0));
+    if (replay.engine().portfolio().open_positions() != n) {
+      st.SkipWithError("scenario did not open every position");
+      break;
+    }
+    const TimeMs kill_at = replay.now();
+    st.ResumeTiming();
+    replay.engine().flatten("drill");
+    replay.after_command();
+    const int64_t k = support::replay_until_flat(replay);
+    st.PauseTiming();
+    if (k < 0) st.SkipWithError("never flat");
+    sim_ms = static_cast<double>(replay.now() - kill_at);
+    steps = static_cast<double>(k);
+    st.ResumeTiming();
+  }
+  st.counters["positions"] = n;
+  st.counters["sim_ms"] = sim_ms;
+  st.counters["events"] = steps;
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_FlattenOpenPositions)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 }  // namespace
 

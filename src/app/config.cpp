@@ -161,9 +161,9 @@ AppConfig build(const YAML::Node& root) {
     l.max_spread_bps = r.integer("max_spread_bps", l.max_spread_bps, 1, 1000);
     l.min_bar_volume = r.integer("min_bar_volume", l.min_bar_volume, 0, int64_t{1} << 40);
     l.max_open_positions =
-        static_cast<int>(r.integer("max_open_positions", l.max_open_positions, 1, 100));
+        static_cast<int>(r.integer("max_open_positions", l.max_open_positions, 1, 10'000));
     l.max_decisions_per_day =
-        static_cast<int>(r.integer("max_decisions_per_day", l.max_decisions_per_day, 1, 1000));
+        static_cast<int>(r.integer("max_decisions_per_day", l.max_decisions_per_day, 1, 100'000));
     if (l.per_trade_risk_bps > l.heat_bps)
       throw ConfigError("'risk.per_trade_risk_pct' must not exceed 'risk.portfolio_heat_pct'");
   }
@@ -199,7 +199,7 @@ AppConfig build(const YAML::Node& root) {
     Section r(top.child("ranker"), "ranker");
     e.ranker.min_score = r.real("min_score", e.ranker.min_score, 0, 1);
     e.ranker.max_per_instant =
-        static_cast<int>(r.integer("max_per_instant", e.ranker.max_per_instant, 1, 100));
+        static_cast<int>(r.integer("max_per_instant", e.ranker.max_per_instant, 1, 10'000));
   }
   {
     Section o(top.child("oms"), "oms");

@@ -60,7 +60,9 @@ void Engine::log(const char* level, const std::string& event, LogFields f) {
 }
 
 void Engine::housekeeping() {
-  check_triggers();
+  const Money h = heat();  // one O(brackets) pass per step, shared by the trigger and the peak
+  if (h > stats_.max_heat) stats_.max_heat = h;
+  check_triggers(h);
   check_timeouts();
   check_eod();
   for (auto& r : throttle_.release(now_)) {
@@ -86,8 +88,6 @@ void Engine::housekeeping() {
     }
     to_send_.push_back(std::move(r));
   }
-  const Money h = heat();
-  if (h > stats_.max_heat) stats_.max_heat = h;
 }
 
 void Engine::flush() {
@@ -873,11 +873,11 @@ void Engine::check_loss_limits() {
 }
 
 // Automatic kill switch and entry pause (DESIGN.md: exits always run).
-void Engine::check_triggers() {
+void Engine::check_triggers(Money h) {
   const size_t depth = throttle_.depth(Lane::Exit) + throttle_.depth(Lane::Entry);
   const auto fired = triggers_.evaluate(now_, depth);
   const bool stopped = sm_.state() == TradingState::HardStop;
-  const Money h = heat(), cap = pct_of(cfg_.limits.capital, cfg_.limits.heat_bps);
+  const Money cap = pct_of(cfg_.limits.capital, cfg_.limits.heat_bps);
   if (!stopped && h > cap) {
     risk_event("LIMIT", "PORTFOLIO_HEAT", "heat " + to_string(h) + " above cap " + to_string(cap));
     kill("risk_cap", "auto", "heat " + to_string(h) + " above cap " + to_string(cap));

@@ -165,7 +165,7 @@ class Engine {
   void send_modify(Order& o, Qty qty, Price limit, Price trigger);
   void check_eod();
   void check_loss_limits();
-  void check_triggers();
+  void check_triggers(Money heat);
   FlattenReport kill(const std::string& reason, const std::string& source,
                      const std::string& detail);
   bool is_orphan(const BracketGroup& g, const Order& child) const;

@@ -1,0 +1,180 @@
+// The operator API over loopback against the real HTTP server: routing, bearer token, strict
+// validation (a refused request never reaches the engine), and the exposition format.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+
+#include "ops/api.hpp"
+#include "ops/http_server.hpp"
+
+namespace aitrapp::ops {
+namespace {
+
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+const std::string kToken = "test-token-0123456789abcdef";
+
+// Records the commands that reach it; answers from a fixed snapshot.
+class RecordingPort final : public ControlPort {
+ public:
+  RecordingPort() {
+    auto s = std::make_shared<ServiceSnapshot>();
+    s->instance_id = "test:1";
+    s->leader = s->recovered = true;
+    s->trading_state = "ACTIVE";
+    s->risk = {{"state", "ACTIVE"}};
+    s->positions = nlohmann::json::array();
+    s->orders = nlohmann::json::array({{{"client_order_id", "A"}}, {{"client_order_id", "B"}}});
+    s->signals = nlohmann::json::array();
+    s->stats.kill_switch["manual"] = 2;
+    snap_ = s;
+  }
+  std::shared_ptr<const ServiceSnapshot> snapshot() const override { return snap_; }
+  CommandOutcome execute(const Command& c) override {
+    std::lock_guard lock(mu_);
+    commands.push_back(c);
+    return {200, {{"ok", true}}};
+  }
+  nlohmann::json recent_events(size_t limit) const override {
+    return nlohmann::json::array({{{"limit", limit}}});
+  }
+  std::vector<Command> commands;
+
+ private:
+  std::mutex mu_;
+  std::shared_ptr<const ServiceSnapshot> snap_;
+};
+
+struct Reply {
+  int status;
+  std::string body, content_type, allow, www_authenticate;
+  nlohmann::json json() const { return nlohmann::json::parse(body); }
+};
+
+class HttpApi : public ::testing::Test {
+ protected:
+  HttpApi()
+      : api_(port_, kToken),
+        server_(
+            "127.0.0.1", 0, [this](const HttpRequest& r) { return api_.handle(r); }, 2) {
+    server_.start();
+  }
+  Reply call(http::verb verb, const std::string& target, const std::string& body = "",
+             const std::string& auth = "Bearer " + kToken) {
+    boost::asio::io_context ioc;
+    tcp::socket sock(ioc);
+    sock.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), server_.port()));
+    http::request<http::string_body> req(verb, target, 11);
+    req.set(http::field::host, "127.0.0.1");
+    if (!auth.empty()) req.set(http::field::authorization, auth);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(sock, req);
+    boost::beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(sock, buf, res);
+    return {static_cast<int>(res.result_int()), res.body(),
+            std::string(res[http::field::content_type]), std::string(res[http::field::allow]),
+            std::string(res[http::field::www_authenticate])};
+  }
+  Reply get(const std::string& t) { return call(http::verb::get, t, "", ""); }
+  Reply post(const std::string& t, const std::string& body) {
+    return call(http::verb::post, t, body);
+  }
+  RecordingPort port_;
+  ControlApi api_;
+  HttpServer server_;
+};
+
+TEST_F(HttpApi, RoutesAndMethods) {
+  EXPECT_EQ(get("/health").status, 200);
+  EXPECT_EQ(get("/health").json()["checks"]["leader"]["instance_id"], "test:1");
+  EXPECT_EQ(get("/nope").status, 404);
+  const Reply r = call(http::verb::post, "/risk", "");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.allow, "GET");
+  EXPECT_EQ(get("/flatten").status, 405);
+  EXPECT_EQ(get("/positions").json()["count"], 0);
+  EXPECT_EQ(get("/orders?limit=1").json()["count"], 1);
+  EXPECT_EQ(get("/events?limit=7").json()["events"][0]["limit"], 7);
+}
+
+TEST_F(HttpApi, MetricsAreThePrometheusTextFormat) {
+  const Reply r = get("/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(r.body.find("# TYPE trader_kill_switch_total counter\n"), std::string::npos);
+  EXPECT_NE(r.body.find("trader_kill_switch_total{reason=\"manual\"} 2\n"), std::string::npos);
+  EXPECT_NE(r.body.find("trader_is_leader{instance_id=\"test:1\"} 1\n"), std::string::npos);
+  EXPECT_NE(r.body.find("trader_order_latency_ms_bucket{le=\"+Inf\"} 0\n"), std::string::npos);
+}
+
+TEST_F(HttpApi, MutatingEndpointsNeedTheBearerToken) {
+  for (const char* path : {"/pause", "/resume", "/flatten", "/mode"}) {
+    const Reply none = call(http::verb::post, path, "{}", "");
+    EXPECT_EQ(none.status, 401) << path;
+    EXPECT_EQ(none.www_authenticate, "Bearer");
+    EXPECT_EQ(call(http::verb::post, path, "{}", "Bearer wrong").status, 401) << path;
+    EXPECT_EQ(call(http::verb::post, path, "{}", kToken).status, 401) << path;  // no scheme
+    EXPECT_EQ(none.body.find(kToken), std::string::npos);
+  }
+  EXPECT_TRUE(port_.commands.empty());
+}
+
+TEST_F(HttpApi, BadInputIs400NamingTheProblemAndChangesNothing) {
+  struct Case {
+    const char *path, *body, *message;
+  };
+  const Case cases[] = {
+      {"/flatten", "{bad", "not valid JSON"},
+      {"/flatten", "[1]", "must be a JSON object"},
+      {"/flatten", R"({"reason":"because"})", "unknown flatten reason 'because'"},
+      {"/flatten", R"({"reason":5})", "field 'reason' must be a string"},
+      {"/flatten", R"({"reason":"manual","force":true})", "unknown field 'force'"},
+      {"/pause", R"({"why":"x"})", "unknown field 'why'"},
+      {"/mode", R"({})", "field 'mode' is required"},
+      {"/mode", R"({"mode":"live"})", "must be PAPER or LIVE"},
+      {"/mode", R"({"mode":"LIVE","confirm":1})", "field 'confirm' must be a string"},
+  };
+  for (const auto& c : cases) {
+    const Reply r = post(c.path, c.body);
+    EXPECT_EQ(r.status, 400) << c.path << " " << c.body;
+    EXPECT_NE(r.json()["error"].get<std::string>().find(c.message), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(get("/signals?limit=0").status, 400);
+  EXPECT_EQ(get("/signals?limit=abc").status, 400);
+  EXPECT_EQ(get("/events?foo=1").status, 400);
+  EXPECT_EQ(post("/flatten", std::string(70'000, ' ')).status, 413);
+  EXPECT_TRUE(port_.commands.empty());
+}
+
+TEST_F(HttpApi, LiveNeedsTheExactPhrase) {
+  const Reply r = post("/mode", R"({"mode":"LIVE","confirm":"confirm live trading"})");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(post("/mode", R"({"mode":"LIVE"})").status, 403);
+  EXPECT_TRUE(port_.commands.empty());
+  EXPECT_EQ(post("/mode", R"({"mode":"LIVE","confirm":"CONFIRM LIVE TRADING"})").status, 200);
+  ASSERT_EQ(port_.commands.size(), 1u);
+  EXPECT_EQ(port_.commands[0].kind, Command::Kind::Mode);
+  EXPECT_EQ(port_.commands[0].mode, "LIVE");
+}
+
+TEST_F(HttpApi, ValidCommandsReachTheEngine) {
+  EXPECT_EQ(post("/flatten", "").status, 200);
+  EXPECT_EQ(post("/flatten", R"({"reason":"latency"})").status, 200);
+  EXPECT_EQ(post("/pause", R"({"reason":"lunch"})").status, 200);
+  EXPECT_EQ(post("/resume", "").status, 200);
+  ASSERT_EQ(port_.commands.size(), 4u);
+  EXPECT_EQ(port_.commands[0].reason, "manual");
+  EXPECT_EQ(port_.commands[1].reason, "latency");
+  EXPECT_EQ(port_.commands[2].kind, Command::Kind::Pause);
+  EXPECT_EQ(port_.commands[2].reason, "lunch");
+  EXPECT_EQ(port_.commands[3].kind, Command::Kind::Resume);
+}
+
+}  // namespace
+}  // namespace aitrapp::ops

@@ -1,0 +1,91 @@
+// The kill switch with many open positions and fills in flight, through the real replay: SQLite
+// store, simulated venue with partial fills and latency, and the engine.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "../support/many_positions.hpp"
+
+namespace aitrapp {
+namespace {
+
+class KillSwitch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("aitrapp-kill-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(KillSwitch, FlattensManyPositionsWithFillsInFlightAndBlocksEntriesUntilResume) {
+  constexpr int kSymbols = 60;
+  // Thin bars: a resting entry fills a few units per tick, so entries are still filling (and
+  // children being resized) when the kill arrives.
+  const AppConfig cfg = support::many_positions_config(kSymbols, 10'000, 800);
+  store::SqliteStore store((dir_ / "kill.sqlite").string());
+  NullLog log;
+  DayReplay replay(cfg, support::many_positions_day(cfg, kSymbols, 800), store, log);
+  ASSERT_TRUE(replay.start().empty());
+  TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
+  // Even symbols hold positions; the odd ones break out from 09:35. Stop right after the first
+  // of their entries leave the engine, so they reach the venue (and fill) after the kill.
+  support::replay_until(replay, cal.local_to_utc(20220401, 9 * 60 + 35, 0));
+  Engine& e = replay.engine();
+  const int64_t decisions_before = e.stats().decisions;
+  while (e.stats().decisions == decisions_before) replay.step();
+
+  int open = 0, in_flight = 0;
+  for (const auto& [_, g] : e.groups())
+    if (g.net.units > 0) ++open;
+  for (const auto& [_, o] : e.orders())
+    if (o.role == LegRole::Entry && o.live() && o.filled.units == 0) ++in_flight;
+  ASSERT_EQ(open, kSymbols / 2) << "every even symbol holds a position";
+  ASSERT_GT(in_flight, 0) << "entries on their way to the venue";
+  ASSERT_TRUE(e.invariant_violations().empty());
+  const int64_t fills_at_kill = e.stats().fills;
+
+  const FlattenReport r = e.flatten("manual");
+  replay.after_command();
+  EXPECT_EQ(r.positions_closed, open);
+  EXPECT_GE(r.orders_cancelled, 2 * open);  // every stop-loss and take-profit, plus entries
+  EXPECT_GT(r.open_risk.raw, 0);
+  ASSERT_GE(support::replay_until_flat(replay), 0) << "never flat";
+  // Fills in flight at the kill were applied and closed out again.
+  EXPECT_GT(e.stats().fills, fills_at_kill + open);
+  EXPECT_TRUE(e.is_flat());
+  EXPECT_EQ(e.portfolio().open_positions(), 0);
+  EXPECT_EQ(e.state(), TradingState::HardStop);
+  EXPECT_TRUE(e.invariant_violations().empty());
+  EXPECT_EQ(e.stats().kill_switch.at("manual"), 1);
+
+  // The audit row, durably stored.
+  store::Statement q(store.db().handle(),
+                     "SELECT reason, source, positions, open_risk FROM kill_switch_events");
+  ASSERT_TRUE(q.step());
+  EXPECT_EQ(q.text_at(0), "manual");
+  EXPECT_EQ(q.text_at(1), "operator");
+  EXPECT_EQ(q.int_at(2), open);
+  EXPECT_EQ(q.text_at(3), to_string(r.open_risk));
+  EXPECT_FALSE(q.step());
+
+  // The next breakout (09:45) is blocked: no decision while HARD_STOP.
+  const int64_t decisions = e.stats().decisions;
+  support::replay_until(replay, cal.local_to_utc(20220401, 9 * 60 + 55, 0));
+  EXPECT_EQ(e.stats().decisions, decisions);
+  EXPECT_GT(e.stats().risk_blocks.at("TRADING_STATE"), 0);
+
+  // Resumed, the following breakout (10:00) trades again.
+  ASSERT_FALSE(e.resume("test").has_value());
+  replay.after_command();
+  support::replay_until(replay, cal.local_to_utc(20220401, 10 * 60 + 10, 0));
+  EXPECT_GT(e.stats().decisions, decisions);
+  EXPECT_TRUE(e.invariant_violations().empty());
+}
+
+}  // namespace
+}  // namespace aitrapp
