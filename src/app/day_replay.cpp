@@ -8,6 +8,8 @@
 
 namespace aitrapp {
 
+namespace {
+
 Result<AppConfig> load_app_config(const std::string& path) {
   if (path.empty())
     return parse_config(embedded_default_config(),
@@ -49,6 +51,17 @@ Result<DayData> load_day(const AppConfig& cfg, const std::vector<std::string>& p
   return d;
 }
 
+}  // namespace
+
+Result<ReplayInputs> load_replay_inputs(const std::string& config_path,
+                                        const std::vector<std::string>& data) {
+  auto cfg = load_app_config(config_path);
+  if (!cfg) return Error{cfg.error()};
+  auto day = load_day(cfg.value(), data);
+  if (!day) return Error{day.error()};
+  return ReplayInputs{std::move(cfg.value()), std::move(day.value())};
+}
+
 // At equal times: requests reach the venue, then market data (the venue matches before the
 // engine sees the tick), then venue answers, bar closes, timers.
 bool DayReplay::Scheduled::operator>(const Scheduled& o) const {
@@ -73,10 +86,6 @@ class DayReplay::Link final : public VenuePort {
 
 DayReplay::DayReplay(const AppConfig& cfg, DayData data, store::SqliteStore& store, LogSink& log)
     : cfg_(cfg), data_(std::move(data)), store_(store), link_(std::make_unique<Link>(*this)) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", data_.day / 10000, data_.day / 100 % 100,
-                data_.day % 100);
-  day_str_ = buf;
   venue_ = std::make_unique<SimVenue>(
       cfg.engine.instruments, cfg.sim,
       [this](VenueEvent ev) {
@@ -87,6 +96,7 @@ DayReplay::DayReplay(const AppConfig& cfg, DayData data, store::SqliteStore& sto
         store_.save_venue_order(id, json);
       });
   engine_ = std::make_unique<Engine>(cfg.engine, store, *link_, clock_, log);
+  engine_->start_day(data_.day);
 }
 
 DayReplay::~DayReplay() = default;
@@ -97,8 +107,7 @@ void DayReplay::push(TimeMs t, Kind k, size_t index) {
 
 std::vector<std::string> DayReplay::start() {
   store_.write(WriteBatch{{ConfigSnapshotRecord{cfg_.config_sha, cfg_.canonical_json}}});
-  engine_->start_day(data_.day);
-  RecoveredState rec = store_.recover(day_str_);
+  RecoveredState rec = store_.recover(day_string());
   resumed_ = rec.checkpoint.has_value();
   resume_after_ = resumed_ ? rec.checkpoint->last_event : -1;
   venue_->restore(store_.load_venue_orders());

@@ -18,17 +18,21 @@
 
 namespace aitrapp {
 
-// The configuration file, or the embedded default when `path` is empty.
-Result<AppConfig> load_app_config(const std::string& path);
-
 // The bars of exactly one trading day inside the session, sorted by time then symbol.
 struct DayData {
   std::vector<Bar> bars;
   int day = 0;         // YYYYMMDD in the exchange's time zone
   size_t dropped = 0;  // rows outside the session
 };
-// Validates every file and row before anything touches the store (errors name file:line).
-Result<DayData> load_day(const AppConfig& cfg, const std::vector<std::string>& paths);
+
+struct ReplayInputs {
+  AppConfig cfg;
+  DayData day;
+};
+// The configuration (the embedded default when `config_path` is empty) and the day's bars, every
+// file and row validated before anything touches the store (errors name the key or file:line).
+Result<ReplayInputs> load_replay_inputs(const std::string& config_path,
+                                        const std::vector<std::string>& data);
 
 class DayReplay {
  public:
@@ -58,7 +62,7 @@ class DayReplay {
   const SimVenue& venue() const { return *venue_; }
   TimeMs now() const { return clock_.now(); }
   const DayData& data() const { return data_; }
-  const std::string& day_string() const { return day_str_; }
+  const std::string& day_string() const { return engine_->trading_day(); }
 
  private:
   enum class Kind { VenueArrival = 0, Tick = 1, VenueAnswer = 2, BarsClosed = 3, Timer = 4 };
@@ -75,7 +79,6 @@ class DayReplay {
 
   const AppConfig& cfg_;
   DayData data_;
-  std::string day_str_;
   store::SqliteStore& store_;
   SimClock clock_;
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;

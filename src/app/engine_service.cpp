@@ -138,7 +138,7 @@ void EngineService::loop() {
       for (auto& p : cmds) run_command(*p);
       publish();
     }
-    finish_flattens(false);
+    finish_flattens();
     order_stream_seen_ = Wall::now();  // the in-process venue is serviced by this loop
 
     if (!replay_.idle() && opts_.speed > 0) {
@@ -200,7 +200,7 @@ void EngineService::run_command(Pending& p) {
       replay_.after_command();
       w->done = std::move(p.done);
       flattens_.push_back(std::move(w));
-      finish_flattens(false);  // already flat: answer at once
+      finish_flattens();  // already flat: answer at once
       return;
     }
     case ops::Command::Kind::Mode:
@@ -233,15 +233,10 @@ ops::CommandOutcome EngineService::switch_mode(const std::string& mode) {
                      "have yet"}}};
 }
 
-void EngineService::finish_flattens(bool force_timeout) {
-  if (flattens_.empty()) return;
-  const bool flat = replay_.engine().is_flat();
-  for (auto it = flattens_.begin(); it != flattens_.end();) {
-    FlattenWait& w = **it;
-    if (!flat && !force_timeout) {
-      ++it;
-      continue;
-    }
+void EngineService::finish_flattens() {
+  if (flattens_.empty() || !replay_.engine().is_flat()) return;
+  for (auto& wait : flattens_) {
+    FlattenWait& w = *wait;
     const int64_t ms = elapsed_ms(w.received);
     flatten_ms_.observe(ms);
     w.done.set_value({200, json{{"duration_ms", ms},
@@ -250,8 +245,8 @@ void EngineService::finish_flattens(bool force_timeout) {
                                 {"open_risk_at_kill", to_string(w.report.open_risk)},
                                 {"reason", w.reason},
                                 {"state", to_string(replay_.engine().state())}}});
-    it = flattens_.erase(it);
   }
+  flattens_.clear();
   publish();
 }
 

@@ -58,7 +58,7 @@ class EngineService final : public ops::ControlPort {
   void loop();
   void run_command(Pending& p);
   ops::CommandOutcome switch_mode(const std::string& mode);
-  void finish_flattens(bool force_timeout);
+  void finish_flattens();
   void sync_clock();
   void publish();
   nlohmann::json risk_json() const;

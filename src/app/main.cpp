@@ -22,6 +22,16 @@ bool parse_speed(const std::string& s, double& out) {
   }
 }
 
+// The options `paper` and `run` share: what to replay, with which configuration, how fast.
+void add_replay_options(CLI::App* cmd, std::vector<std::string>& data, std::string& config,
+                        std::string& speed) {
+  cmd->add_option("--data", data, "CSV file or directory of CSV files (repeatable)")->required();
+  cmd->add_option("--config", config,
+                  "YAML configuration (default: the embedded configs/app.yaml)");
+  cmd->add_option("--speed", speed, "'max' or simulated seconds per wall-clock second")
+      ->capture_default_str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -32,27 +42,18 @@ int main(int argc, char** argv) {
   std::string paper_speed = "max";
   auto* cmd = app.add_subcommand(
       "paper", "Replay one trading day in PAPER mode against the simulated venue");
-  cmd->add_option("--data", paper.data, "CSV file or directory of CSV files (repeatable)")
-      ->required();
+  add_replay_options(cmd, paper.data, paper.config_path, paper_speed);
   cmd->add_option("--db", paper.db, "SQLite store file (resumes the day if it holds a checkpoint)");
   cmd->add_option("--summary-json", paper.summary_json,
                   "Write the day summary as JSON to this file");
-  cmd->add_option("--config", paper.config_path,
-                  "YAML configuration (default: the embedded configs/app.yaml)");
-  cmd->add_option("--speed", paper_speed, "'max' or simulated seconds per wall-clock second");
   cmd->add_flag("--progress", paper.progress, "Print progress every 30 simulated minutes");
 
   aitrapp::RunOptions run;
   std::string run_speed = "60";
   auto* rcmd = app.add_subcommand(
       "run", "Run the engine as a service with the operator HTTP API (PAPER over a replayed day)");
-  rcmd->add_option("--data", run.data, "CSV file or directory of CSV files (repeatable)")
-      ->required();
+  add_replay_options(rcmd, run.data, run.config_path, run_speed);
   rcmd->add_option("--db", run.db, "SQLite store file (the day resumes from it after a restart)")
-      ->capture_default_str();
-  rcmd->add_option("--config", run.config_path,
-                   "YAML configuration (default: the embedded configs/app.yaml)");
-  rcmd->add_option("--speed", run_speed, "'max' or simulated seconds per wall-clock second")
       ->capture_default_str();
   rcmd->add_option("--bind", run.bind, "Address the API listens on")->capture_default_str();
   rcmd->add_option("--port", run.port, "API port (0: any free port)")->capture_default_str();

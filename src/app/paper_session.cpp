@@ -13,20 +13,15 @@ namespace aitrapp {
 
 int run_paper(const PaperOptions& opts, std::ostream& out, std::ostream& err) {
   // ---- Validate every input before touching the store.
-  auto cfg_r = load_app_config(opts.config_path);
-  if (!cfg_r) {
-    err << "error: " << cfg_r.error() << "\n";
+  auto in = load_replay_inputs(opts.config_path, opts.data);
+  if (!in) {
+    err << "error: " << in.error() << "\n";
     return 2;
   }
-  const AppConfig& cfg = cfg_r.value();
+  const AppConfig& cfg = in.value().cfg;
   const EngineConfig& ec = cfg.engine;
   TradingCalendar cal(ec.timezone, ec.session);
-  auto day = load_day(cfg, opts.data);
-  if (!day) {
-    err << "error: " << day.error() << "\n";
-    return 2;
-  }
-  const size_t bars = day->bars.size(), dropped = day->dropped;
+  const size_t bars = in->day.bars.size(), dropped = in->day.dropped;
 
   // ---- Ports.
   std::unique_ptr<store::SqliteStore> store;
@@ -38,7 +33,7 @@ int run_paper(const PaperOptions& opts, std::ostream& out, std::ostream& err) {
     err << "error: " << e.what() << "\n";
     return 1;
   }
-  DayReplay replay(cfg, std::move(day.value()), *store, *logger);
+  DayReplay replay(cfg, std::move(in.value().day), *store, *logger);
   const auto broken = replay.start();
   const Engine& engine = replay.engine();
   if (replay.resumed()) {

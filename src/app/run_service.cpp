@@ -17,18 +17,13 @@ namespace aitrapp {
 
 int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   // ---- Validate every input before touching the store.
-  auto cfg_r = load_app_config(opts.config_path);
-  if (!cfg_r) {
-    err << "error: " << cfg_r.error() << "\n";
+  auto in = load_replay_inputs(opts.config_path, opts.data);
+  if (!in) {
+    err << "error: " << in.error() << "\n";
     return 2;
   }
-  const AppConfig& cfg = cfg_r.value();
+  const AppConfig& cfg = in.value().cfg;
   TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
-  auto day = load_day(cfg, opts.data);
-  if (!day) {
-    err << "error: " << day.error() << "\n";
-    return 2;
-  }
   auto token = ops::load_or_create_token(opts.token_file);
   if (!token) {
     err << "error: " << token.error() << "\n";
@@ -56,7 +51,7 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     return 1;
   }
   ops::EventRing events(*logger, cal);
-  DayReplay replay(cfg, std::move(day.value()), *store, events);
+  DayReplay replay(cfg, std::move(in.value().day), *store, events);
   ServiceOptions so;
   so.speed = opts.speed;
   EngineService service(cfg, replay, *lock, events, so);

@@ -763,7 +763,6 @@ void Engine::check_timeouts() {
           enqueue(Lane::Exit, CancelRequest{id});  // in case it did arrive
           break;
         }
-        ++stats_.resends;
         ++stats_.retries["ack_timeout"];
         o.sent = now_;
         ++o.send_count;
@@ -777,7 +776,6 @@ void Engine::check_timeouts() {
       case Deadline::Request:
         // An unanswered cancel is sent again (cancels are idempotent); an unanswered modify is
         // resolved by asking the venue for the order's state, never by guessing.
-        ++stats_.resends;
         ++stats_.retries[o.cancel_requested ? "cancel" : "modify_query"];
         o.request_sent = now_;
         if (o.cancel_requested)

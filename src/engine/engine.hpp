@@ -57,7 +57,7 @@ struct EngineConfig {
 // Counters since the process started (what the metrics export); a plain copyable value.
 struct EngineStats {
   int64_t signals = 0, decisions = 0, orders = 0, fills = 0, trades_closed = 0, risk_events = 0;
-  int64_t duplicate_fills_ignored = 0, duplicate_plans_skipped = 0, resends = 0;
+  int64_t duplicate_fills_ignored = 0, duplicate_plans_skipped = 0;
   int64_t orders_placed = 0;  // place requests sent for the first time
   Money max_heat;
   std::map<std::string, int64_t> retries;      // by type: ack_timeout, cancel, modify, entry, ...
@@ -118,12 +118,9 @@ class Engine {
   // Live children whose position is gone and that nobody is cancelling (must stay 0).
   int orphan_children() const;
   size_t throttle_depth(Lane lane) const { return throttle_.depth(lane); }
-  TimeMs ack_p95(TimeMs now) const { return triggers_.ack_p95(now); }
-  TimeMs now() const { return now_; }
   // The most recent signals and risk events, oldest first (bounded).
   const std::deque<Signal>& recent_signals() const { return recent_signals_; }
   const std::deque<RiskEventRecord>& recent_risk_events() const { return recent_risk_; }
-  const EngineConfig& config() const { return cfg_; }
 
  private:
   struct Quote {

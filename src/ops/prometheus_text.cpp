@@ -6,28 +6,16 @@
 namespace aitrapp::ops {
 namespace {
 
-std::string escape_label(const std::string& v) {
+// Backslash and newline are escaped in HELP text and label values; quotes only in label values.
+std::string escape(const std::string& v, bool quotes) {
   std::string o;
   for (char c : v) {
     if (c == '\\')
       o += "\\\\";
-    else if (c == '"')
+    else if (c == '\n')
+      o += "\\n";
+    else if (quotes && c == '"')
       o += "\\\"";
-    else if (c == '\n')
-      o += "\\n";
-    else
-      o += c;
-  }
-  return o;
-}
-
-std::string escape_help(const std::string& v) {
-  std::string o;
-  for (char c : v) {
-    if (c == '\\')
-      o += "\\\\";
-    else if (c == '\n')
-      o += "\\n";
     else
       o += c;
   }
@@ -45,7 +33,7 @@ std::string format_value(double v) {
 }
 
 void PrometheusText::family(const std::string& name, const char* type, const std::string& help) {
-  out_ += "# HELP " + name + " " + escape_help(help) + "\n# TYPE " + name + " " + type + "\n";
+  out_ += "# HELP " + name + " " + escape(help, false) + "\n# TYPE " + name + " " + type + "\n";
 }
 
 void PrometheusText::counter(const std::string& name, const std::string& help) {
@@ -62,7 +50,7 @@ void PrometheusText::sample(const std::string& name, const Labels& labels, doubl
     out_ += '{';
     for (size_t i = 0; i < labels.size(); ++i) {
       if (i) out_ += ',';
-      out_ += labels[i].first + "=\"" + escape_label(labels[i].second) + "\"";
+      out_ += labels[i].first + "=\"" + escape(labels[i].second, true) + "\"";
     }
     out_ += '}';
   }

@@ -151,7 +151,8 @@ std::string run_sequence(uint64_t seed, Coverage& cov) {
   ++cov.sequences;
   cov.brackets += static_cast<int64_t>(h.engine.groups().size());
   cov.trades += h.engine.stats().trades_closed;
-  cov.resends += h.engine.stats().resends;
+  const auto& retries = h.engine.stats().retries;  // the requests re-sent after a timeout
+  cov.resends += retries.at("ack_timeout") + retries.at("cancel") + retries.at("modify_query");
   for (const auto& e : h.store.risk_events) cov.rejects += e.check == "REJECT";
   return {};
 }
