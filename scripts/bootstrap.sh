@@ -9,6 +9,7 @@ PACKAGES=(
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   jq curl libboost-dev libboost-system-dev prometheus
+  libpq-dev postgresql-15 postgresql-client-15 libhiredis-dev redis-server
 )
 
 missing=()

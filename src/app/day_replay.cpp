@@ -84,8 +84,13 @@ class DayReplay::Link final : public VenuePort {
   DayReplay& r_;
 };
 
-DayReplay::DayReplay(const AppConfig& cfg, DayData data, store::SqliteStore& store, LogSink& log)
-    : cfg_(cfg), data_(std::move(data)), store_(store), link_(std::make_unique<Link>(*this)) {
+DayReplay::DayReplay(const AppConfig& cfg, DayData data, Store& store, VenueJournal& venue_journal,
+                     LogSink& log)
+    : cfg_(cfg),
+      data_(std::move(data)),
+      store_(store),
+      venue_journal_(venue_journal),
+      link_(std::make_unique<Link>(*this)) {
   venue_ = std::make_unique<SimVenue>(
       cfg.engine.instruments, cfg.sim,
       [this](VenueEvent ev) {
@@ -93,7 +98,7 @@ DayReplay::DayReplay(const AppConfig& cfg, DayData data, store::SqliteStore& sto
         push(answers_.back().time, Kind::VenueAnswer, answers_.size() - 1);
       },
       [this](const std::string& id, const std::string& json) {
-        store_.save_venue_order(id, json);
+        venue_journal_.save_venue_order(id, json);
       });
   engine_ = std::make_unique<Engine>(cfg.engine, store, *link_, clock_, log);
   engine_->start_day(data_.day);
@@ -110,7 +115,7 @@ std::vector<std::string> DayReplay::start() {
   RecoveredState rec = store_.recover(day_string());
   resumed_ = rec.checkpoint.has_value();
   resume_after_ = resumed_ ? rec.checkpoint->last_event : -1;
-  venue_->restore(store_.load_venue_orders());
+  venue_->restore(venue_journal_.load_venue_orders());
 
   std::map<TimeMs, size_t> close_index;
   for (const Bar& b : data_.bars) {

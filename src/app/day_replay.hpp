@@ -13,7 +13,7 @@
 #include "app/config.hpp"
 #include "core/result.hpp"
 #include "engine/engine.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/store.hpp"
 #include "venue/sim/sim_venue.hpp"
 
 namespace aitrapp {
@@ -36,8 +36,9 @@ Result<ReplayInputs> load_replay_inputs(const std::string& config_path,
 
 class DayReplay {
  public:
-  // `store` and `log` must outlive the replay.
-  DayReplay(const AppConfig& cfg, DayData data, store::SqliteStore& store, LogSink& log);
+  // `store`, `venue_journal` and `log` must outlive the replay.
+  DayReplay(const AppConfig& cfg, DayData data, Store& store, VenueJournal& venue_journal,
+            LogSink& log);
   ~DayReplay();
 
   // Rebuilds the day from the store (a resumed day continues after its last checkpoint) and
@@ -79,7 +80,8 @@ class DayReplay {
 
   const AppConfig& cfg_;
   DayData data_;
-  store::SqliteStore& store_;
+  Store& store_;
+  VenueJournal& venue_journal_;
   SimClock clock_;
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
   uint64_t seq_ = 0;

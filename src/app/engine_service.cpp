@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 
+#include "app/backends.hpp"
+#include "ops/record_json.hpp"
+
 namespace aitrapp {
 namespace {
 
@@ -16,17 +19,13 @@ int64_t elapsed_ms(Wall::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Wall::now() - since).count();
 }
 
-bool env_set(const char* name) {
-  const char* v = std::getenv(name);
-  return v && *v;
-}
-
 }  // namespace
 
-EngineService::EngineService(const AppConfig& cfg, DayReplay& replay, LeaderLock& lock,
-                             ops::EventRing& events, ServiceOptions opts)
+EngineService::EngineService(const AppConfig& cfg, DayReplay& replay, const Store& store,
+                             LeaderLock& lock, ops::EventRing& events, ServiceOptions opts)
     : cfg_(cfg),
       replay_(replay),
+      store_(store),
       lock_(lock),
       events_(events),
       opts_(opts),
@@ -115,6 +114,7 @@ void EngineService::loop() {
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; })) return;
   }
+  check_leadership();  // fences the store before recovery writes anything
   const auto broken = replay_.start();
   if (!broken.empty()) {
     std::string all;
@@ -137,6 +137,12 @@ void EngineService::loop() {
       sync_clock();
       for (auto& p : cmds) run_command(*p);
       publish();
+    }
+    if (!check_leadership()) {
+      publish();
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop_; });
+      continue;
     }
     finish_flattens();
     order_stream_seen_ = Wall::now();  // the in-process venue is serviced by this loop
@@ -172,6 +178,39 @@ void EngineService::loop() {
     }
     if (Wall::now() - last_publish_ >= opts_.publish_every) publish();
   }
+}
+
+bool EngineService::check_leadership() {
+  const Leadership l = lock_.leadership();
+  if (l == Leadership::Leader) {
+    lost_since_.reset();
+    if (const uint64_t t = lock_.fencing_token(); t != fenced_token_) {
+      fenced_token_ = t;
+      if (opts_.fence) opts_.fence(t);
+    }
+    if (recovered_) {
+      replay_.engine().set_degraded("leader_lease", false);
+      replay_.after_command();
+    }
+    return true;
+  }
+  if (l == Leadership::Lapsed) {  // Redis away past the lease: protect, take no new risk
+    lost_since_.reset();
+    if (recovered_) {
+      replay_.engine().set_degraded("leader_lease", true,
+                                    "lease lapsed while Redis is unreachable");
+      replay_.after_command();
+    }
+    return true;
+  }
+  // Another instance leads: this one sends nothing more, and leaves after the grace period with
+  // the venue-side stops in place for the new leader.
+  if (!lost_since_) lost_since_ = Wall::now();
+  if (Wall::now() - *lost_since_ > opts_.lost_exit_after)
+    throw std::runtime_error("leadership lost for more than " +
+                             std::to_string(opts_.lost_exit_after.count() / 1000) +
+                             " s (another instance holds the lease); stopping");
+  return false;
 }
 
 void EngineService::run_command(Pending& p) {
@@ -219,14 +258,8 @@ ops::CommandOutcome EngineService::switch_mode(const std::string& mode) {
     return {409, json{{"error", "LIVE refused: state not yet recovered from the store"}}};
   if (!lock_.is_leader())
     return {409, json{{"error", "LIVE refused: this instance is not the leader"}}};
-  const bool kite = env_set("KITE_API_KEY") && env_set("KITE_ACCESS_TOKEN");
-  const bool bitget =
-      env_set("BITGET_API_KEY") && env_set("BITGET_API_SECRET") && env_set("BITGET_PASSPHRASE");
-  if (!kite && !bitget)
-    return {409, json{{"error",
-                       "LIVE refused: no venue credentials (set KITE_API_KEY and "
-                       "KITE_ACCESS_TOKEN, or BITGET_API_KEY, BITGET_API_SECRET and "
-                       "BITGET_PASSPHRASE)"}}};
+  if (const auto missing = live_credentials_missing())
+    return {409, json{{"error", "LIVE refused: " + *missing}}};
   return {409, json{{"error",
                      "LIVE refused: this service runs on the embedded simulated venue; LIVE "
                      "needs a live venue adapter (Kite or Bitget), which this build does not "
@@ -257,6 +290,11 @@ void EngineService::publish() {
   auto s = std::make_shared<ops::ServiceSnapshot>();
   s->instance_id = lock_.instance_id();
   s->leader = lock_.is_leader();
+  s->leadership = to_string(lock_.leadership());
+  s->fencing_token = lock_.fencing_token();
+  s->store_backend = opts_.store_backend;
+  s->store_health = store_.health();
+  if (opts_.bus) s->bus = opts_.bus->stats();
   s->mode = mode_;
   s->config_sha = cfg_.config_sha;
   s->recovered = recovered_;
@@ -294,7 +332,10 @@ void EngineService::publish() {
     s->risk = risk_json();
     s->positions = positions_json();
     s->orders = orders_json();
-    s->signals = signals_json();
+    s->signals = json::array();
+    const auto& sig = e.recent_signals();
+    for (auto it = sig.rbegin(); it != sig.rend(); ++it)
+      s->signals.push_back(ops::signal_json(*it, cal_));
   } else {
     s->trading_state = lock_.is_leader() ? "RECOVERING" : "FOLLOWER";
     s->risk = json::object();
@@ -382,43 +423,7 @@ json EngineService::orders_json() const {
     return a->created > b->created;  // newest first
   });
   json out = json::array();
-  for (const Order* o : all)
-    out.push_back({{"client_order_id", o->id()},
-                   {"venue_order_id", o->venue_order_id},
-                   {"plan_id", o->plan_id},
-                   {"role", to_string(o->role)},
-                   {"symbol", o->spec.symbol},
-                   {"side", to_string(o->spec.side)},
-                   {"type", to_string(o->spec.type)},
-                   {"qty", o->spec.qty.units},
-                   {"filled", o->filled.units},
-                   {"limit", to_string(o->spec.limit)},
-                   {"trigger", to_string(o->spec.trigger)},
-                   {"status", to_string(o->status)},
-                   {"reason", o->reason},
-                   {"created", cal_.local_time_string(o->created)}});
-  return out;
-}
-
-json EngineService::signals_json() const {
-  json out = json::array();
-  const auto& sig = replay_.engine().recent_signals();
-  for (auto it = sig.rbegin(); it != sig.rend(); ++it)
-    out.push_back({{"seq", it->seq},
-                   {"time", cal_.local_time_string(it->time)},
-                   {"strategy", it->strategy},
-                   {"symbol", it->symbol},
-                   {"side", to_string(it->side)},
-                   {"entry", to_string(it->entry)},
-                   {"stop", to_string(it->stop)},
-                   {"target", to_string(it->target)},
-                   {"score", it->score},
-                   {"attribution",
-                    {{"momentum", it->scores.momentum},
-                     {"trend", it->scores.trend},
-                     {"liquidity", it->scores.liquidity},
-                     {"regime", it->scores.regime},
-                     {"reward_risk", it->scores.reward_risk}}}});
+  for (const Order* o : all) out.push_back(ops::order_json(*o, cal_));
   return out;
 }
 

@@ -5,6 +5,8 @@
 // the API threads. Implements ops::ControlPort; its public methods are thread-safe.
 #include <condition_variable>
 #include <deque>
+#include <functional>
+#include <optional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -19,6 +21,13 @@ namespace aitrapp {
 
 struct ServiceOptions {
   double speed = 0;  // simulated seconds per wall second; 0 = as fast as possible
+  std::string store_backend = "sqlite";
+  // Called on the engine thread with each new lease's fencing token (the PostgreSQL store fences
+  // its writes with it).
+  std::function<void(uint64_t)> fence;
+  ops::EventBus* bus = nullptr;  // for its metrics; may be null
+  // Leadership lost to another instance for this long: the service stops (exit status 1).
+  std::chrono::milliseconds lost_exit_after{10'000};
   std::chrono::milliseconds flatten_timeout{30'000};
   std::chrono::milliseconds command_timeout{5'000};
   std::chrono::milliseconds publish_every{50};
@@ -27,8 +36,8 @@ struct ServiceOptions {
 class EngineService final : public ops::ControlPort {
  public:
   // Everything referenced must outlive the service.
-  EngineService(const AppConfig& cfg, DayReplay& replay, LeaderLock& lock, ops::EventRing& events,
-                ServiceOptions opts);
+  EngineService(const AppConfig& cfg, DayReplay& replay, const Store& store, LeaderLock& lock,
+                ops::EventRing& events, ServiceOptions opts);
   ~EngineService() override;
 
   // Starts the engine thread: waits for the leader lock, recovers, then replays.
@@ -56,6 +65,8 @@ class EngineService final : public ops::ControlPort {
   };
 
   void loop();
+  // Applies the lease state before a step; false while this instance must not touch the engine.
+  bool check_leadership();
   void run_command(Pending& p);
   ops::CommandOutcome switch_mode(const std::string& mode);
   void finish_flattens();
@@ -64,10 +75,10 @@ class EngineService final : public ops::ControlPort {
   nlohmann::json risk_json() const;
   nlohmann::json positions_json() const;
   nlohmann::json orders_json() const;
-  nlohmann::json signals_json() const;
 
   const AppConfig& cfg_;
   DayReplay& replay_;
+  const Store& store_;
   LeaderLock& lock_;
   ops::EventRing& events_;
   ServiceOptions opts_;
@@ -83,6 +94,8 @@ class EngineService final : public ops::ControlPort {
 
   // Engine-thread state.
   std::string mode_ = "PAPER";
+  uint64_t fenced_token_ = 0;
+  std::optional<ops::SteadyTime> lost_since_;
   bool recovered_ = false, store_ok_ = true;
   std::string store_error_;
   std::vector<std::unique_ptr<FlattenWait>> flattens_;

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/admin_commands.hpp"
 #include "app/paper_session.hpp"
 #include "app/run_service.hpp"
 
@@ -63,6 +64,36 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   rcmd->add_option("--port-file", run.port_file, "Write the bound port to this file");
   rcmd->add_option("--instance-id", run.instance_id, "Instance id (default hostname:pid)");
+  rcmd->add_option("--lease-ms", run.lease_ms, "Redis leader lease TTL in ms (with REDIS_URL)")
+      ->check(CLI::Range(int64_t{500}, int64_t{600'000}))
+      ->capture_default_str();
+  rcmd->add_option("--lease-refresh-ms", run.lease_refresh_ms,
+                   "Lease refresh period in ms (well inside the TTL)")
+      ->check(CLI::Range(int64_t{100}, int64_t{300'000}))
+      ->capture_default_str();
+  rcmd->add_option("--lost-exit-ms", run.lost_exit_ms,
+                   "Stop this long after another instance took the lease")
+      ->check(CLI::Range(int64_t{0}, int64_t{600'000}))
+      ->capture_default_str();
+
+  // Store administration: DATABASE_URL selects PostgreSQL, otherwise the SQLite file --db.
+  aitrapp::AdminOptions admin;
+  auto* mcmd = app.add_subcommand(
+      "migrate", "Bring the store (DATABASE_URL, or the SQLite --db) to the head of the migrations");
+  auto* vcmd = app.add_subcommand(
+      "verify", "Check the go-live environment: config, timezone, store, migrations, unique ids, "
+                "durable commits, Redis, venue credentials");
+  auto* ccmd = app.add_subcommand(
+      "reconcile", "Check the store: OCO orphans, duplicate ids, signal->trade chain, config_sha, "
+                   "unprotected positions; non-zero exit when a check fails");
+  for (auto* c : {mcmd, vcmd, ccmd})
+    c->add_option("--db", admin.db, "SQLite store file when DATABASE_URL is unset")
+        ->capture_default_str();
+  vcmd->add_option("--config", admin.config_path,
+                   "YAML configuration (default: the embedded configs/app.yaml)");
+  vcmd->add_option("--mode", admin.mode, "PAPER or LIVE (LIVE also checks venue credentials)")
+      ->check(CLI::IsMember({"PAPER", "LIVE"}))
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -70,6 +101,9 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  if (mcmd->parsed()) return aitrapp::run_migrate(admin, std::cout, std::cerr);
+  if (vcmd->parsed()) return aitrapp::run_verify(admin, std::cout, std::cerr);
+  if (ccmd->parsed()) return aitrapp::run_reconcile(admin, std::cout, std::cerr);
   const bool is_run = rcmd->parsed();
   const std::string& speed = is_run ? run_speed : paper_speed;
   if (!parse_speed(speed, is_run ? run.speed : paper.speed)) {

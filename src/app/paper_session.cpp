@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include "app/backends.hpp"
 #include "app/day_replay.hpp"
 #include "app/json_log.hpp"
 #include "app/summary.hpp"
@@ -24,16 +25,20 @@ int run_paper(const PaperOptions& opts, std::ostream& out, std::ostream& err) {
   const size_t bars = in->day.bars.size(), dropped = in->day.dropped;
 
   // ---- Ports.
-  std::unique_ptr<store::SqliteStore> store;
+  auto opened = open_store_backends(BackendSettings::from_env(opts.db));
+  if (auto* e = std::get_if<StartupError>(&opened)) {
+    err << "error: " << e->message << "\n";
+    return e->exit_code;
+  }
+  Backends& b = std::get<Backends>(opened);
   std::unique_ptr<JsonLineLog> logger;
   try {
-    store = std::make_unique<store::SqliteStore>(opts.db);
     logger = std::make_unique<JsonLineLog>(cfg.log_file, cal);
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";
     return 1;
   }
-  DayReplay replay(cfg, std::move(in.value().day), *store, *logger);
+  DayReplay replay(cfg, std::move(in.value().day), b.store(), b.venue_journal(), *logger);
   const auto broken = replay.start();
   const Engine& engine = replay.engine();
   if (replay.resumed()) {
@@ -67,7 +72,9 @@ int run_paper(const PaperOptions& opts, std::ostream& out, std::ostream& err) {
   }
 
   // ---- Summary.
-  nlohmann::json s = summarize_store(*store);
+  nlohmann::json s = summarize_store(b.records(), b.venue_journal());
+  s["config_sha"] = cfg.config_sha;
+  s["store"] = b.describe();
   s["trading_day"] = replay.day_string();
   s["max_heat"] = to_string(engine.stats().max_heat);
   s["bars"] = bars;

@@ -7,7 +7,8 @@
 #include "app/day_replay.hpp"
 #include "app/engine_service.hpp"
 #include "app/json_log.hpp"
-#include "ha/leader_lock.hpp"
+#include "app/backends.hpp"
+#include "ops/publishing_store.hpp"
 #include "ops/api.hpp"
 #include "ops/api_token.hpp"
 #include "ops/http_server.hpp"
@@ -37,24 +38,38 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  std::unique_ptr<store::SqliteStore> store;
   std::unique_ptr<JsonLineLog> logger;
-  std::unique_ptr<FileLeaderLock> lock;
   try {
-    store = std::make_unique<store::SqliteStore>(opts.db);
     logger = std::make_unique<JsonLineLog>(cfg.log_file, cal);
-    lock = std::make_unique<FileLeaderLock>(opts.db + ".leader.lock", opts.instance_id.empty()
-                                                                          ? default_instance_id()
-                                                                          : opts.instance_id);
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";
     return 1;
   }
+  auto settings = BackendSettings::from_env(opts.db, opts.instance_id);
+  settings.lease.ttl = std::chrono::milliseconds(opts.lease_ms);
+  settings.lease.refresh = std::chrono::milliseconds(opts.lease_refresh_ms);
+  auto opened = open_backends(settings);
+  if (auto* e = std::get_if<StartupError>(&opened)) {
+    err << "error: " << e->message << "\n";
+    return e->exit_code;
+  }
+  Backends& b = std::get<Backends>(opened);
   ops::EventRing events(*logger, cal);
-  DayReplay replay(cfg, std::move(in.value().day), *store, events);
+  events.set_bus(b.bus.get());
+  std::optional<ops::PublishingStore> published;
+  if (b.bus) published.emplace(b.store(), *b.bus, cal);
+  Store& store = published ? static_cast<Store&>(*published) : b.store();
+  DayReplay replay(cfg, std::move(in.value().day), store, b.venue_journal(), events);
   ServiceOptions so;
   so.speed = opts.speed;
-  EngineService service(cfg, replay, *lock, events, so);
+  so.store_backend = b.pg ? "postgresql" : "sqlite";
+  so.bus = b.bus.get();
+  so.lost_exit_after = std::chrono::milliseconds(opts.lost_exit_ms);
+  if (b.pg) so.fence = [pg = b.pg.get(), id = b.lock->instance_id()](uint64_t t) {
+    pg->set_fencing(t, id);
+  };
+  LeaderLock& lock = *b.lock;
+  EngineService service(cfg, replay, store, lock, events, so);
   ops::ControlApi api(service, token->value);
   std::unique_ptr<ops::HttpServer> server;
   try {
@@ -70,7 +85,8 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   out << "aitrapp run: PAPER on the simulated venue, replaying " << replay.day_string() << " at "
       << (opts.speed > 0 ? ops::format_value(opts.speed) + "x" : std::string("max speed"))
       << "; API on http://" << opts.bind << ":" << server->port() << " (instance "
-      << lock->instance_id() << ")\n";
+      << lock.instance_id() << ")\n"
+      << "store: " << b.describe() << "\n";
   if (token->created)
     out << "API token (printed once; stored in " << token->source
         << ", mode 0600): " << token->value << "\n";
@@ -91,8 +107,7 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     }
     const auto s = service.snapshot();
     if (!said_leader && !s->leader) {
-      out << "waiting for the leader lock " << lock->path() << " (another instance holds it)\n"
-          << std::flush;
+      out << "waiting for the leader lock (another instance holds it); following\n" << std::flush;
       said_leader = true;
     }
     if (!said_recovered && s->recovered) {

@@ -19,6 +19,9 @@ struct RunOptions {
   std::string token_file = "var/api_token";
   std::string port_file;    // when set, the bound port is written there once serving
   std::string instance_id;  // default hostname:pid
+  // Redis leader lease (REDIS_URL): TTL, refresh period, and how long leadership may be lost
+  // before the process stops.
+  int64_t lease_ms = 10'000, lease_refresh_ms = 2'000, lost_exit_ms = 10'000;
 };
 
 int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err);

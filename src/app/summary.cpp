@@ -1,13 +1,13 @@
 #include "app/summary.hpp"
 
+#include <set>
 #include <sstream>
 
 #include "core/sha256.hpp"
 
 namespace aitrapp {
 
-nlohmann::json summarize_store(store::SqliteStore& st) {
-  auto& db = st.db();
+nlohmann::json summarize_store(store::SqlSession& db, VenueJournal& venue) {
   nlohmann::json s;
   s["signals"] = db.scalar("SELECT COUNT(*) FROM signals");
   s["decisions"] = db.scalar("SELECT COUNT(*) FROM decisions");
@@ -21,13 +21,18 @@ nlohmann::json summarize_store(store::SqliteStore& st) {
   s["open_positions_after_eod"] = db.scalar("SELECT COUNT(*) FROM positions WHERE qty <> 0");
   // The primary key makes a second row impossible; the venue side is checked too: every order
   // the venue holds must be exactly one order the engine created.
+  std::set<std::string> ids;
+  db.run("SELECT client_order_id FROM orders", {},
+         [&](const store::SqlRow& r) { ids.insert(r.text(0)); });
+  int64_t foreign = 0;
+  for (const auto& state : venue.load_venue_orders())
+    if (!ids.count(nlohmann::json::parse(state).value("id", std::string())))
+      ++foreign;
   s["duplicate_client_order_ids"] =
       db.scalar(
           "SELECT COUNT(*) FROM (SELECT client_order_id FROM orders GROUP BY client_order_id "
-          "HAVING COUNT(*) > 1)") +
-      db.scalar(
-          "SELECT COUNT(*) FROM sim_venue_orders v WHERE NOT EXISTS "
-          "(SELECT 1 FROM orders o WHERE o.client_order_id = v.client_order_id)");
+          "HAVING COUNT(*) > 1) d") +
+      foreign;
   s["orphan_oco_children"] = db.scalar(
       "SELECT COUNT(*) FROM orders o JOIN oco_groups g ON g.plan_id = o.plan_id WHERE o.role IN "
       "('SL','TP') "
@@ -38,40 +43,27 @@ nlohmann::json summarize_store(store::SqliteStore& st) {
       "NOT EXISTS "
       "(SELECT 1 FROM orders o WHERE o.client_order_id = g.sl_id AND o.status NOT IN "
       "('FILLED','CANCELLED','REJECTED'))");
-  {
-    int64_t realized = 0;
-    store::Statement q(db.handle(), "SELECT realized FROM positions");
-    while (q.step()) realized += parse_fixed(q.text_at(0)).value_or(0);
-    s["realized_pnl"] = format_fixed(realized);
-  }
-  {
-    store::Statement q(db.handle(),
-                       "SELECT config_sha FROM config_snapshots ORDER BY rowid DESC LIMIT 1");
-    s["config_sha"] = q.step() ? q.text_at(0) : "";
-  }
+  int64_t realized = 0;
+  db.run("SELECT realized FROM positions", {},
+         [&](const store::SqlRow& r) { realized += parse_fixed(r.text(0)).value_or(0); });
+  s["realized_pnl"] = format_fixed(realized);
+  // Text columns compare byte-wise on both backends (COLLATE "C" on PostgreSQL).
   Sha256Stream h;
-  {
-    store::Statement q(
-        db.handle(),
-        "SELECT client_order_id, plan_id, role, side, order_type, qty, limit_price, trigger_price, "
-        "status, filled FROM orders ORDER BY created_ms, client_order_id");
-    while (q.step()) {
-      std::string row = "O";
-      for (int c = 0; c < 10; ++c) row.append("|").append(q.text_at(c));
-      h.update(row + "\n");
-    }
-  }
-  {
-    store::Statement q(
-        db.handle(),
-        "SELECT client_order_id, qty, price, time_ms FROM fills ORDER BY time_ms, client_order_id, "
-        "qty, price");
-    while (q.step()) {
-      std::string row = "F";
-      for (int c = 0; c < 4; ++c) row.append("|").append(q.text_at(c));
-      h.update(row + "\n");
-    }
-  }
+  const std::string c = db.backend() == "postgresql" ? " COLLATE \"C\"" : "";
+  db.run("SELECT client_order_id, plan_id, role, side, order_type, qty, limit_price, "
+         "trigger_price, status, filled FROM orders ORDER BY created_ms, client_order_id" + c,
+         {}, [&](const store::SqlRow& r) {
+           std::string row = "O";
+           for (int col = 0; col < 10; ++col) row.append("|").append(r.text(col));
+           h.update(row + "\n");
+         });
+  db.run("SELECT client_order_id, qty, price, time_ms FROM fills ORDER BY time_ms, client_order_id" +
+             c + ", qty, price" + c,
+         {}, [&](const store::SqlRow& r) {
+           std::string row = "F";
+           for (int col = 0; col < 4; ++col) row.append("|").append(r.text(col));
+           h.update(row + "\n");
+         });
   s["digest"] = h.hex_final();
   return s;
 }

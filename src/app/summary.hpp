@@ -4,11 +4,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sql_session.hpp"
+#include "store/store.hpp"
 
 namespace aitrapp {
 
-nlohmann::json summarize_store(store::SqliteStore& store);
+// Counts over the whole store (one trading day per store is the embedded default); `venue` is
+// the simulated venue's journal, checked against the engine's orders.
+nlohmann::json summarize_store(store::SqlSession& db, VenueJournal& venue);
 std::string format_summary(const nlohmann::json& s);
 
 }  // namespace aitrapp

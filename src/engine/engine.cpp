@@ -45,7 +45,8 @@ Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& cl
         "MAX_POSITIONS", "NOT_TRADABLE", "PER_TRADE_RISK", "PORTFOLIO_HEAT", "SPREAD_ILLIQUID",
         "TRADING_STATE", "QUANTIZE", "REPRICE_RISK"})
     stats_.risk_blocks[c] = 0;
-  stats_.auto_pauses["throttle_backlog"] = 0;
+  for (const char* c : {"throttle_backlog", "store_outage", "leader_lease"})
+    stats_.auto_pauses[c] = 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -60,6 +61,7 @@ void Engine::log(const char* level, const std::string& event, LogFields f) {
 }
 
 void Engine::housekeeping() {
+  apply_degraded("store_outage", store_.degraded(), "the system of record is unreachable");
   const Money h = heat();  // one O(brackets) pass per step, shared by the trigger and the peak
   if (h > stats_.max_heat) stats_.max_heat = h;
   check_triggers(h);
@@ -112,7 +114,7 @@ void Engine::risk_event(const std::string& kind, const std::string& check,
                         const std::string& plan_id) {
   ++stats_.risk_events;
   if (kind == "BLOCK") ++stats_.risk_blocks[check];
-  RiskEventRecord rec{now_, kind, check, reason, symbol, plan_id, cfg_.config_sha};
+  RiskEventRecord rec{now_, day_, kind, check, reason, symbol, plan_id, cfg_.config_sha};
   recent_risk_.push_back(rec);
   if (recent_risk_.size() > kRecentEvents) recent_risk_.pop_front();
   persist(std::move(rec));
@@ -871,6 +873,31 @@ void Engine::check_loss_limits() {
 }
 
 // Automatic kill switch and entry pause (DESIGN.md: exits always run).
+void Engine::set_degraded(const std::string& cause, bool on, const std::string& detail) {
+  if (on == (degraded_.count(cause) > 0)) return;  // no step when nothing changes
+  begin_step();
+  apply_degraded(cause, on, detail);
+  housekeeping();
+  flush();
+}
+
+void Engine::apply_degraded(const std::string& cause, bool on, const std::string& detail) {
+  if (on == (degraded_.count(cause) > 0)) return;
+  if (on) {
+    degraded_.insert(cause);
+    ++stats_.auto_pauses[cause];
+    risk_event("LIMIT", "DEGRADED", cause + (detail.empty() ? "" : ": " + detail));
+    if (sm_.state() == TradingState::Active)
+      set_state(TradingState::SoftPause, cause + ": entries paused, exits continue");
+    return;
+  }
+  degraded_.erase(cause);
+  risk_event("LIMIT", "RECOVERED", cause);
+  if (degraded_.empty() && !triggers_.backlog_active() &&
+      sm_.state() == TradingState::SoftPause)
+    set_state(TradingState::Active, cause + " cleared");
+}
+
 void Engine::check_triggers(Money h) {
   const size_t depth = throttle_.depth(Lane::Exit) + throttle_.depth(Lane::Entry);
   const auto fired = triggers_.evaluate(now_, depth);
@@ -882,7 +909,8 @@ void Engine::check_triggers(Money h) {
     return;
   }
   if (!fired) {
-    if (sm_.state() == TradingState::SoftPause && !triggers_.backlog_active())
+    if (sm_.state() == TradingState::SoftPause && !triggers_.backlog_active() &&
+        degraded_.empty())
       set_state(TradingState::Active, "throttle backlog cleared");
     return;
   }

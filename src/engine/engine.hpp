@@ -102,6 +102,10 @@ class Engine {
   // Cancels every working order, exits every position and blocks entries (HARD_STOP) until
   // resume(). `reason` is one of kill_reasons(); `source` is "operator" or "auto".
   FlattenReport flatten(const std::string& reason, const std::string& source = "operator");
+  // An outside condition that pauses entries while it lasts (SOFT_PAUSE: exits, protection and
+  // the kill switch keep working), e.g. "leader_lease" while the leader lease has lapsed. The
+  // engine raises "store_outage" itself while its store is degraded.
+  void set_degraded(const std::string& cause, bool on, const std::string& detail = {});
   // True when nothing is open: no position, no live or unconfirmed order, every bracket closed.
   bool is_flat() const;
 
@@ -163,6 +167,7 @@ class Engine {
   void check_eod();
   void check_loss_limits();
   void check_triggers(Money heat);
+  void apply_degraded(const std::string& cause, bool on, const std::string& detail);
   FlattenReport kill(const std::string& reason, const std::string& source,
                      const std::string& detail);
   bool is_orphan(const BracketGroup& g, const Order& child) const;
@@ -200,6 +205,7 @@ class Engine {
   int decisions_today_ = 0;
   EngineStats stats_;
   KillTriggers triggers_;
+  std::set<std::string> degraded_;   // causes of an automatic entry pause still present
   std::set<std::string> blown_out_;  // symbols whose spread is currently a blowout
   std::deque<Signal> recent_signals_;
   std::deque<RiskEventRecord> recent_risk_;

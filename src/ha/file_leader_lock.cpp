@@ -34,6 +34,20 @@ bool FileLeaderLock::try_acquire() {
   return true;
 }
 
+const char* to_string(Leadership l) {
+  switch (l) {
+    case Leadership::Follower:
+      return "FOLLOWER";
+    case Leadership::Leader:
+      return "LEADER";
+    case Leadership::Lapsed:
+      return "LAPSED";
+    case Leadership::Lost:
+      return "LOST";
+  }
+  return "?";
+}
+
 std::string default_instance_id() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "localhost");

@@ -123,9 +123,19 @@ HttpResponse ControlApi::get(const HttpRequest& r) const {
     // Outside the session no data is expected, so old data is not a readiness failure.
     const bool md_ok = !s.session_open || (md_age >= 0 && md_age <= stale_after);
     const bool ready = s.store_ok && s.leader && s.recovered && md_ok;
-    json checks = {{"store", {{"ok", s.store_ok}, {"error", s.store_error}}},
+    json checks = {{"store",
+                    {{"ok", s.store_ok},
+                     {"error", s.store_error},
+                     {"backend", s.store_backend},
+                     {"degraded", s.store_health.degraded},
+                     {"journal_pending", s.store_health.journal_pending},
+                     {"last_outage", s.store_health.last_error}}},
                    {"venue", {{"ok", s.recovered}, {"name", s.venue}}},
-                   {"leader", {{"ok", s.leader}, {"instance_id", s.instance_id}}},
+                   {"leader",
+                    {{"ok", s.leader},
+                     {"instance_id", s.instance_id},
+                     {"leadership", s.leadership},
+                     {"fencing_token", s.fencing_token}}},
                    {"market_data",
                     {{"ok", md_ok},
                      {"age_seconds", md_age},

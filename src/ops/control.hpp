@@ -5,12 +5,14 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "core/histogram.hpp"
 #include "engine/engine.hpp"
+#include "ops/event_bus.hpp"
 
 namespace aitrapp::ops {
 
@@ -32,6 +34,10 @@ struct ServiceSnapshot {
   bool leader = false, recovered = false, replay_done = false, session_open = false;
   bool store_ok = true;
   std::string store_error;
+  std::string store_backend = "sqlite", leadership = "FOLLOWER";
+  uint64_t fencing_token = 0;
+  StoreHealth store_health;
+  std::optional<BusStats> bus;  // with REDIS_URL
   EngineStats stats;
   double heat = 0, heat_cap = 0, net_liquidity = 0, day_pnl = 0, realized = 0, unrealized = 0;
   int open_positions = 0;

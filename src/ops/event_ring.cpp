@@ -10,6 +10,7 @@ void EventRing::log(TimeMs sim_time, const char* level, const std::string& event
   for (const auto& [k, v] : fields) j[k] = v;
   std::lock_guard lock(mu_);
   j["seq"] = ++seq_;
+  if (bus_) bus_->publish("events", j.dump());
   events_.push_back(std::move(j));
   if (events_.size() > capacity_) events_.pop_front();
 }

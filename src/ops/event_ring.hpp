@@ -7,6 +7,7 @@
 
 #include "core/calendar.hpp"
 #include "core/log.hpp"
+#include "ops/event_bus.hpp"
 
 namespace aitrapp::ops {
 
@@ -14,6 +15,8 @@ class EventRing final : public LogSink {
  public:
   EventRing(LogSink& next, const TradingCalendar& cal, size_t capacity = 1000)
       : next_(next), cal_(cal), capacity_(capacity) {}
+  // Also publishes every event on the bus's `events` channel; `bus` must outlive the ring.
+  void set_bus(EventBus* bus) { bus_ = bus; }
   void log(TimeMs sim_time, const char* level, const std::string& event,
            const LogFields& fields) override;
   nlohmann::json newest(size_t limit) const;  // newest first
@@ -22,6 +25,7 @@ class EventRing final : public LogSink {
   LogSink& next_;
   const TradingCalendar& cal_;
   size_t capacity_;
+  EventBus* bus_ = nullptr;
   mutable std::mutex mu_;
   std::deque<nlohmann::json> events_;
   uint64_t seq_ = 0;

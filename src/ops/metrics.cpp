@@ -114,8 +114,35 @@ std::string render_metrics(const ServiceSnapshot& s, SteadyTime now) {
   m.sample("trader_duplicate_client_ids_total", static_cast<double>(s.duplicate_client_ids));
   m.gauge("trader_orphan_oco_siblings", "Live bracket children whose position is gone");
   m.sample("trader_orphan_oco_siblings", s.orphan_children);
-  m.gauge("trader_store_up", "1 while the store accepts writes");
-  m.sample("trader_store_up", s.store_ok ? 1 : 0);
+  m.gauge("trader_store_up",
+          "1 while the system of record accepts writes (0 when stopped or on the outage journal)");
+  m.sample("trader_store_up", s.store_ok && !s.store_health.degraded ? 1 : 0);
+  const StoreHealth& h = s.store_health;
+  m.gauge("trader_store_degraded",
+          "1 while writes go to the local outage journal (system of record unreachable)");
+  m.sample("trader_store_degraded", h.degraded ? 1 : 0);
+  m.gauge("trader_store_journal_pending", "Batches in the outage journal not yet in the database");
+  m.sample("trader_store_journal_pending", static_cast<double>(h.journal_pending));
+  m.counter("trader_store_journaled_total", "Batches written to the outage journal");
+  m.sample("trader_store_journaled_total", static_cast<double>(h.journaled));
+  m.counter("trader_store_outages_total", "Times the system of record became unreachable");
+  m.sample("trader_store_outages_total", static_cast<double>(h.outages));
+  m.counter("trader_store_reconnects_total", "Successful reconnections to the database");
+  m.sample("trader_store_reconnects_total", static_cast<double>(h.reconnects));
+  m.gauge("trader_leader_fencing_token", "Fencing token of the lease held (0: none)");
+  m.sample("trader_leader_fencing_token", static_cast<double>(s.fencing_token));
+  if (s.bus) {
+    const BusStats& b = *s.bus;
+    m.gauge("trader_bus_connected", "1 while the event bus (Redis) is connected");
+    m.sample("trader_bus_connected", b.connected ? 1 : 0);
+    m.counter("trader_bus_published_total", "Events published on the bus, by channel");
+    for (const auto& [channel, n] : b.published)
+      m.sample("trader_bus_published_total", {{"channel", channel}}, static_cast<double>(n));
+    m.counter("trader_bus_dropped_total", "Events dropped from the full bus buffer");
+    m.sample("trader_bus_dropped_total", static_cast<double>(b.dropped));
+    m.gauge("trader_bus_buffered", "Events waiting to be published");
+    m.sample("trader_bus_buffered", static_cast<double>(b.buffered));
+  }
   return m.str();
 }
 

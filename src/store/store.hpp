@@ -38,6 +38,7 @@ struct DecisionRecord {
 
 struct RiskEventRecord {
   TimeMs time = 0;
+  std::string trading_day;  // YYYY-MM-DD
   std::string kind;   // BLOCK (pre-trade), STATE (transition), LIMIT (loss/drawdown), ORDER, EOD
   std::string check;  // e.g. PORTFOLIO_HEAT, or the new state
   std::string reason;
@@ -88,12 +89,33 @@ struct RecoveredState {
   std::set<std::string> plan_ids;
 };
 
+struct StoreHealth {
+  bool degraded = false;
+  int64_t journal_pending = 0;  // batches waiting in the local journal
+  int64_t journaled = 0, outages = 0, reconnects = 0;
+  std::string last_error;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
   // Commits every write of the batch or none; throws on failure (the engine must not send).
   virtual void write(const WriteBatch& batch) = 0;
   virtual RecoveredState recover(const std::string& trading_day) = 0;
+  // Degraded while writes are durable only in a local journal because the system of record is
+  // unreachable; the engine takes no new risk meanwhile.
+  virtual StoreHealth health() const { return {}; }
+  bool degraded() const { return health().degraded; }
+};
+
+// The simulated venue's own journal (its side of the wire), so that a restarted paper session
+// finds the venue's orders where a real venue would still hold them.
+class VenueJournal {
+ public:
+  virtual ~VenueJournal() = default;
+  virtual void save_venue_order(const std::string& client_order_id,
+                                const std::string& state_json) = 0;
+  virtual std::vector<std::string> load_venue_orders() = 0;
 };
 
 }  // namespace aitrapp

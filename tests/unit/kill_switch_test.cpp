@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "../support/many_positions.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 namespace aitrapp {
 namespace {
@@ -29,7 +30,7 @@ TEST_F(KillSwitch, FlattensManyPositionsWithFillsInFlightAndBlocksEntriesUntilRe
   const AppConfig cfg = support::many_positions_config(kSymbols, 10'000, 800);
   store::SqliteStore store((dir_ / "kill.sqlite").string());
   NullLog log;
-  DayReplay replay(cfg, support::many_positions_day(cfg, kSymbols, 800), store, log);
+  DayReplay replay(cfg, support::many_positions_day(cfg, kSymbols, 800), store, store, log);
   ASSERT_TRUE(replay.start().empty());
   TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
   // Even symbols hold positions; the odd ones break out from 09:35. Stop right after the first
@@ -64,14 +65,16 @@ TEST_F(KillSwitch, FlattensManyPositionsWithFillsInFlightAndBlocksEntriesUntilRe
   EXPECT_EQ(e.stats().kill_switch.at("manual"), 1);
 
   // The audit row, durably stored.
-  store::Statement q(store.db().handle(),
-                     "SELECT reason, source, positions, open_risk FROM kill_switch_events");
-  ASSERT_TRUE(q.step());
-  EXPECT_EQ(q.text_at(0), "manual");
-  EXPECT_EQ(q.text_at(1), "operator");
-  EXPECT_EQ(q.int_at(2), open);
-  EXPECT_EQ(q.text_at(3), to_string(r.open_risk));
-  EXPECT_FALSE(q.step());
+  std::vector<std::vector<std::string>> rows;
+  store.session().run("SELECT reason, source, positions, open_risk FROM kill_switch_events", {},
+                      [&](const store::SqlRow& q) {
+                        rows.push_back({q.text(0), q.text(1), q.text(2), q.text(3)});
+                      });
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "manual");
+  EXPECT_EQ(rows[0][1], "operator");
+  EXPECT_EQ(rows[0][2], std::to_string(open));
+  EXPECT_EQ(rows[0][3], to_string(r.open_risk));
 
   // The next breakout (09:45) is blocked: no decision while HARD_STOP.
   const int64_t decisions = e.stats().decisions;

@@ -3,12 +3,14 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "store/sql_session.hpp"
+
 namespace aitrapp::store {
 
 Statement::Statement(sqlite3* db, const std::string& sql) : db_(db), sql_(sql) {
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK)
-    throw std::runtime_error(std::string("sqlite prepare failed: ") + sqlite3_errmsg(db) +
-                             " in: " + sql);
+    throw SqlError(std::string("sqlite prepare failed: ") + sqlite3_errmsg(db) + " in: " + sql,
+                   false);
 }
 Statement::~Statement() {
   sqlite3_finalize(st_);
@@ -26,11 +28,11 @@ Statement& Statement::bind(int i, const std::string& v) {
   return *this;
 }
 bool Statement::step() {
-  int rc = sqlite3_step(st_);
+  const int rc = sqlite3_step(st_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  throw std::runtime_error(std::string("sqlite step failed: ") + sqlite3_errmsg(db_) +
-                           " in: " + sql_);
+  throw SqlError(std::string("sqlite step failed: ") + sqlite3_errmsg(db_) + " in: " + sql_,
+                 (rc & 0xff) == SQLITE_CONSTRAINT);
 }
 void Statement::run() {
   while (step()) {
@@ -50,6 +52,12 @@ double Statement::double_at(int c) const {
 std::string Statement::text_at(int c) const {
   auto* p = sqlite3_column_text(st_, c);
   return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
+}
+bool Statement::null_at(int c) const {
+  return sqlite3_column_type(st_, c) == SQLITE_NULL;
+}
+int Statement::columns() const {
+  return sqlite3_column_count(st_);
 }
 
 Database::Database(const std::string& path) : path_(path) {
@@ -75,7 +83,7 @@ void Database::exec(const std::string& sql) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    throw std::runtime_error("sqlite: " + msg);
+    throw SqlError("sqlite: " + msg, false);
   }
 }
 

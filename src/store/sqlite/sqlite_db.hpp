@@ -25,6 +25,8 @@ class Statement {
   int64_t int_at(int col) const;
   double double_at(int col) const;
   std::string text_at(int col) const;
+  bool null_at(int col) const;
+  int columns() const;
 
  private:
   sqlite3* db_;

@@ -1,37 +1,20 @@
 #pragma once
-// Embedded Store: one SQLite file in WAL mode, schema from the numbered migrations.
-// Used from one thread (the engine's); not thread-safe.
-#include <memory>
+// Embedded Store: one SQLite file in WAL mode with synchronous=FULL. Opening it migrates it to
+// head, so a fresh `make run` needs nothing else. Used from one thread; not thread-safe.
 #include <string>
-#include <vector>
 
-#include "store/sqlite/sqlite_db.hpp"
-#include "store/store.hpp"
+#include "store/sql_store.hpp"
+#include "store/sqlite/sqlite_session.hpp"
 
 namespace aitrapp::store {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public SqlStore {
  public:
   explicit SqliteStore(const std::string& path);
-  ~SqliteStore() override;
-
-  void write(const WriteBatch& batch) override;
-  RecoveredState recover(const std::string& trading_day) override;
-
-  // Names of the migrations applied, in order.
-  std::vector<std::string> applied_migrations();
-
-  // The simulated venue's journal (venue side of the wire).
-  void save_venue_order(const std::string& client_order_id, const std::string& state_json);
-  std::vector<std::string> load_venue_orders();
-
-  Database& db() { return db_; }
+  const std::string& path() const { return path_; }
 
  private:
-  void migrate();
-  struct Statements;
-  Database db_;
-  std::unique_ptr<Statements> st_;
+  std::string path_;
 };
 
 }  // namespace aitrapp::store

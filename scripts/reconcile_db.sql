@@ -1,0 +1,77 @@
+-- AITRAPP reconcile report: psql "$DATABASE_URL" -f scripts/reconcile_db.sql
+--
+-- Each check lists the rows that break it, so an empty result ("(0 rows)") is a pass. The same
+-- checks are compiled into `aitrapp reconcile`, which runs them on SQLite or PostgreSQL and exits
+-- non-zero when any failing check has rows. The SQL is portable between the two backends.
+-- Format, for that parser: a line "-- check: <name>: <what it means>" (or "-- report: ...", which
+-- lists rows without failing) starts a check; its single SELECT follows; psql meta-commands
+-- (lines starting with a backslash) are for psql only.
+
+-- check: orphan_oco_siblings: live stop-loss or take-profit legs whose bracket holds no position
+\echo '== orphan_oco_siblings: live SL/TP legs whose bracket holds no position'
+SELECT o.client_order_id, o.plan_id, o.role, o.status, g.state AS bracket_state, g.net
+FROM orders o JOIN oco_groups g ON g.plan_id = o.plan_id
+WHERE o.role IN ('SL', 'TP') AND o.status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')
+  AND (g.net = 0 OR g.state = 'CLOSED')
+ORDER BY o.client_order_id;
+
+-- check: duplicate_client_order_id: a client_order_id stored twice, or two live orders for one leg
+\echo '== duplicate_client_order_id: ids stored twice, or two live orders for one bracket leg'
+SELECT 'same id twice' AS problem, client_order_id AS id, COUNT(*) AS copies
+FROM orders GROUP BY client_order_id HAVING COUNT(*) > 1
+UNION ALL
+SELECT 'two live orders for ' || role, plan_id, COUNT(*)
+FROM orders WHERE status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')
+GROUP BY plan_id, role HAVING COUNT(*) > 1
+ORDER BY 1, 2;
+
+-- check: broken_chain: a break in signal -> decision -> orders -> trades
+\echo '== broken_chain: breaks in signal -> decision -> orders -> trades'
+SELECT 'decision without signal' AS problem, d.plan_id AS id
+FROM decisions d WHERE NOT EXISTS (SELECT 1 FROM signals s WHERE s.signal_id = d.signal_id)
+UNION ALL
+SELECT 'order without decision', o.client_order_id
+FROM orders o WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.plan_id = o.plan_id)
+UNION ALL
+SELECT 'fill without order', f.fill_id
+FROM fills f WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = f.client_order_id)
+UNION ALL
+SELECT 'filled order without fills', o.client_order_id
+FROM orders o WHERE o.filled > 0
+  AND NOT EXISTS (SELECT 1 FROM fills f WHERE f.client_order_id = o.client_order_id)
+UNION ALL
+SELECT 'trade without a filled entry order', t.plan_id
+FROM trades t WHERE NOT EXISTS
+  (SELECT 1 FROM orders o WHERE o.plan_id = t.plan_id AND o.role = 'ENTRY' AND o.filled > 0)
+ORDER BY 1, 2;
+
+-- check: missing_config_sha: orders, fills, decisions or trades without a known config_sha
+\echo '== missing_config_sha: records without a config_sha from config_snapshots'
+SELECT 'order' AS record, client_order_id AS id, config_sha FROM orders
+WHERE config_sha NOT IN (SELECT config_sha FROM config_snapshots)
+UNION ALL
+SELECT 'fill', fill_id, config_sha FROM fills
+WHERE config_sha NOT IN (SELECT config_sha FROM config_snapshots)
+UNION ALL
+SELECT 'decision', plan_id, config_sha FROM decisions
+WHERE config_sha NOT IN (SELECT config_sha FROM config_snapshots)
+UNION ALL
+SELECT 'trade', plan_id, config_sha FROM trades
+WHERE config_sha NOT IN (SELECT config_sha FROM config_snapshots)
+ORDER BY 1, 2;
+
+-- check: unprotected_positions: brackets holding a position with no live stop-loss or exit
+\echo '== unprotected_positions: positions without a live stop-loss or exit order'
+SELECT g.plan_id, g.symbol, g.side, g.net, g.state
+FROM oco_groups g
+WHERE g.net <> 0 AND g.state <> 'CLOSED' AND NOT EXISTS
+  (SELECT 1 FROM orders o WHERE o.plan_id = g.plan_id AND o.role IN ('SL', 'EXIT')
+     AND o.status NOT IN ('FILLED', 'CANCELLED', 'REJECTED'))
+ORDER BY g.plan_id;
+
+-- report: risk_events_of_the_day: the risk events of the latest trading day (informational)
+\echo '== risk_events_of_the_day (informational)'
+SELECT trading_day, time_ms, kind, check_name, reason, symbol, plan_id
+FROM risk_events
+WHERE trading_day = (SELECT MAX(trading_day) FROM engine_checkpoint)
+ORDER BY id;

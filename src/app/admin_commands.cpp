@@ -1,0 +1,198 @@
+#include "app/admin_commands.hpp"
+
+#include <date/tz.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "app/backends.hpp"
+#include "app/config.hpp"
+#include "report/reconcile.hpp"
+#include "store/migrator.hpp"
+
+namespace aitrapp {
+namespace {
+
+// A session on the configured backend without migrating or checking it.
+std::unique_ptr<store::SqlSession> raw_session(const BackendSettings& s) {
+  if (!s.database_url.empty()) return std::make_unique<store::PgSession>(s.database_url);
+  return std::make_unique<store::SqliteSession>(s.db_path);
+}
+
+std::string where(const BackendSettings& s) {
+  return s.database_url.empty() ? "SQLite " + s.db_path
+                                : "PostgreSQL " + store::redact_url(s.database_url);
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+bool unique_client_order_id(store::SqlSession& db) {
+  if (db.backend() == "postgresql")
+    return db.scalar(
+               "SELECT COUNT(*) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+               "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(i.indkey) "
+               "WHERE t.relname = 'orders' AND t.relnamespace = to_regnamespace(current_schema()) "
+               "AND i.indisunique AND i.indnatts = 1 AND a.attname = 'client_order_id'") > 0;
+  return db.scalar(
+             "SELECT COUNT(*) FROM pragma_index_list('orders') il "
+             "JOIN pragma_index_info(il.name) ii WHERE il.\"unique\" = 1 AND ii.name = "
+             "'client_order_id' AND (SELECT COUNT(*) FROM pragma_index_info(il.name)) = 1") > 0;
+}
+
+// Durable commits: a committed order row must survive a crash before its request is sent.
+std::optional<std::string> durability_problem(store::SqlSession& db, std::string& detail) {
+  if (db.backend() == "postgresql") {
+    const std::string fsync = db.text_scalar("SELECT current_setting('fsync')");
+    const std::string sync = db.text_scalar("SELECT current_setting('synchronous_commit')");
+    const std::string fpw = db.text_scalar("SELECT current_setting('full_page_writes')");
+    detail = "fsync=" + fsync + ", synchronous_commit=" + sync + ", full_page_writes=" + fpw;
+    if (fsync != "on") return "fsync is off: committed rows can be lost in a crash";
+    if (sync == "off") return "synchronous_commit is off: a commit can return before it is on disk";
+    if (fpw != "on") return "full_page_writes is off: torn pages after a crash";
+    return std::nullopt;
+  }
+  const std::string mode = db.text_scalar("PRAGMA journal_mode");
+  const int64_t sync = db.scalar("PRAGMA synchronous");
+  detail = "journal_mode=" + mode + ", synchronous=" + std::to_string(sync) + " (2 = FULL)";
+  if (mode != "wal") return "journal_mode is " + mode + ", not wal";
+  if (sync < 2) return "synchronous is below FULL";
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run_migrate(const AdminOptions& opts, std::ostream& out, std::ostream& err) {
+  const auto s = BackendSettings::from_env(opts.db);
+  if (!s.database_url.empty())
+    if (auto e = store::database_url_error(s.database_url)) {
+      err << "error: " << *e << "\n";
+      return 2;
+    }
+  try {
+    auto db = raw_session(s);
+    const auto applied = store::migrate(*db);
+    const auto st = store::schema_status(*db);
+    if (applied.empty())
+      out << where(s) << ": already at head (" << st.applied.size() << " migrations)\n";
+    else
+      out << where(s) << ": applied " << join(applied) << "; now at head (" << st.applied.size()
+          << " migrations)\n";
+    return 0;
+  } catch (const store::StoreUnavailable& e) {
+    err << "error: DATABASE_URL: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    err << "error: " << e.what() << "\n";
+  }
+  return 1;
+}
+
+int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream&) {
+  int failed = 0;
+  auto report = [&](bool ok, const std::string& name, const std::string& detail) {
+    out << (ok ? "OK    " : "FAIL  ") << name << ": " << detail << "\n";
+    if (!ok) ++failed;
+  };
+  const auto s = BackendSettings::from_env(opts.db);
+
+  auto cfg = opts.config_path.empty()
+                 ? parse_config(embedded_default_config(), "embedded default configuration")
+                 : load_config_file(opts.config_path);
+  report(cfg.ok(), "config", cfg.ok() ? "valid, config_sha " + cfg->config_sha : cfg.error());
+  if (cfg.ok()) {
+    try {
+      const auto* zone = date::locate_zone(cfg->engine.timezone);
+      const auto info = zone->get_info(std::chrono::system_clock::now());
+      report(true, "timezone",
+             cfg->engine.timezone + " (UTC offset " +
+                 std::to_string(std::chrono::duration_cast<std::chrono::minutes>(info.offset)
+                                    .count()) +
+                 " min), from the configuration, not the process TZ");
+    } catch (const std::exception& e) {
+      report(false, "timezone", "'" + cfg->engine.timezone + "' not in the tz database: " + e.what());
+    }
+  } else {
+    report(false, "timezone", "no valid configuration to read app.timezone from");
+  }
+
+  std::unique_ptr<store::SqlSession> db;
+  if (s.database_url.empty() && !std::filesystem::exists(s.db_path)) {
+    report(false, "store", "SQLite file " + s.db_path +
+                               " does not exist (run `aitrapp migrate --db " + s.db_path + "`)");
+  } else if (auto e = s.database_url.empty() ? std::nullopt
+                                             : store::database_url_error(s.database_url)) {
+    report(false, "store", *e);
+  } else {
+    try {
+      db = raw_session(s);
+      report(true, "store", where(s) + " reachable");
+    } catch (const std::exception& e) {
+      report(false, "store", e.what());
+    }
+  }
+  if (db) {
+    try {
+      const auto st = store::schema_status(*db);
+      const auto e = store::schema_error(*db, s.database_url.empty() ? "--db" : "DATABASE_URL");
+      report(!e, "migrations", e ? *e : "at head (" + std::to_string(st.applied.size()) + ")");
+      const bool unique = unique_client_order_id(*db);
+      report(unique, "unique_client_order_id",
+             unique ? "orders.client_order_id is UNIQUE by constraint"
+                    : "no unique constraint on orders.client_order_id");
+      std::string detail;
+      const auto problem = durability_problem(*db, detail);
+      report(!problem, "durable_commit", problem ? *problem + " (" + detail + ")" : detail);
+    } catch (const std::exception& e) {
+      report(false, "migrations", e.what());
+    }
+  }
+
+  if (s.redis_url.empty()) {
+    report(true, "redis", "REDIS_URL not set: file leader lock, no event bus (single host)");
+  } else if (auto ep = ha::parse_redis_url(s.redis_url); !ep) {
+    report(false, "redis", ep.error());
+  } else {
+    try {
+      ha::RedisConnection c(ep.value(), std::chrono::milliseconds(1000));
+      report(true, "redis", ep->redacted + " reachable, PING answered");
+    } catch (const std::exception& e) {
+      report(false, "redis", e.what());
+    }
+  }
+
+  if (opts.mode == "LIVE") {
+    const auto missing = live_credentials_missing();
+    report(!missing, "venue_credentials", missing ? *missing : "present");
+  } else {
+    report(true, "venue_credentials", "not needed for PAPER (use --mode LIVE to check them)");
+  }
+  out << (failed ? std::to_string(failed) + " check(s) failed\n" : "all checks passed\n");
+  return failed ? 1 : 0;
+}
+
+int run_reconcile(const AdminOptions& opts, std::ostream& out, std::ostream& err) {
+  auto opened = open_store_backends(BackendSettings::from_env(opts.db));
+  if (auto* e = std::get_if<StartupError>(&opened)) {
+    err << "error: " << e->message << "\n";
+    return e->exit_code;
+  }
+  Backends& b = std::get<Backends>(opened);
+  try {
+    if (b.journaled) b.journaled->drain();  // what an outage left behind belongs in the report
+    const auto results = report::reconcile(b.records());
+    out << "reconcile of " << b.describe() << "\n" << report::format_reconcile(results);
+    int failed = 0;
+    for (const auto& r : results) failed += r.passed() ? 0 : 1;
+    out << (failed ? std::to_string(failed) + " check(s) failed\n" : "all checks passed\n");
+    return failed ? 1 : 0;
+  } catch (const std::exception& e) {
+    err << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace aitrapp

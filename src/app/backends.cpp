@@ -1,0 +1,95 @@
+#include "app/backends.hpp"
+
+#include <cstdlib>
+
+#include "ops/redis_event_bus.hpp"
+#include "ha/redis_leader_lock.hpp"
+
+namespace aitrapp {
+
+BackendSettings BackendSettings::from_env(std::string db_path, std::string instance_id) {
+  BackendSettings s;
+  s.db_path = std::move(db_path);
+  if (const char* v = std::getenv("DATABASE_URL")) s.database_url = v;
+  if (const char* v = std::getenv("REDIS_URL")) s.redis_url = v;
+  s.instance_id = instance_id.empty() ? default_instance_id() : std::move(instance_id);
+  return s;
+}
+
+namespace {
+bool env_set(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v;
+}
+}  // namespace
+
+std::optional<std::string> live_credentials_missing() {
+  const bool kite = env_set("KITE_API_KEY") && env_set("KITE_ACCESS_TOKEN");
+  const bool bitget =
+      env_set("BITGET_API_KEY") && env_set("BITGET_API_SECRET") && env_set("BITGET_PASSPHRASE");
+  if (kite || bitget) return std::nullopt;
+  return "no venue credentials (set KITE_API_KEY and KITE_ACCESS_TOKEN, or BITGET_API_KEY, "
+         "BITGET_API_SECRET and BITGET_PASSPHRASE)";
+}
+
+Store& Backends::store() {
+  if (journaled) return *journaled;
+  return *local;
+}
+
+store::SqlSession& Backends::records() {
+  return pg ? pg->session() : local->session();
+}
+
+std::string Backends::describe() const {
+  std::string out = pg ? "PostgreSQL " + store::redact_url(pg->pg().url()) +
+                             " (outage journal " + local->path() + ".journal)"
+                       : "SQLite " + local->path();
+  if (dynamic_cast<ha::RedisLeaderLock*>(lock.get()))
+    out += "; leader lease and event bus on Redis";
+  return out;
+}
+
+std::variant<Backends, StartupError> open_store_backends(const BackendSettings& s) {
+  Backends b;
+  try {
+    if (!s.database_url.empty()) {
+      if (auto e = store::database_url_error(s.database_url)) return StartupError{2, *e};
+      b.pg = std::make_unique<store::PostgresStore>(s.database_url);
+      b.journaled = std::make_unique<store::JournaledStore>(*b.pg, s.db_path + ".journal");
+    }
+    b.local = std::make_unique<store::SqliteStore>(s.db_path);
+  } catch (const std::invalid_argument& e) {
+    return StartupError{2, e.what()};
+  } catch (const store::StoreUnavailable& e) {
+    return StartupError{1, std::string("DATABASE_URL: ") + e.what()};
+  } catch (const std::exception& e) {
+    return StartupError{1, e.what()};
+  }
+  return b;
+}
+
+std::variant<Backends, StartupError> open_backends(const BackendSettings& s) {
+  auto opened = open_store_backends(s);
+  if (std::holds_alternative<StartupError>(opened)) return opened;
+  Backends& b = std::get<Backends>(opened);
+  try {
+    if (s.redis_url.empty()) {
+      b.lock = std::make_unique<FileLeaderLock>(s.db_path + ".leader.lock", s.instance_id);
+    } else {
+      auto ep = ha::parse_redis_url(s.redis_url);
+      if (!ep) return StartupError{2, ep.error()};
+      b.lock = std::make_unique<ha::RedisLeaderLock>(ep.value(), s.instance_id, s.lease);
+      b.bus = std::make_unique<ops::RedisEventBus>(ep.value());
+    }
+  } catch (const ha::RedisAuthRefused& e) {
+    return StartupError{2, e.what()};
+  } catch (const ha::RedisUnavailable& e) {
+    return StartupError{1, std::string("REDIS_URL: ") + e.what()};
+  } catch (const std::exception& e) {
+    return StartupError{1, e.what()};
+  }
+  return opened;
+}
+
+}  // namespace aitrapp

@@ -1,0 +1,71 @@
+#include "report/reconcile.hpp"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace aitrapp {
+const std::string& embedded_reconcile_sql();  // generated from scripts/reconcile_db.sql
+}
+
+namespace aitrapp::report {
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\n");
+  if (b == std::string::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t\n;") - b + 1);
+}
+
+}  // namespace
+
+std::vector<ReconcileCheck> reconcile_checks() {
+  std::vector<ReconcileCheck> out;
+  std::istringstream in(embedded_reconcile_sql());
+  std::string line;
+  while (std::getline(in, line)) {
+    const bool check = line.rfind("-- check: ", 0) == 0, report = line.rfind("-- report: ", 0) == 0;
+    if (check || report) {
+      const std::string rest = line.substr(check ? 10 : 11);
+      const auto colon = rest.find(": ");
+      if (colon == std::string::npos) throw std::logic_error("reconcile_db.sql: bad line " + line);
+      out.push_back({rest.substr(0, colon), rest.substr(colon + 2), "", check});
+      continue;
+    }
+    if (out.empty() || line.empty() || line[0] == '\\' || line.rfind("--", 0) == 0) continue;
+    out.back().sql += line + "\n";
+  }
+  for (auto& c : out) c.sql = trim(c.sql);
+  return out;
+}
+
+std::vector<ReconcileResult> reconcile(store::SqlSession& db) {
+  std::vector<ReconcileResult> out;
+  for (auto& c : reconcile_checks()) {
+    ReconcileResult r{c, {}, {}};
+    db.run(c.sql, {}, [&](const store::SqlRow& row) {
+      std::vector<std::string> cells;
+      for (int i = 0; i < row.columns(); ++i) cells.push_back(row.text(i));
+      r.rows.push_back(std::move(cells));
+    });
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string format_reconcile(const std::vector<ReconcileResult>& results, size_t max_rows) {
+  std::ostringstream o;
+  for (const auto& r : results) {
+    const char* verdict = !r.check.fails_on_rows ? "INFO" : r.passed() ? "PASS" : "FAIL";
+    o << verdict << "  " << r.check.name << " (" << r.rows.size() << " rows): "
+      << r.check.description << "\n";
+    for (size_t i = 0; i < r.rows.size() && i < max_rows; ++i) {
+      o << "      ";
+      for (size_t c = 0; c < r.rows[i].size(); ++c) o << (c ? " | " : "") << r.rows[i][c];
+      o << "\n";
+    }
+    if (r.rows.size() > max_rows) o << "      ... " << r.rows.size() - max_rows << " more\n";
+  }
+  return o.str();
+}
+
+}  // namespace aitrapp::report

@@ -1,0 +1,29 @@
+#pragma once
+// The reconcile report (scripts/reconcile_db.sql, compiled in): OCO orphans, duplicate ids,
+// breaks in the signal -> decision -> orders -> trades chain, records without config_sha,
+// unprotected positions, and the day's risk events, on either backend.
+#include <string>
+#include <vector>
+
+#include "store/sql_session.hpp"
+
+namespace aitrapp::report {
+
+struct ReconcileCheck {
+  std::string name, description, sql;
+  bool fails_on_rows = true;  // false: a report section that only lists rows
+};
+struct ReconcileResult {
+  ReconcileCheck check;
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+  bool passed() const { return !check.fails_on_rows || rows.empty(); }
+};
+
+// The checks of scripts/reconcile_db.sql, in file order.
+std::vector<ReconcileCheck> reconcile_checks();
+std::vector<ReconcileResult> reconcile(store::SqlSession& db);
+// Human-readable report: each check with PASS/FAIL and up to `max_rows` offending rows.
+std::string format_reconcile(const std::vector<ReconcileResult>& results, size_t max_rows = 20);
+
+}  // namespace aitrapp::report

@@ -1,0 +1,184 @@
+#include "store/postgres/pg_session.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstdio>
+#include <memory>
+
+#include "core/overloaded.hpp"
+
+namespace aitrapp::store {
+namespace {
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+class PgRow final : public SqlRow {
+ public:
+  PgRow(const PGresult* r, int row) : r_(r), row_(row) {}
+  std::string text(int c) const override { return PQgetvalue(r_, row_, c); }
+  int64_t integer(int c) const override {
+    const char* v = PQgetvalue(r_, row_, c);
+    int64_t out = 0;
+    std::from_chars(v, v + std::char_traits<char>::length(v), out);
+    return out;
+  }
+  double real(int c) const override { return std::strtod(PQgetvalue(r_, row_, c), nullptr); }
+  bool is_null(int c) const override { return PQgetisnull(r_, row_, c) != 0; }
+  int columns() const override { return PQnfields(r_); }
+
+ private:
+  const PGresult* r_;
+  int row_;
+};
+
+// SQLSTATE classes that mean "the server is not there right now" rather than "this statement is
+// wrong": connection exceptions (08), operator intervention (57: shutdown, cannot connect now).
+bool unavailable_state(const char* sqlstate) {
+  if (!sqlstate) return false;
+  const std::string s(sqlstate);
+  return s.rfind("08", 0) == 0 || s == "57P01" || s == "57P02" || s == "57P03";
+}
+
+void quiet_notices(void*, const char*) {}
+
+std::string to_text(const SqlValue& v) {
+  return std::visit(overloaded{[](int64_t i) { return std::to_string(i); },
+                               [](double d) {
+                                 char buf[32];
+                                 std::snprintf(buf, sizeof buf, "%.17g", d);
+                                 return std::string(buf);
+                               },
+                               [](const std::string& s) { return s; }},
+                    v);
+}
+
+}  // namespace
+
+std::string to_pg_placeholders(const std::string& sql) {
+  std::string out;
+  out.reserve(sql.size());
+  bool quoted = false;
+  for (char c : sql) {
+    if (c == '\'') quoted = !quoted;
+    out.push_back(!quoted && c == '?' ? '$' : c);
+  }
+  return out;
+}
+
+std::string redact_url(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto at = url.find('@', scheme + 3);
+  if (at == std::string::npos) return url;
+  const auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+std::optional<std::string> database_url_error(const std::string& url) {
+  if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0)
+    return "DATABASE_URL must be a postgresql:// URL (got '" + redact_url(url) + "')";
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  if (!opts) {
+    std::string why = err ? err : "cannot parse";
+    PQfreemem(err);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    return "DATABASE_URL is malformed: " + why + " (in '" + redact_url(url) + "')";
+  }
+  PQconninfoFree(opts);
+  return std::nullopt;
+}
+
+PgSession::PgSession(std::string url) : url_(std::move(url)) {
+  if (auto e = database_url_error(url_)) throw std::invalid_argument(*e);
+  connect();
+}
+
+PgSession::~PgSession() {
+  if (conn_) PQfinish(conn_);
+}
+
+void PgSession::connect() {
+  // The URL comes last so that its own settings win over these defaults.
+  const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+  const char* vals[] = {"2", "aitrapp", url_.c_str(), nullptr};
+  conn_ = PQconnectdbParams(keys, vals, 1);
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+    std::string why = conn_ ? PQerrorMessage(conn_) : "out of memory";
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    if (conn_) PQfinish(conn_);
+    conn_ = nullptr;
+    throw StoreUnavailable("PostgreSQL at " + redact_url(url_) + " is unreachable: " + why);
+  }
+  PQsetNoticeProcessor(conn_, quiet_notices, nullptr);
+}
+
+bool PgSession::connected() const {
+  return conn_ && PQstatus(conn_) == CONNECTION_OK;
+}
+
+void PgSession::reconnect() {
+  prepared_.clear();
+  if (conn_) PQfinish(conn_);
+  conn_ = nullptr;
+  connect();
+}
+
+void PgSession::fail(const char* what, const std::string& detail, const char* sqlstate) {
+  std::string msg = std::string("postgresql ") + what + ": " + detail;
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  if (!connected() || unavailable_state(sqlstate)) throw StoreUnavailable(msg);
+  const bool constraint = sqlstate && std::string(sqlstate).rfind("23", 0) == 0;
+  throw SqlError(msg + (sqlstate ? std::string(" [SQLSTATE ") + sqlstate + "]" : ""), constraint);
+}
+
+void PgSession::exec_script(const std::string& sql) {
+  if (!conn_) connect();
+  Result r(PQexec(conn_, sql.c_str()));
+  const auto st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    fail("exec failed", PQerrorMessage(conn_),
+         r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr);
+}
+
+int64_t PgSession::run(const std::string& sql, const std::vector<SqlValue>& params,
+                       const RowFn& row) {
+  if (!conn_) connect();
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    const std::string name = "s" + std::to_string(prepared_.size());
+    Result r(PQprepare(conn_, name.c_str(), to_pg_placeholders(sql).c_str(), 0, nullptr));
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+      fail("prepare failed", std::string(PQerrorMessage(conn_)) + " in: " + sql,
+           r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr);
+    it = prepared_.emplace(sql, name).first;
+  }
+  std::vector<std::string> text;
+  text.reserve(params.size());
+  for (const auto& p : params) text.push_back(to_text(p));
+  std::vector<const char*> values;
+  values.reserve(text.size());
+  for (const auto& t : text) values.push_back(t.c_str());
+  Result r(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
+                          values.data(), nullptr, nullptr, 0));
+  const auto st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    fail("statement failed", std::string(PQerrorMessage(conn_)) + " in: " + sql,
+         r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr);
+  if (row)
+    for (int i = 0, n = PQntuples(r.get()); i < n; ++i) row(PgRow(r.get(), i));
+  const char* changed = PQcmdTuples(r.get());
+  return changed && *changed ? std::strtoll(changed, nullptr, 10) : 0;
+}
+
+void PgSession::rollback() noexcept {
+  if (!connected()) return;
+  Result r(PQexec(conn_, "ROLLBACK"));
+}
+
+}  // namespace aitrapp::store
