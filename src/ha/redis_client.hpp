@@ -53,9 +53,10 @@ class RedisConnection {
   RedisReply command(const std::vector<std::string>& argv);
   // Sends all commands, then reads all replies (one round trip).
   std::vector<RedisReply> pipeline(const std::vector<std::vector<std::string>>& commands);
+  // The next reply or pushed message (after SUBSCRIBE); throws RedisUnavailable on timeout.
+  RedisReply read_reply();
 
  private:
-  RedisReply read_reply();
   RedisEndpoint ep_;
   redisContext* ctx_ = nullptr;
 };

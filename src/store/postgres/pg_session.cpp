@@ -90,8 +90,23 @@ std::optional<std::string> database_url_error(const std::string& url) {
     while (!why.empty() && why.back() == '\n') why.pop_back();
     return "DATABASE_URL is malformed: " + why + " (in '" + redact_url(url) + "')";
   }
+  // libpq checks the port only when it connects; a typo should fail at startup, by name.
+  std::optional<std::string> bad;
+  for (auto* o = opts; o->keyword; ++o) {
+    if (std::string(o->keyword) != "port" || !o->val) continue;
+    std::string ports = o->val;
+    for (size_t at = 0; at <= ports.size();) {
+      const size_t comma = std::min(ports.find(',', at), ports.size());
+      const std::string p = ports.substr(at, comma - at);
+      int n = 0;
+      auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
+      if (p.empty() || ec != std::errc() || end != p.data() + p.size() || n < 1 || n > 65535)
+        bad = "DATABASE_URL has an invalid port '" + p + "' (in '" + redact_url(url) + "')";
+      at = comma + 1;
+    }
+  }
   PQconninfoFree(opts);
-  return std::nullopt;
+  return bad;
 }
 
 PgSession::PgSession(std::string url) : url_(std::move(url)) {
