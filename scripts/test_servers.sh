@@ -15,7 +15,7 @@ PGBIN=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)
 command -v redis-server >/dev/null || { echo "test_servers: redis-server is not installed" >&2; exit 1; }
 
 as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
@@ -79,7 +79,7 @@ ENV
   createdb)
     load_env
     name=${3:?usage: test_servers.sh createdb DIR NAME}
-    as_pg "$PGBIN/dropdb" -h 127.0.0.1 -p "$PGPORT" -U postgres --if-exists "$name"
+    as_pg "$PGBIN/dropdb" -h 127.0.0.1 -p "$PGPORT" -U postgres --if-exists "$name" 2>/dev/null
     as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres "$name"
     echo "postgresql://postgres@127.0.0.1:$PGPORT/$name"
     ;;

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# The production backends end to end through the real binary, against the private PostgreSQL and
+# Redis that ctest started (scripts/test_servers.sh): a replayed day on PostgreSQL, startup
+# errors, a leader takeover between two processes, and Redis / PostgreSQL bounced mid-session.
+# Usage: backends_test.sh CASE AITRAPP_BINARY SOURCE_DIR SERVERS_DIR
+set -euo pipefail
+CASE=$1
+BIN=$2
+SRC=$3
+SERVERS=$4
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/aitrapp-backends.XXXXXX")
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+cd "$WORK"
+# shellcheck disable=SC1091
+source "$SERVERS/env"
+unset DATABASE_URL REDIS_URL  # each case chooses
+PG_URL="postgresql://postgres@127.0.0.1:$PGPORT"
+REDIS="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/0"
+DAY="$SRC/data/nse/2022-04-01"
+servers() { bash "$SRC/scripts/test_servers.sh" "$1" "$SERVERS" "${@:2}"; }
+fresh_db() { servers createdb "$1" >/dev/null; echo "$PG_URL/$1"; }
+fail() { echo "FAIL: $*" >&2; for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -20 "$f"; } >&2; done; exit 1; }
+sed "s#log_file: logs/aitrapp.log#log_file: $WORK/aitrapp.log#" "$SRC/configs/app.yaml" > app.yaml
+export AITRAPP_API_TOKEN=backends-test-token
+
+# `aitrapp run` in the background; its port lands in NAME.port.
+start_run() {
+  local name=$1; shift
+  "$BIN" run --config app.yaml --data "$DAY" --port 0 --port-file "$name.port" \
+    --instance-id "$name" "$@" > "$name.log" 2>&1 &
+  PIDS+=($!)
+  eval "${name}_PID=$!"
+  for _ in $(seq 100); do [ -s "$name.port" ] && break; sleep 0.1; done
+  [ -s "$name.port" ] || fail "$name did not start"
+}
+url() { echo "http://127.0.0.1:$(cat "$1.port")"; }
+health() { curl -s "$(url "$1")/health"; }
+metric() { curl -s "$(url "$1")/metrics" | awk -v n="$2" '$1 == n { print $2 }'; }
+wait_for() { # wait_for SECONDS COMMAND...
+  local limit=$1; shift
+  for _ in $(seq $((limit * 10))); do "$@" && return 0; sleep 0.1; done
+  return 1
+}
+is_leader() { [ "$(health "$1" | jq -r .checks.leader.ok)" = true ]; }
+replay_done() { [ "$(health "$1" | jq -r .checks.market_data.replay_done)" = true ]; }
+# No order at the venue the store does not know, and no fill of the venue missing in the store.
+venue_matches_store() {
+  local db=$1 url=$2
+  sqlite3 "$db" "SELECT json_extract(state_json, '\$.id') FROM sim_venue_orders ORDER BY 1" > venue_ids
+  psql "$url" -At -c 'SELECT client_order_id FROM orders ORDER BY client_order_id COLLATE "C"' > store_ids
+  [ -s venue_ids ] || fail "the venue saw no orders: nothing was proven"
+  comm -23 venue_ids store_ids | grep -q . && fail "venue holds orders the store lacks: $(comm -23 venue_ids store_ids | head -3)"
+  sqlite3 "$db" "SELECT json_extract(f.value, '\$[0]') FROM sim_venue_orders, json_each(state_json, '\$.fills') f ORDER BY 1" > venue_fills
+  psql "$url" -At -c 'SELECT fill_id FROM fills ORDER BY fill_id COLLATE "C"' > store_fills
+  diff venue_fills store_fills > /dev/null || fail "fills differ between venue and store: $(diff venue_fills store_fills | head -5)"
+  echo "venue and store agree: $(wc -l < venue_ids) orders, $(wc -l < venue_fills) fills"
+}
+
+case "$CASE" in
+pg_day)
+  export DATABASE_URL=$(fresh_db t_day)
+  "$BIN" migrate --db local.sqlite | grep -q "applied 001" || fail "migrate did not apply from empty"
+  "$BIN" migrate --db local.sqlite | grep -q "already at head" || fail "a second migrate was not a no-op"
+  "$BIN" verify --config app.yaml --db local.sqlite > verify.txt || fail "verify failed: $(cat verify.txt)"
+  "$BIN" paper --config app.yaml --data "$DAY" --db local.sqlite --summary-json pg.json > /dev/null
+  ( unset DATABASE_URL; "$BIN" paper --config app.yaml --data "$DAY" --db lite.sqlite --summary-json lite.json > /dev/null )
+  [ "$(jq -r .digest pg.json)" = "$(jq -r .digest lite.json)" ] || fail "PostgreSQL and SQLite days differ"
+  [ "$(jq -r .orders pg.json)" -gt 0 ] || fail "no orders: the digest proves nothing"
+  psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f "$SRC/scripts/reconcile_db.sql" > reconcile.txt
+  [ "$(grep -c '^(0 rows)' reconcile.txt)" -eq 5 ] || fail "reconcile_db.sql found problems: $(cat reconcile.txt)"
+  grep -q 'risk_events_of_the_day' reconcile.txt || fail "no risk events section"
+  "$BIN" reconcile --db local.sqlite > rec.txt || fail "aitrapp reconcile failed: $(cat rec.txt)"
+  # A stop-loss left working on a closed bracket must make reconcile fail, in both tools.
+  psql "$DATABASE_URL" -q -c "UPDATE orders SET status = 'WORKING' WHERE client_order_id = (SELECT MIN(client_order_id) FROM orders WHERE role = 'SL')"
+  if "$BIN" reconcile --db local.sqlite > rec2.txt; then fail "reconcile passed an orphan stop-loss"; fi
+  grep -q '^FAIL  orphan_oco_siblings (1 rows)' rec2.txt || fail "wrong reconcile verdict: $(cat rec2.txt)"
+  psql "$DATABASE_URL" -f "$SRC/scripts/reconcile_db.sql" > reconcile2.txt
+  grep -A4 '== orphan_oco_siblings' reconcile2.txt | grep -q '^(1 row)' || fail "reconcile_db.sql missed the orphan"
+  echo "digest $(jq -r .digest pg.json) on both backends; reconcile clean, then catches an orphan stop-loss"
+  ;;
+
+bad_settings)
+  expect() { # expect CODE PATTERN COMMAND...
+    local code=$1 pattern=$2; shift 2
+    set +e; "$@" > out.txt 2> err.txt; local rc=$?; set -e
+    [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code: $(cat err.txt)"
+    grep -q "$pattern" err.txt || fail "'$*' error lacks '$pattern': $(cat err.txt)"
+  }
+  paper=("$BIN" paper --config app.yaml --data "$DAY" --db local.sqlite)
+  DATABASE_URL="mysql://u:pw@h/db" expect 2 "DATABASE_URL must be a postgresql://" "${paper[@]}"
+  DATABASE_URL="postgresql://u:hunter2@127.0.0.1:port/db" expect 2 "DATABASE_URL has an invalid port" "${paper[@]}"
+  grep -q hunter2 err.txt && fail "the password leaked into the error"
+  DATABASE_URL="postgresql://postgres@127.0.0.1:1/none" expect 1 "DATABASE_URL: PostgreSQL at" "${paper[@]}"
+  behind=$(fresh_db t_behind)
+  DATABASE_URL="$behind" expect 2 "DATABASE_URL: the database is behind on migrations" "${paper[@]}"
+  [ -e local.sqlite ] && [ "$(sqlite3 local.sqlite 'SELECT COUNT(*) FROM orders')" != 0 ] && fail "traded despite a bad setting"
+  run=("$BIN" run --config app.yaml --data "$DAY" --db run.sqlite --port 0)
+  REDIS_URL="redis://:wrong@127.0.0.1:$REDIS_PORT/0" expect 2 "REDIS_URL: Redis at .* refused the credentials" "${run[@]}"
+  REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" expect 2 "REDIS_URL: .*requires a password" "${run[@]}"
+  REDIS_URL="redis://127.0.0.1:notaport" expect 2 "REDIS_URL has an invalid port" "${run[@]}"
+  if DATABASE_URL="$behind" "$BIN" verify --config app.yaml > verify.txt; then fail "verify passed a database behind on migrations"; fi
+  grep -q '^FAIL  migrations: DATABASE_URL: the database is behind' verify.txt || fail "verify: $(cat verify.txt)"
+  if "$BIN" verify --config app.yaml --mode LIVE --db local.sqlite > verify2.txt; then fail "verify LIVE passed without credentials"; fi
+  grep -q '^FAIL  venue_credentials' verify2.txt || fail "verify LIVE: $(cat verify2.txt)"
+  echo "every bad setting refused at startup, by name"
+  ;;
+
+takeover)
+  # Two engines, one Redis, one PostgreSQL: exactly one leads; the other sends nothing until the
+  # leader is killed, then takes over from the store without a duplicate order.
+  export DATABASE_URL=$(fresh_db t_takeover) REDIS_URL=$REDIS
+  "$BIN" migrate --db local.sqlite > /dev/null
+  redis-cli -p "$REDIS_PORT" -a "$REDIS_PASSWORD" --no-auth-warning del aitrapp:leader > /dev/null
+  lease=(--db local.sqlite --speed 1500 --lease-ms 2000 --lease-refresh-ms 250 --lost-exit-ms 2000)
+  start_run A "${lease[@]}"
+  wait_for 10 is_leader A || fail "A never became leader"
+  start_run B "${lease[@]}"
+  wait_for 10 bash -c "curl -sf $(url B)/health -o /dev/null; [ -n \"\$(curl -s $(url B)/health)\" ]" || true
+  sleep 2
+  is_leader B && fail "two leaders"
+  [ "$(health B | jq -r .checks.leader.leadership)" = FOLLOWER ] || fail "B is not a follower"
+  [ "$(metric A trader_orders_placed_total)" -gt 0 ] || fail "the leader placed no orders: nothing to take over"
+  [ "$(metric B trader_orders_placed_total)" = 0 ] || fail "the follower sent orders"
+  [ "$(sqlite3 local.sqlite 'SELECT COUNT(*) FROM sim_venue_orders')" -gt 0 ] || fail "no venue orders"
+  kill -9 "$A_PID"
+  wait_for 10 is_leader B || fail "B did not take over within the lease"
+  echo "B took over with fencing token $(health B | jq -r .checks.leader.fencing_token)"
+  wait_for 40 replay_done B || fail "B did not finish the day"
+  [ "$(metric B trader_duplicate_client_ids_total)" = 0 ] || fail "the venue saw a reused client id"
+  [ "$(metric B trader_positions_open)" = "" ] || [ "$(curl -s "$(url B)/positions" | jq length)" = 0 ] || fail "not flat at EOD"
+  "$BIN" reconcile --db local.sqlite > rec.txt || fail "reconcile after takeover: $(cat rec.txt)"
+  venue_matches_store local.sqlite "$DATABASE_URL"
+  [ "$(psql "$DATABASE_URL" -At -c 'SELECT token FROM leader_fence')" = "$(health B | jq -r .checks.leader.fencing_token)" ] \
+    || fail "the store is not fenced with the new leader's token"
+  ;;
+
+redis_bounce)
+  # Redis stopped for less than the lease mid-session: trading goes on, and events resume.
+  export REDIS_URL=$REDIS
+  redis-cli -p "$REDIS_PORT" -a "$REDIS_PASSWORD" --no-auth-warning del aitrapp:leader > /dev/null
+  start_run S --db local.sqlite --speed 600
+  wait_for 10 is_leader S || fail "no leadership"
+  sub() { redis-cli -p "$REDIS_PORT" -a "$REDIS_PASSWORD" --no-auth-warning subscribe signals decisions orders risk events > "$1" 2>&1 & PIDS+=($!); }
+  sub before.txt
+  sleep 3
+  servers redis-stop
+  sim_before=$(health S | jq -r .engine_time)
+  sleep 4
+  sim_during=$(health S | jq -r .engine_time)
+  [ "$sim_during" != "$sim_before" ] || fail "the replay stopped while Redis was down"
+  is_leader S || fail "a Redis outage shorter than the lease cost the leadership"
+  servers redis-start
+  sub after.txt
+  # redis-cli prints each delivery as three lines: "message", the channel, the payload.
+  wait_for 10 grep -q '^message$' after.txt || fail "no events after Redis came back"
+  grep -q '^message$' before.txt || fail "no events before the outage"
+  [ "$(metric S 'trader_auto_pauses_total{reason="leader_lease"}')" = 0 ] || fail "entries were paused for the lease"
+  [ "$(metric S trader_bus_connected)" = 1 ] || fail "bus not reconnected"
+  echo "events received before the outage: $(grep -c '^message$' before.txt), after: $(grep -c '^message$' after.txt); dropped $(metric S trader_bus_dropped_total)"
+  ;;
+
+pg_bounce)
+  # PostgreSQL stopped for 3 s mid-session: the engine journals locally, pauses entries, replays
+  # the journal when the server is back, and loses no fill and duplicates no order.
+  export DATABASE_URL=$(fresh_db t_bounce)
+  "$BIN" migrate --db local.sqlite > /dev/null
+  start_run S --db local.sqlite --speed 1200
+  wait_for 10 bash -c "[ \"\$(curl -s $(url S)/metrics | awk '\$1==\"trader_orders_placed_total\" {print \$2}')\" -gt 0 ]" \
+    || fail "no orders before the outage"
+  servers pg-stop
+  wait_for 10 bash -c "[ \"\$(curl -s $(url S)/metrics | awk '\$1==\"trader_store_degraded\" {print \$2}')\" = 1 ]" \
+    || fail "the outage was not noticed"
+  sleep 3
+  servers pg-start
+  wait_for 20 bash -c "[ \"\$(curl -s $(url S)/metrics | awk '\$1==\"trader_store_degraded\" {print \$2}')\" = 0 ]" \
+    || fail "the store did not come back"
+  wait_for 40 replay_done S || fail "the day did not finish"
+  [ "$(metric S trader_store_journal_pending)" = 0 ] || fail "journal not drained"
+  [ "$(metric S trader_store_journaled_total)" -gt 0 ] || fail "nothing was journaled: the outage proved nothing"
+  [ "$(metric S 'trader_auto_pauses_total{reason="store_outage"}')" -ge 1 ] || fail "entries were not paused"
+  summary="outages $(metric S trader_store_outages_total), reconnects $(metric S trader_store_reconnects_total), batches journaled and replayed $(metric S trader_store_journaled_total)"
+  kill -TERM "$S_PID"; wait "$S_PID" 2>/dev/null || true
+  "$BIN" reconcile --db local.sqlite > rec.txt || fail "reconcile after the outage: $(cat rec.txt)"
+  venue_matches_store local.sqlite "$DATABASE_URL"
+  echo "$summary; reconcile clean"
+  ;;
+*) fail "unknown case $CASE" ;;
+esac
