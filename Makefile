@@ -7,7 +7,7 @@ SPEED       ?= 600
 RUN_DB      ?= var/run.sqlite
 PORT        ?= 8000
 
-.PHONY: all bootstrap build build-asan run paper replay smoke-test test test-release test-asan bench format format-check clean
+.PHONY: all bootstrap build build-asan run paper replay smoke-test migrate verify reconcile test test-release test-asan bench format format-check clean
 
 all: build
 
@@ -41,6 +41,16 @@ replay: build
 	@rm -f var/replay.sqlite var/replay.sqlite-wal var/replay.sqlite-shm
 	$(BUILD_DIR)/aitrapp paper --data $(DAY) --db var/replay.sqlite \
 	  --summary-json var/replay-summary.json --progress
+
+# The store: DATABASE_URL (postgresql://...) when set, otherwise the SQLite file $(RUN_DB).
+migrate: build
+	$(BUILD_DIR)/aitrapp migrate --db $(RUN_DB)
+
+verify: build
+	$(BUILD_DIR)/aitrapp verify --db $(RUN_DB)
+
+reconcile: build
+	$(BUILD_DIR)/aitrapp reconcile --db $(RUN_DB)
 
 smoke-test: build
 	scripts/smoke_test.sh $(BUILD_DIR)/aitrapp .

@@ -172,8 +172,7 @@ void BM_FlattenOpenPositions(benchmark::State& st) {
     std::filesystem::remove_all(dir);
     store::SqliteStore store((dir / ("flatten" + std::to_string(run++) + ".sqlite")).string());
     NullLog log;
-    DayReplay replay(cfg, support::many_positions_day(cfg, n, 1'000'000, false), store, store,
-                     log);
+    DayReplay replay(cfg, support::many_positions_day(cfg, n, 1'000'000, false), store, store, log);
     replay.start();
     support::replay_until(replay, cal.local_to_utc(20220401, 9 * 60 + 25, 0));
     if (replay.engine().portfolio().open_positions() != n) {

@@ -109,11 +109,12 @@ int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream&) {
       const auto info = zone->get_info(std::chrono::system_clock::now());
       report(true, "timezone",
              cfg->engine.timezone + " (UTC offset " +
-                 std::to_string(std::chrono::duration_cast<std::chrono::minutes>(info.offset)
-                                    .count()) +
+                 std::to_string(
+                     std::chrono::duration_cast<std::chrono::minutes>(info.offset).count()) +
                  " min), from the configuration, not the process TZ");
     } catch (const std::exception& e) {
-      report(false, "timezone", "'" + cfg->engine.timezone + "' not in the tz database: " + e.what());
+      report(false, "timezone",
+             "'" + cfg->engine.timezone + "' not in the tz database: " + e.what());
     }
   } else {
     report(false, "timezone", "no valid configuration to read app.timezone from");
@@ -121,8 +122,9 @@ int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream&) {
 
   std::unique_ptr<store::SqlSession> db;
   if (s.database_url.empty() && !std::filesystem::exists(s.db_path)) {
-    report(false, "store", "SQLite file " + s.db_path +
-                               " does not exist (run `aitrapp migrate --db " + s.db_path + "`)");
+    report(false, "store",
+           "SQLite file " + s.db_path + " does not exist (run `aitrapp migrate --db " + s.db_path +
+               "`)");
   } else if (auto e = s.database_url.empty() ? std::nullopt
                                              : store::database_url_error(s.database_url)) {
     report(false, "store", *e);

@@ -9,7 +9,7 @@ namespace aitrapp {
 
 struct AdminOptions {
   std::string db = "var/run.sqlite";
-  std::string config_path;  // verify: empty means the embedded default
+  std::string config_path;     // verify: empty means the embedded default
   std::string mode = "PAPER";  // verify: LIVE also requires venue credentials
 };
 

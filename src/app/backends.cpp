@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 
-#include "ops/redis_event_bus.hpp"
 #include "ha/redis_leader_lock.hpp"
+#include "ops/redis_event_bus.hpp"
 
 namespace aitrapp {
 
@@ -42,8 +42,8 @@ store::SqlSession& Backends::records() {
 }
 
 std::string Backends::describe() const {
-  std::string out = pg ? "PostgreSQL " + store::redact_url(pg->pg().url()) +
-                             " (outage journal " + local->path() + ".journal)"
+  std::string out = pg ? "PostgreSQL " + store::redact_url(pg->pg().url()) + " (outage journal " +
+                             local->path() + ".journal)"
                        : "SQLite " + local->path();
   if (dynamic_cast<ha::RedisLeaderLock*>(lock.get()))
     out += "; leader lease and event bus on Redis";

@@ -5,8 +5,8 @@
 // engine starts; a failure names the setting and nothing trades.
 #include <memory>
 #include <optional>
-#include <variant>
 #include <string>
+#include <variant>
 
 #include "core/result.hpp"
 #include "ha/leader_lock.hpp"
@@ -41,10 +41,10 @@ struct Backends {
   std::unique_ptr<LeaderLock> lock;
   std::unique_ptr<ops::EventBus> bus;
 
-  Store& store();                  // what the engine writes to
-  store::SqlSession& records();    // the system of record, for summaries and reconcile
+  Store& store();                // what the engine writes to
+  store::SqlSession& records();  // the system of record, for summaries and reconcile
   VenueJournal& venue_journal() { return *local; }
-  std::string describe() const;    // one line for the operator
+  std::string describe() const;  // one line for the operator
 };
 
 // Why LIVE cannot start for lack of venue credentials (KITE_* or BITGET_*), if it cannot.

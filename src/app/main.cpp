@@ -79,13 +79,16 @@ int main(int argc, char** argv) {
   // Store administration: DATABASE_URL selects PostgreSQL, otherwise the SQLite file --db.
   aitrapp::AdminOptions admin;
   auto* mcmd = app.add_subcommand(
-      "migrate", "Bring the store (DATABASE_URL, or the SQLite --db) to the head of the migrations");
+      "migrate",
+      "Bring the store (DATABASE_URL, or the SQLite --db) to the head of the migrations");
   auto* vcmd = app.add_subcommand(
-      "verify", "Check the go-live environment: config, timezone, store, migrations, unique ids, "
-                "durable commits, Redis, venue credentials");
+      "verify",
+      "Check the go-live environment: config, timezone, store, migrations, unique ids, "
+      "durable commits, Redis, venue credentials");
   auto* ccmd = app.add_subcommand(
-      "reconcile", "Check the store: OCO orphans, duplicate ids, signal->trade chain, config_sha, "
-                   "unprotected positions; non-zero exit when a check fails");
+      "reconcile",
+      "Check the store: OCO orphans, duplicate ids, signal->trade chain, config_sha, "
+      "unprotected positions; non-zero exit when a check fails");
   for (auto* c : {mcmd, vcmd, ccmd})
     c->add_option("--db", admin.db, "SQLite store file when DATABASE_URL is unset")
         ->capture_default_str();

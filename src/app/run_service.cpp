@@ -4,15 +4,15 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/backends.hpp"
 #include "app/day_replay.hpp"
 #include "app/engine_service.hpp"
 #include "app/json_log.hpp"
-#include "app/backends.hpp"
-#include "ops/publishing_store.hpp"
 #include "ops/api.hpp"
 #include "ops/api_token.hpp"
 #include "ops/http_server.hpp"
 #include "ops/prometheus_text.hpp"
+#include "ops/publishing_store.hpp"
 
 namespace aitrapp {
 
@@ -65,9 +65,10 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   so.store_backend = b.pg ? "postgresql" : "sqlite";
   so.bus = b.bus.get();
   so.lost_exit_after = std::chrono::milliseconds(opts.lost_exit_ms);
-  if (b.pg) so.fence = [pg = b.pg.get(), id = b.lock->instance_id()](uint64_t t) {
-    pg->set_fencing(t, id);
-  };
+  if (b.pg)
+    so.fence = [pg = b.pg.get(), id = b.lock->instance_id()](uint64_t t) {
+      pg->set_fencing(t, id);
+    };
   LeaderLock& lock = *b.lock;
   EngineService service(cfg, replay, store, lock, events, so);
   ops::ControlApi api(service, token->value);
@@ -107,7 +108,7 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     }
     const auto s = service.snapshot();
     if (!said_leader && !s->leader) {
-      out << "waiting for the leader lock (another instance holds it); following\n" << std::flush;
+      out << "not the leader (yet): following until the leader lock is free\n" << std::flush;
       said_leader = true;
     }
     if (!said_recovered && s->recovered) {

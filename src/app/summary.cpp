@@ -26,8 +26,7 @@ nlohmann::json summarize_store(store::SqlSession& db, VenueJournal& venue) {
          [&](const store::SqlRow& r) { ids.insert(r.text(0)); });
   int64_t foreign = 0;
   for (const auto& state : venue.load_venue_orders())
-    if (!ids.count(nlohmann::json::parse(state).value("id", std::string())))
-      ++foreign;
+    if (!ids.count(nlohmann::json::parse(state).value("id", std::string()))) ++foreign;
   s["duplicate_client_order_ids"] =
       db.scalar(
           "SELECT COUNT(*) FROM (SELECT client_order_id FROM orders GROUP BY client_order_id "
@@ -50,20 +49,23 @@ nlohmann::json summarize_store(store::SqlSession& db, VenueJournal& venue) {
   // Text columns compare byte-wise on both backends (COLLATE "C" on PostgreSQL).
   Sha256Stream h;
   const std::string c = db.backend() == "postgresql" ? " COLLATE \"C\"" : "";
-  db.run("SELECT client_order_id, plan_id, role, side, order_type, qty, limit_price, "
-         "trigger_price, status, filled FROM orders ORDER BY created_ms, client_order_id" + c,
-         {}, [&](const store::SqlRow& r) {
-           std::string row = "O";
-           for (int col = 0; col < 10; ++col) row.append("|").append(r.text(col));
-           h.update(row + "\n");
-         });
-  db.run("SELECT client_order_id, qty, price, time_ms FROM fills ORDER BY time_ms, client_order_id" +
-             c + ", qty, price" + c,
-         {}, [&](const store::SqlRow& r) {
-           std::string row = "F";
-           for (int col = 0; col < 4; ++col) row.append("|").append(r.text(col));
-           h.update(row + "\n");
-         });
+  db.run(
+      "SELECT client_order_id, plan_id, role, side, order_type, qty, limit_price, "
+      "trigger_price, status, filled FROM orders ORDER BY created_ms, client_order_id" +
+          c,
+      {}, [&](const store::SqlRow& r) {
+        std::string row = "O";
+        for (int col = 0; col < 10; ++col) row.append("|").append(r.text(col));
+        h.update(row + "\n");
+      });
+  db.run(
+      "SELECT client_order_id, qty, price, time_ms FROM fills ORDER BY time_ms, client_order_id" +
+          c + ", qty, price" + c,
+      {}, [&](const store::SqlRow& r) {
+        std::string row = "F";
+        for (int col = 0; col < 4; ++col) row.append("|").append(r.text(col));
+        h.update(row + "\n");
+      });
   s["digest"] = h.hex_final();
   return s;
 }

@@ -893,8 +893,7 @@ void Engine::apply_degraded(const std::string& cause, bool on, const std::string
   }
   degraded_.erase(cause);
   risk_event("LIMIT", "RECOVERED", cause);
-  if (degraded_.empty() && !triggers_.backlog_active() &&
-      sm_.state() == TradingState::SoftPause)
+  if (degraded_.empty() && !triggers_.backlog_active() && sm_.state() == TradingState::SoftPause)
     set_state(TradingState::Active, cause + " cleared");
 }
 
@@ -909,8 +908,7 @@ void Engine::check_triggers(Money h) {
     return;
   }
   if (!fired) {
-    if (sm_.state() == TradingState::SoftPause && !triggers_.backlog_active() &&
-        degraded_.empty())
+    if (sm_.state() == TradingState::SoftPause && !triggers_.backlog_active() && degraded_.empty())
       set_state(TradingState::Active, "throttle backlog cleared");
     return;
   }

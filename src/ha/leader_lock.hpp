@@ -35,7 +35,9 @@ class FileLeaderLock final : public LeaderLock {
   FileLeaderLock(std::string path, std::string instance_id);
   ~FileLeaderLock() override;
   bool try_acquire() override;
-  Leadership leadership() const override { return held_ ? Leadership::Leader : Leadership::Follower; }
+  Leadership leadership() const override {
+    return held_ ? Leadership::Leader : Leadership::Follower;
+  }
   const std::string& instance_id() const override { return instance_id_; }
   const std::string& path() const { return path_; }
 

@@ -69,8 +69,8 @@ std::chrono::milliseconds RedisLeaderLock::lost_for() const {
 }
 
 bool RedisLeaderLock::acquire(RedisConnection& c, Clock::time_point sent) {
-  const int64_t token = script_int(c.command({"EVAL", kAcquire, "2", key_, fence_key_, value_,
-                                              std::to_string(params_.ttl.count())}));
+  const int64_t token = script_int(c.command(
+      {"EVAL", kAcquire, "2", key_, fence_key_, value_, std::to_string(params_.ttl.count())}));
   if (token <= 0) return false;
   token_.store(static_cast<uint64_t>(token));
   valid_until_.store((sent + params_.ttl).time_since_epoch().count());
@@ -83,8 +83,8 @@ void RedisLeaderLock::tick(RedisConnection& c) {
   // The lease is counted from the moment the request left, never from its answer.
   const auto sent = Clock::now();
   if (ever_led_.load() && lost_since_.load() == 0) {
-    if (script_int(c.command({"EVAL", kRefresh, "1", key_, value_,
-                              std::to_string(params_.ttl.count())})) == 1) {
+    if (script_int(c.command(
+            {"EVAL", kRefresh, "1", key_, value_, std::to_string(params_.ttl.count())})) == 1) {
       valid_until_.store((sent + params_.ttl).time_since_epoch().count());
       return;
     }

@@ -56,8 +56,8 @@ std::string format_reconcile(const std::vector<ReconcileResult>& results, size_t
   std::ostringstream o;
   for (const auto& r : results) {
     const char* verdict = !r.check.fails_on_rows ? "INFO" : r.passed() ? "PASS" : "FAIL";
-    o << verdict << "  " << r.check.name << " (" << r.rows.size() << " rows): "
-      << r.check.description << "\n";
+    o << verdict << "  " << r.check.name << " (" << r.rows.size()
+      << " rows): " << r.check.description << "\n";
     for (size_t i = 0; i < r.rows.size() && i < max_rows; ++i) {
       o << "      ";
       for (size_t c = 0; c < r.rows[i].size(); ++c) o << (c ? " | " : "") << r.rows[i][c];

@@ -26,8 +26,7 @@ std::string encode(const WriteBatch& batch) {
   for (const auto& w : batch.writes) {
     const SqlWrite s = to_sql(w);
     json params = json::array();
-    for (const auto& p : s.params)
-      std::visit([&](const auto& v) { params.push_back(v); }, p);
+    for (const auto& p : s.params) std::visit([&](const auto& v) { params.push_back(v); }, p);
     out.push_back({s.sql, params});
   }
   return out.dump();
@@ -115,14 +114,16 @@ int64_t JournaledStore::drain() {
     std::string writes;
   };
   std::vector<Pending> pending;
-  journal_.run("SELECT seq, writes FROM pending_batches ORDER BY seq", {},
-               [&](const SqlRow& r) { pending.push_back({r.integer(0), r.text(1)}); });
+  journal_.run("SELECT seq, writes FROM pending_batches ORDER BY seq", {}, [&](const SqlRow& r) {
+    pending.push_back({r.integer(0), r.text(1)});
+  });
   int64_t replayed = 0;
   for (const auto& p : pending) {
     SqlSession& pg = primary_.session();
-    const bool done = pg.scalar("SELECT COUNT(*) FROM journal_applied WHERE journal_id = ?1 AND "
-                                "seq = ?2",
-                                {journal_id_, p.seq}) > 0;
+    const bool done = pg.scalar(
+                          "SELECT COUNT(*) FROM journal_applied WHERE journal_id = ?1 AND "
+                          "seq = ?2",
+                          {journal_id_, p.seq}) > 0;
     if (!done) {
       primary_.write_sql(decode(p.writes), [&] {
         pg.run("INSERT INTO journal_applied VALUES(?1, ?2)", {journal_id_, p.seq});

@@ -26,8 +26,9 @@ class JournaledStore final : public Store {
   using Now = std::function<std::chrono::steady_clock::time_point()>;
   // `primary` must outlive this store. The journal file is created if missing; batches left in
   // it by an earlier process are replayed by recover().
-  JournaledStore(PostgresStore& primary, const std::string& journal_path, BackoffParams backoff = {},
-                 Now now = [] { return std::chrono::steady_clock::now(); });
+  JournaledStore(
+      PostgresStore& primary, const std::string& journal_path, BackoffParams backoff = {},
+      Now now = [] { return std::chrono::steady_clock::now(); });
 
   void write(const WriteBatch& batch) override;
   // Replays the journal first (throws StoreUnavailable while the primary is away).

@@ -68,8 +68,8 @@ std::vector<std::string> migrate(SqlSession& s) {
 std::optional<std::string> schema_error(SqlSession& s, const std::string& setting) {
   const SchemaStatus st = schema_status(s);
   if (!st.unknown.empty())
-    return setting + ": the database has migrations this build does not know (" +
-           join(st.unknown) + "); run a build at least as new as the one that migrated it";
+    return setting + ": the database has migrations this build does not know (" + join(st.unknown) +
+           "); run a build at least as new as the one that migrated it";
   if (!st.missing.empty())
     return setting + ": the database is behind on migrations (" +
            std::to_string(st.applied.size()) + " applied, missing " + join(st.missing) +

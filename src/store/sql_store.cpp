@@ -111,11 +111,11 @@ SqlWrite to_sql(const StoreWrite& w) {
           },
           [](const SignalRecord& r) {
             const Signal& s = r.signal;
-            return SqlWrite{kSignalSql,
-                            {signal_id(s), s.seq, s.strategy, s.symbol, str(to_string(s.side)),
-                             s.time, px(s.entry), px(s.stop), px(s.target), s.score,
-                             s.scores.momentum, s.scores.trend, s.scores.liquidity,
-                             s.scores.regime, s.scores.reward_risk, r.config_sha}};
+            return SqlWrite{
+                kSignalSql,
+                {signal_id(s), s.seq, s.strategy, s.symbol, str(to_string(s.side)), s.time,
+                 px(s.entry), px(s.stop), px(s.target), s.score, s.scores.momentum, s.scores.trend,
+                 s.scores.liquidity, s.scores.regime, s.scores.reward_risk, r.config_sha}};
           },
           [](const DecisionRecord& d) {
             return SqlWrite{kDecisionSql,
@@ -181,10 +181,10 @@ SqlWrite to_sql(const StoreWrite& w) {
                              o.config_sha}};
           },
           [](const Fill& f) {
-            return SqlWrite{kFillSql,
-                            {f.fill_id, f.client_order_id, f.plan_id, f.symbol,
-                             str(to_string(f.side)), str(to_string(f.role)), f.qty.units,
-                             px(f.price), f.time, f.config_sha}};
+            return SqlWrite{
+                kFillSql,
+                {f.fill_id, f.client_order_id, f.plan_id, f.symbol, str(to_string(f.side)),
+                 str(to_string(f.role)), f.qty.units, px(f.price), f.time, f.config_sha}};
           },
           [](const Position& p) {
             return SqlWrite{kPositionSql,
@@ -235,8 +235,8 @@ RecoveredState SqlStore::recover(const std::string& day) {
       "SELECT trading_day,last_event_ms,state,peak,signal_seq,decisions,tightened,flattened "
       "FROM engine_checkpoint WHERE trading_day = ?1",
       {day}, [&](const SqlRow& q) {
-        r.checkpoint = CheckpointRecord{q.text(0),           q.integer(1),      q.text(2),
-                                        parse_mo(q.text(3)), q.integer(4),      int(q.integer(5)),
+        r.checkpoint = CheckpointRecord{q.text(0),           q.integer(1),     q.text(2),
+                                        parse_mo(q.text(3)), q.integer(4),     int(q.integer(5)),
                                         q.integer(6) != 0,   q.integer(7) != 0};
       });
   s.run(

@@ -43,5 +43,4 @@ class SqlStore : public Store, public VenueJournal {
   std::unique_ptr<SqlSession> session_;
 };
 
-
 }  // namespace aitrapp::store

@@ -41,8 +41,8 @@ TEST(RedisUrl, ParsesAndRefusesNamingTheSetting) {
   EXPECT_EQ(ep->password, "s3cret");
   EXPECT_EQ(ep->db, 2);
   EXPECT_EQ(ep->redacted.find("s3cret"), std::string::npos);
-  for (const char* bad : {"http://h", "redis://:pw@h:99999", "redis://h:6379/x", "redis://",
-                          "rediss://h"}) {
+  for (const char* bad :
+       {"http://h", "redis://:pw@h:99999", "redis://h:6379/x", "redis://", "rediss://h"}) {
     auto e = ha::parse_redis_url(bad);
     ASSERT_FALSE(e.ok()) << bad;
     EXPECT_NE(e.error().find("REDIS_URL"), std::string::npos) << e.error();

@@ -46,11 +46,11 @@ inline std::string servers(const std::string& cmd, const std::string& arg = {}) 
   return out;
 }
 
-#define REQUIRE_TEST_SERVERS()                                                               \
-  do {                                                                                       \
-    if (::aitrapp::test::servers_dir().empty())                                              \
+#define REQUIRE_TEST_SERVERS()                                                                \
+  do {                                                                                        \
+    if (::aitrapp::test::servers_dir().empty())                                               \
       GTEST_FAIL() << "AITRAPP_TEST_SERVERS is not set: run through ctest, which starts the " \
-                      "PostgreSQL and Redis servers";                                        \
+                      "PostgreSQL and Redis servers";                                         \
   } while (0)
 
 }  // namespace aitrapp::test

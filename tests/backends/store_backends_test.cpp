@@ -25,8 +25,16 @@ std::string fresh_database(const std::string& name) {
 // A small but complete chain: config -> signal -> decision -> bracket -> order -> fill.
 WriteBatch sample_batch(const std::string& plan, int64_t t) {
   const std::string sha = "cfg-sha";
-  Signal sig{1, "breakout", "NIFTY_F1", t, Side::Buy, Price::from_raw(100), Price::from_raw(90),
-             Price::from_raw(130), {0.1, 0.2, 0.3, 0.4, 0.5}, 0.123456789012345678};
+  Signal sig{1,
+             "breakout",
+             "NIFTY_F1",
+             t,
+             Side::Buy,
+             Price::from_raw(100),
+             Price::from_raw(90),
+             Price::from_raw(130),
+             {0.1, 0.2, 0.3, 0.4, 0.5},
+             0.123456789012345678};
   BracketGroup g;
   g.plan_id = plan;
   g.strategy = "breakout";
@@ -37,23 +45,33 @@ WriteBatch sample_batch(const std::string& plan, int64_t t) {
   g.net = Qty{50};
   g.config_sha = sha;
   Order o;
-  o.spec = OrderSpec{g.entry_id, "NIFTY_F1", Side::Buy, OrderType::Limit, Qty{50},
-                     Price::from_raw(100), Price{}};
+  o.spec = OrderSpec{g.entry_id, "NIFTY_F1",           Side::Buy, OrderType::Limit,
+                     Qty{50},    Price::from_raw(100), Price{}};
   o.plan_id = plan;
   o.status = OrderStatus::Filled;
   o.filled = Qty{50};
   o.created = t;
   o.config_sha = sha;
-  Fill f{"F-" + plan, o.id(), plan, "NIFTY_F1", Side::Buy, LegRole::Entry, Qty{50},
-         Price::from_raw(100), t + 5, sha};
-  DecisionRecord d{plan, signal_id(sig), "breakout", "NIFTY_F1", Side::Buy, t, Qty{50},
-                   Price::from_raw(100), Price::from_raw(90), Price::from_raw(130), 0.5,
-                   Money::from_raw(500), sha};
-  return WriteBatch{{ConfigSnapshotRecord{sha, "{}"}, SignalRecord{sig, sha}, d, g, o, f,
-                     Position{"NIFTY_F1", 1, Qty{50}, Price::from_raw(100), Money{},
-                              Price::from_raw(101)},
-                     RiskEventRecord{t, "2022-04-01", "ORDER", "TEST", "why", "NIFTY_F1", plan, sha},
-                     CheckpointRecord{"2022-04-01", t, "ACTIVE", Money{}, 1, 1, false, false}}};
+  Fill f{"F-" + plan,          o.id(), plan, "NIFTY_F1", Side::Buy, LegRole::Entry, Qty{50},
+         Price::from_raw(100), t + 5,  sha};
+  DecisionRecord d{plan,
+                   signal_id(sig),
+                   "breakout",
+                   "NIFTY_F1",
+                   Side::Buy,
+                   t,
+                   Qty{50},
+                   Price::from_raw(100),
+                   Price::from_raw(90),
+                   Price::from_raw(130),
+                   0.5,
+                   Money::from_raw(500),
+                   sha};
+  return WriteBatch{
+      {ConfigSnapshotRecord{sha, "{}"}, SignalRecord{sig, sha}, d, g, o, f,
+       Position{"NIFTY_F1", 1, Qty{50}, Price::from_raw(100), Money{}, Price::from_raw(101)},
+       RiskEventRecord{t, "2022-04-01", "ORDER", "TEST", "why", "NIFTY_F1", plan, sha},
+       CheckpointRecord{"2022-04-01", t, "ACTIVE", Money{}, 1, 1, false, false}}};
 }
 
 class StoreBackends : public ::testing::TestWithParam<std::string> {
@@ -180,8 +198,7 @@ TEST(Postgres, ADatabaseBehindOnMigrationsIsAStartupError) {
   {
     store::PgSession s(url);
     store::migrate(s);
-    s.run("DELETE FROM schema_migrations WHERE name = ?1",
-          {store::migrations().back().name});
+    s.run("DELETE FROM schema_migrations WHERE name = ?1", {store::migrations().back().name});
   }
   try {
     store::PostgresStore st(url);
@@ -193,8 +210,7 @@ TEST(Postgres, ADatabaseBehindOnMigrationsIsAStartupError) {
 }
 
 TEST(Postgres, AnUnreachableServerIsReportedAsUnavailable) {
-  EXPECT_THROW(store::PgSession("postgresql://postgres@127.0.0.1:1/none"),
-               store::StoreUnavailable);
+  EXPECT_THROW(store::PgSession("postgresql://postgres@127.0.0.1:1/none"), store::StoreUnavailable);
 }
 
 TEST(Postgres, AStaleLeaderIsFencedOut) {
@@ -252,7 +268,7 @@ TEST(Postgres, OutageJournalKeepsEveryBatchAndReplaysItOnce) {
   EXPECT_EQ(s.scalar("SELECT COUNT(*) FROM fills"), 4);
   EXPECT_EQ(s.scalar("SELECT COUNT(*) FROM journal_applied"), 2);
   EXPECT_EQ(s.scalar("SELECT last_event_ms FROM engine_checkpoint"), 4'000);  // order kept
-  EXPECT_EQ(st.drain(), 0);  // nothing twice
+  EXPECT_EQ(st.drain(), 0);                                                   // nothing twice
 }
 
 }  // namespace

@@ -160,7 +160,7 @@ redis_bounce)
   wait_for 10 grep -q '^message$' after.txt || fail "no events after Redis came back"
   grep -q '^message$' before.txt || fail "no events before the outage"
   [ "$(metric S 'trader_auto_pauses_total{reason="leader_lease"}')" = 0 ] || fail "entries were paused for the lease"
-  [ "$(metric S trader_bus_connected)" = 1 ] || fail "bus not reconnected"
+  wait_for 5 bash -c "curl -s $(url S)/metrics | grep -qx 'trader_bus_connected 1'" || fail "bus not reconnected"
   echo "events received before the outage: $(grep -c '^message$' before.txt), after: $(grep -c '^message$' after.txt); dropped $(metric S trader_bus_dropped_total)"
   ;;
 

@@ -179,8 +179,8 @@ int64_t PgSession::run(const std::string& sql, const std::vector<SqlValue>& para
   std::vector<const char*> values;
   values.reserve(text.size());
   for (const auto& t : text) values.push_back(t.c_str());
-  Result r(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
-                          values.data(), nullptr, nullptr, 0));
+  Result r(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(),
+                          nullptr, nullptr, 0));
   const auto st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
     fail("statement failed", std::string(PQerrorMessage(conn_)) + " in: " + sql,

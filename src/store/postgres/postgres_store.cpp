@@ -15,8 +15,7 @@ std::unique_ptr<PgSession> open_session(const std::string& url, PgSession*& raw)
 
 }  // namespace
 
-PostgresStore::PostgresStore(const std::string& url)
-    : SqlStore(open_session(url, pg_)) {
+PostgresStore::PostgresStore(const std::string& url) : SqlStore(open_session(url, pg_)) {
   if (auto e = schema_error(session(), "DATABASE_URL")) throw std::invalid_argument(*e);
 }
 
@@ -30,11 +29,10 @@ void PostgresStore::before_write() {
   const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-  const int64_t raised =
-      session().run(
-          "UPDATE leader_fence SET token = ?1, instance_id = ?2, updated_ms = ?3 WHERE id = 1 AND "
-          "token <= ?1",
-          {static_cast<int64_t>(token_), instance_id_, now_ms});
+  const int64_t raised = session().run(
+      "UPDATE leader_fence SET token = ?1, instance_id = ?2, updated_ms = ?3 WHERE id = 1 AND "
+      "token <= ?1",
+      {static_cast<int64_t>(token_), instance_id_, now_ms});
   if (raised == 0)
     throw FencedOut("fenced out: a newer leader (token above " + std::to_string(token_) +
                     ") has written to the store; this instance must stop");
