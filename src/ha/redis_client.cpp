@@ -92,6 +92,17 @@ RedisConnection::RedisConnection(const RedisEndpoint& ep, std::chrono::milliseco
     throw RedisUnavailable("Redis at " + ep.redacted + " is unreachable: " + why);
   }
   redisSetTimeout(ctx_, to_timeval(timeout));
+  try {
+    handshake();
+  } catch (...) {  // a throwing constructor runs no destructor
+    redisFree(ctx_);
+    ctx_ = nullptr;
+    throw;
+  }
+}
+
+void RedisConnection::handshake() {
+  const RedisEndpoint& ep = ep_;
   if (!ep.password.empty()) {
     std::vector<std::string> auth{"AUTH"};
     if (!ep.user.empty()) auth.push_back(ep.user);

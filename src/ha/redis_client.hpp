@@ -57,6 +57,7 @@ class RedisConnection {
   RedisReply read_reply();
 
  private:
+  void handshake();  // AUTH, PING, SELECT
   RedisEndpoint ep_;
   redisContext* ctx_ = nullptr;
 };
