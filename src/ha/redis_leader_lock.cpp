@@ -102,7 +102,6 @@ void RedisLeaderLock::keep() {
       if (!conn) conn = std::make_unique<RedisConnection>(ep_, params_.op_timeout);
       tick(*conn);
     } catch (const std::exception&) {  // outage: the lease runs out on its own clock
-      ++errors_;
       conn.reset();
     }
     std::unique_lock lock(mu_);

@@ -40,8 +40,6 @@ class RedisLeaderLock final : public LeaderLock {
   uint64_t fencing_token() const override { return token_.load(); }
   // How long leadership has been lost (zero unless LOST).
   std::chrono::milliseconds lost_for() const;
-  const LeaseParams& params() const { return params_; }
-  int64_t redis_errors() const { return errors_.load(); }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -53,7 +51,6 @@ class RedisLeaderLock final : public LeaderLock {
   std::string instance_id_, key_, fence_key_, value_;
   LeaseParams params_;
   std::atomic<uint64_t> token_{0};
-  std::atomic<int64_t> errors_{0};
   std::atomic<Clock::rep> valid_until_{0};  // steady-clock ticks; 0: no lease
   std::atomic<Clock::rep> lost_since_{0};   // 0: not lost
   std::atomic<bool> ever_led_{false};

@@ -87,9 +87,4 @@ void Database::exec(const std::string& sql) {
   }
 }
 
-int64_t Database::scalar(const std::string& sql) {
-  Statement s(db_, sql);
-  return s.step() ? s.int_at(0) : 0;
-}
-
 }  // namespace aitrapp::store

@@ -42,7 +42,6 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   void exec(const std::string& sql);
-  int64_t scalar(const std::string& sql);
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }
 
