@@ -68,11 +68,6 @@ std::optional<std::string> durability_problem(store::SqlSession& db, std::string
 
 int run_migrate(const AdminOptions& opts, std::ostream& out, std::ostream& err) {
   const auto s = BackendSettings::from_env(opts.db);
-  if (!s.database_url.empty())
-    if (auto e = store::database_url_error(s.database_url)) {
-      err << "error: " << *e << "\n";
-      return 2;
-    }
   try {
     auto db = raw_session(s);
     const auto applied = store::migrate(*db);
@@ -83,6 +78,9 @@ int run_migrate(const AdminOptions& opts, std::ostream& out, std::ostream& err) 
       out << where(s) << ": applied " << join(applied) << "; now at head (" << st.applied.size()
           << " migrations)\n";
     return 0;
+  } catch (const std::invalid_argument& e) {  // a malformed DATABASE_URL
+    err << "error: " << e.what() << "\n";
+    return 2;
   } catch (const store::StoreUnavailable& e) {
     err << "error: DATABASE_URL: " << e.what() << "\n";
   } catch (const std::exception& e) {
@@ -125,9 +123,6 @@ int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream&) {
     report(false, "store",
            "SQLite file " + s.db_path + " does not exist (run `aitrapp migrate --db " + s.db_path +
                "`)");
-  } else if (auto e = s.database_url.empty() ? std::nullopt
-                                             : store::database_url_error(s.database_url)) {
-    report(false, "store", *e);
   } else {
     try {
       db = raw_session(s);

@@ -45,8 +45,7 @@ std::string Backends::describe() const {
   std::string out = pg ? "PostgreSQL " + store::redact_url(pg->pg().url()) + " (outage journal " +
                              local->path() + ".journal)"
                        : "SQLite " + local->path();
-  if (dynamic_cast<ha::RedisLeaderLock*>(lock.get()))
-    out += "; leader lease and event bus on Redis";
+  if (bus) out += "; leader lease and event bus on Redis";  // both come with REDIS_URL
   return out;
 }
 
@@ -54,7 +53,6 @@ std::variant<Backends, StartupError> open_store_backends(const BackendSettings& 
   Backends b;
   try {
     if (!s.database_url.empty()) {
-      if (auto e = store::database_url_error(s.database_url)) return StartupError{2, *e};
       b.pg = std::make_unique<store::PostgresStore>(s.database_url);
       b.journaled = std::make_unique<store::JournaledStore>(*b.pg, s.db_path + ".journal");
     }

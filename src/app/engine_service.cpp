@@ -188,19 +188,15 @@ bool EngineService::check_leadership() {
       fenced_token_ = t;
       if (opts_.fence) opts_.fence(t);
     }
-    if (recovered_) {
-      replay_.engine().set_degraded("leader_lease", false);
-      replay_.after_command();
-    }
+    // Only a change runs a step, and only a step can move the engine's next wake-up.
+    if (recovered_ && replay_.engine().set_degraded("leader_lease", false)) replay_.after_command();
     return true;
   }
   if (l == Leadership::Lapsed) {  // Redis away past the lease: protect, take no new risk
     lost_since_.reset();
-    if (recovered_) {
-      replay_.engine().set_degraded("leader_lease", true,
-                                    "lease lapsed while Redis is unreachable");
+    if (recovered_ && replay_.engine().set_degraded("leader_lease", true,
+                                                    "lease lapsed while Redis is unreachable"))
       replay_.after_command();
-    }
     return true;
   }
   // Another instance leads: this one sends nothing more, and leaves after the grace period with

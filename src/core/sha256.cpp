@@ -4,19 +4,9 @@
 
 #include <stdexcept>
 
+#include "core/hex.hpp"
+
 namespace aitrapp {
-namespace {
-std::string to_hex(const unsigned char* p, size_t n) {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(hex[p[i] >> 4]);
-    out.push_back(hex[p[i] & 15]);
-  }
-  return out;
-}
-}  // namespace
 
 std::array<uint8_t, 32> sha256_bytes(std::string_view data) {
   std::array<uint8_t, 32> out{};

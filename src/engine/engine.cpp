@@ -873,12 +873,13 @@ void Engine::check_loss_limits() {
 }
 
 // Automatic kill switch and entry pause (DESIGN.md: exits always run).
-void Engine::set_degraded(const std::string& cause, bool on, const std::string& detail) {
-  if (on == (degraded_.count(cause) > 0)) return;  // no step when nothing changes
+bool Engine::set_degraded(const std::string& cause, bool on, const std::string& detail) {
+  if (on == (degraded_.count(cause) > 0)) return false;  // no step when nothing changes
   begin_step();
   apply_degraded(cause, on, detail);
   housekeeping();
   flush();
+  return true;
 }
 
 void Engine::apply_degraded(const std::string& cause, bool on, const std::string& detail) {

@@ -104,8 +104,9 @@ class Engine {
   FlattenReport flatten(const std::string& reason, const std::string& source = "operator");
   // An outside condition that pauses entries while it lasts (SOFT_PAUSE: exits, protection and
   // the kill switch keep working), e.g. "leader_lease" while the leader lease has lapsed. The
-  // engine raises "store_outage" itself while its store is degraded.
-  void set_degraded(const std::string& cause, bool on, const std::string& detail = {});
+  // engine raises "store_outage" itself while its store is degraded. Returns true when it changed
+  // something (and so ran a step).
+  bool set_degraded(const std::string& cause, bool on, const std::string& detail = {});
   // True when nothing is open: no position, no live or unconfirmed order, every bracket closed.
   bool is_flat() const;
 

@@ -1,8 +1,8 @@
 #include "ha/redis_leader_lock.hpp"
 
-#include <openssl/rand.h>
-
 #include <memory>
+
+#include "core/hex.hpp"
 
 namespace aitrapp::ha {
 namespace {
@@ -19,11 +19,9 @@ constexpr const char* kRelease =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 std::string nonce() {
-  unsigned char b[8];
-  if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("cannot draw a lease nonce");
-  std::string out;
-  for (unsigned char c : b) out += "0123456789abcdef"[c >> 4], out += "0123456789abcdef"[c & 15];
-  return out;
+  const auto n = random_hex(8);
+  if (!n) throw std::runtime_error("cannot draw a lease nonce");
+  return *n;
 }
 
 int64_t script_int(const RedisReply& r) {

@@ -1,13 +1,14 @@
 #include "ops/api_token.hpp"
 
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+
+#include "core/hex.hpp"
 
 namespace aitrapp::ops {
 namespace {
@@ -39,14 +40,9 @@ Result<ApiToken> load_or_create_token(const std::string& path) {
     if (!well_formed(t)) return Error{"API token file " + path + " does not hold a valid token"};
     return ApiToken{t, path, false};
   }
-  unsigned char raw[32];
-  if (RAND_bytes(raw, sizeof raw) != 1) return Error{"cannot draw random bytes for the API token"};
-  static const char* hexd = "0123456789abcdef";
-  std::string t;
-  for (unsigned char b : raw) {
-    t += hexd[b >> 4];
-    t += hexd[b & 15];
-  }
+  const auto drawn = random_hex(32);
+  if (!drawn) return Error{"cannot draw random bytes for the API token"};
+  const std::string& t = *drawn;
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);

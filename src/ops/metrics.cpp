@@ -45,32 +45,28 @@ std::string render_metrics(const ServiceSnapshot& s, SteadyTime now) {
                   TradingState::Reducing, TradingState::HardStop})
     m.sample("trader_trading_state", {{"state", to_string(ts)}},
              s.trading_state == to_string(ts) ? 1 : 0);
-  m.gauge("trader_market_session_open", "1 while the exchange session is open (engine time)");
-  m.sample("trader_market_session_open", s.session_open ? 1 : 0);
+  m.gauge("trader_market_session_open", "1 while the exchange session is open (engine time)",
+          s.session_open ? 1 : 0);
 
   m.gauge("trader_marketdata_heartbeat_seconds",
           "Seconds since the last market data tick, per feed bucket (exchange)");
   for (const auto& [bucket, seen] : s.marketdata_seen)
     m.sample("trader_marketdata_heartbeat_seconds", {{"bucket", bucket}}, seconds_since(seen, now));
   m.gauge("trader_order_stream_heartbeat_seconds",
-          "Seconds since the venue's order stream was last serviced");
-  m.sample("trader_order_stream_heartbeat_seconds", seconds_since(s.order_stream_seen, now));
+          "Seconds since the venue's order stream was last serviced",
+          seconds_since(s.order_stream_seen, now));
 
   m.gauge("trader_positions_open", "Open bracketed positions, per strategy");
   for (const auto& [strategy, n] : s.positions_by_strategy)
     m.sample("trader_positions_open", {{"strategy", strategy}}, n);
-  m.gauge("trader_portfolio_heat_rupees", "Open risk: sum over brackets of |entry - stop| x qty");
-  m.sample("trader_portfolio_heat_rupees", s.heat);
-  m.gauge("trader_portfolio_heat_cap_rupees", "Configured cap on portfolio heat");
-  m.sample("trader_portfolio_heat_cap_rupees", s.heat_cap);
-  m.gauge("trader_net_liquidity_rupees", "Capital the percentage caps refer to");
-  m.sample("trader_net_liquidity_rupees", s.net_liquidity);
-  m.gauge("trader_daily_pnl_rupees", "Day P&L, realized plus unrealized");
-  m.sample("trader_daily_pnl_rupees", s.day_pnl);
-  m.gauge("trader_realized_pnl_rupees", "Realized P&L of the day");
-  m.sample("trader_realized_pnl_rupees", s.realized);
-  m.gauge("trader_orders_live", "Orders working at the venue or about to be sent");
-  m.sample("trader_orders_live", static_cast<double>(s.live_orders));
+  m.gauge("trader_portfolio_heat_rupees", "Open risk: sum over brackets of |entry - stop| x qty",
+          s.heat);
+  m.gauge("trader_portfolio_heat_cap_rupees", "Configured cap on portfolio heat", s.heat_cap);
+  m.gauge("trader_net_liquidity_rupees", "Capital the percentage caps refer to", s.net_liquidity);
+  m.gauge("trader_daily_pnl_rupees", "Day P&L, realized plus unrealized", s.day_pnl);
+  m.gauge("trader_realized_pnl_rupees", "Realized P&L of the day", s.realized);
+  m.gauge("trader_orders_live", "Orders working at the venue or about to be sent",
+          static_cast<double>(s.live_orders));
 
   export_histogram(m, "trader_order_latency_ms",
                    "Order acknowledgement latency in milliseconds (send to ack)", st.ack_latency_ms,
@@ -93,16 +89,14 @@ std::string render_metrics(const ServiceSnapshot& s, SteadyTime now) {
   counter_by(m, "trader_auto_pauses_total", "Entry pauses by an automatic trigger, by reason",
              "reason", st.auto_pauses);
 
-  m.counter("trader_orders_placed_total", "Orders sent to the venue (first send only)");
-  m.sample("trader_orders_placed_total", static_cast<double>(st.orders_placed));
-  m.counter("trader_signals_total", "Strategy signals");
-  m.sample("trader_signals_total", static_cast<double>(st.signals));
-  m.counter("trader_decisions_total", "Signals that became bracket plans");
-  m.sample("trader_decisions_total", static_cast<double>(st.decisions));
-  m.counter("trader_fills_total", "Fills applied");
-  m.sample("trader_fills_total", static_cast<double>(st.fills));
-  m.counter("trader_trades_closed_total", "Brackets closed after an entry fill");
-  m.sample("trader_trades_closed_total", static_cast<double>(st.trades_closed));
+  m.counter("trader_orders_placed_total", "Orders sent to the venue (first send only)",
+            static_cast<double>(st.orders_placed));
+  m.counter("trader_signals_total", "Strategy signals", static_cast<double>(st.signals));
+  m.counter("trader_decisions_total", "Signals that became bracket plans",
+            static_cast<double>(st.decisions));
+  m.counter("trader_fills_total", "Fills applied", static_cast<double>(st.fills));
+  m.counter("trader_trades_closed_total", "Brackets closed after an entry fill",
+            static_cast<double>(st.trades_closed));
   m.counter("trader_market_quality_events_total",
             "Spread blowouts and price-band rejections, by type");
   m.sample("trader_market_quality_events_total", {{"type", "spread_blowout"}},
@@ -110,38 +104,38 @@ std::string render_metrics(const ServiceSnapshot& s, SteadyTime now) {
   m.sample("trader_market_quality_events_total", {{"type", "band_reject"}},
            static_cast<double>(st.band_rejects));
   m.counter("trader_duplicate_client_ids_total",
-            "Place requests that reused a client_order_id for a different order");
-  m.sample("trader_duplicate_client_ids_total", static_cast<double>(s.duplicate_client_ids));
-  m.gauge("trader_orphan_oco_siblings", "Live bracket children whose position is gone");
-  m.sample("trader_orphan_oco_siblings", s.orphan_children);
+            "Place requests that reused a client_order_id for a different order",
+            static_cast<double>(s.duplicate_client_ids));
+  m.gauge("trader_orphan_oco_siblings", "Live bracket children whose position is gone",
+          s.orphan_children);
   m.gauge("trader_store_up",
-          "1 while the system of record accepts writes (0 when stopped or on the outage journal)");
-  m.sample("trader_store_up", s.store_ok && !s.store_health.degraded ? 1 : 0);
+          "1 while the system of record accepts writes (0 when stopped or on the outage journal)",
+          s.store_ok && !s.store_health.degraded ? 1 : 0);
   const StoreHealth& h = s.store_health;
   m.gauge("trader_store_degraded",
-          "1 while writes go to the local outage journal (system of record unreachable)");
-  m.sample("trader_store_degraded", h.degraded ? 1 : 0);
-  m.gauge("trader_store_journal_pending", "Batches in the outage journal not yet in the database");
-  m.sample("trader_store_journal_pending", static_cast<double>(h.journal_pending));
-  m.counter("trader_store_journaled_total", "Batches written to the outage journal");
-  m.sample("trader_store_journaled_total", static_cast<double>(h.journaled));
-  m.counter("trader_store_outages_total", "Times the system of record became unreachable");
-  m.sample("trader_store_outages_total", static_cast<double>(h.outages));
-  m.counter("trader_store_reconnects_total", "Successful reconnections to the database");
-  m.sample("trader_store_reconnects_total", static_cast<double>(h.reconnects));
-  m.gauge("trader_leader_fencing_token", "Fencing token of the lease held (0: none)");
-  m.sample("trader_leader_fencing_token", static_cast<double>(s.fencing_token));
+          "1 while writes go to the local outage journal (system of record unreachable)",
+          h.degraded ? 1 : 0);
+  m.gauge("trader_store_journal_pending", "Batches in the outage journal not yet in the database",
+          static_cast<double>(h.journal_pending));
+  m.counter("trader_store_journaled_total", "Batches written to the outage journal",
+            static_cast<double>(h.journaled));
+  m.counter("trader_store_outages_total", "Times the system of record became unreachable",
+            static_cast<double>(h.outages));
+  m.counter("trader_store_reconnects_total", "Successful reconnections to the database",
+            static_cast<double>(h.reconnects));
+  m.gauge("trader_leader_fencing_token", "Fencing token of the lease held (0: none)",
+          static_cast<double>(s.fencing_token));
   if (s.bus) {
     const BusStats& b = *s.bus;
-    m.gauge("trader_bus_connected", "1 while the event bus (Redis) is connected");
-    m.sample("trader_bus_connected", b.connected ? 1 : 0);
+    m.gauge("trader_bus_connected", "1 while the event bus (Redis) is connected",
+            b.connected ? 1 : 0);
     m.counter("trader_bus_published_total", "Events published on the bus, by channel");
     for (const auto& [channel, n] : b.published)
       m.sample("trader_bus_published_total", {{"channel", channel}}, static_cast<double>(n));
-    m.counter("trader_bus_dropped_total", "Events dropped from the full bus buffer");
-    m.sample("trader_bus_dropped_total", static_cast<double>(b.dropped));
-    m.gauge("trader_bus_buffered", "Events waiting to be published");
-    m.sample("trader_bus_buffered", static_cast<double>(b.buffered));
+    m.counter("trader_bus_dropped_total", "Events dropped from the full bus buffer",
+              static_cast<double>(b.dropped));
+    m.gauge("trader_bus_buffered", "Events waiting to be published",
+            static_cast<double>(b.buffered));
   }
   return m.str();
 }

@@ -17,6 +17,15 @@ class PrometheusText {
 
   void counter(const std::string& name, const std::string& help);
   void gauge(const std::string& name, const std::string& help);
+  // A family with its single unlabelled sample.
+  void counter(const std::string& name, const std::string& help, double value) {
+    counter(name, help);
+    sample(name, value);
+  }
+  void gauge(const std::string& name, const std::string& help, double value) {
+    gauge(name, help);
+    sample(name, value);
+  }
   // A sample of the family opened last (name may carry a suffix such as _bucket).
   void sample(const std::string& name, const Labels& labels, double value);
   void sample(const std::string& name, double value) { sample(name, {}, value); }

@@ -15,6 +15,7 @@ class PublishingStore final : public Store {
   void write(const WriteBatch& batch) override;
   RecoveredState recover(const std::string& day) override { return inner_.recover(day); }
   StoreHealth health() const override { return inner_.health(); }
+  bool degraded() const override { return inner_.degraded(); }
 
  private:
   Store& inner_;

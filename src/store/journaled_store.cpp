@@ -1,25 +1,13 @@
 #include "store/journaled_store.hpp"
 
-#include <openssl/rand.h>
-
 #include <nlohmann/json.hpp>
 
-#include "core/overloaded.hpp"
+#include "core/hex.hpp"
 
 namespace aitrapp::store {
 namespace {
 
 using nlohmann::json;
-
-std::string random_hex(size_t bytes) {
-  std::vector<unsigned char> b(bytes);
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1)
-    throw std::runtime_error("cannot draw a random journal id");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : b) out.append({hex[c >> 4], hex[c & 15]});
-  return out;
-}
 
 std::string encode(const WriteBatch& batch) {
   json out = json::array();
@@ -61,7 +49,9 @@ JournaledStore::JournaledStore(PostgresStore& primary, const std::string& journa
       "CREATE TABLE IF NOT EXISTS journal_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);");
   journal_id_ = journal_.text_scalar("SELECT value FROM journal_meta WHERE key = 'journal_id'");
   if (journal_id_.empty()) {
-    journal_id_ = random_hex(16);
+    const auto id = random_hex(16);
+    if (!id) throw std::runtime_error("cannot draw a random journal id");
+    journal_id_ = *id;
     journal_.run("INSERT INTO journal_meta VALUES('journal_id', ?1)", {journal_id_});
   }
   health_.journal_pending = journal_.scalar("SELECT COUNT(*) FROM pending_batches");

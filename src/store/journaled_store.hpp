@@ -34,6 +34,7 @@ class JournaledStore final : public Store {
   // Replays the journal first (throws StoreUnavailable while the primary is away).
   RecoveredState recover(const std::string& trading_day) override;
   StoreHealth health() const override { return health_; }
+  bool degraded() const override { return health_.degraded; }
 
   // Replays what the journal holds into the primary; returns the batches replayed.
   int64_t drain();

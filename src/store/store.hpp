@@ -105,7 +105,8 @@ class Store {
   // Degraded while writes are durable only in a local journal because the system of record is
   // unreachable; the engine takes no new risk meanwhile.
   virtual StoreHealth health() const { return {}; }
-  bool degraded() const { return health().degraded; }
+  // health().degraded without the copy: the engine asks on every step.
+  virtual bool degraded() const { return false; }
 };
 
 // The simulated venue's own journal (its side of the wire), so that a restarted paper session

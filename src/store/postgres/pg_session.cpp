@@ -45,6 +45,12 @@ bool unavailable_state(const char* sqlstate) {
 
 void quiet_notices(void*, const char*) {}
 
+// libpq's messages end in newlines; ours continue on the same line.
+std::string trim_end(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
 std::string to_text(const SqlValue& v) {
   return std::visit(overloaded{[](int64_t i) { return std::to_string(i); },
                                [](double d) {
@@ -85,9 +91,8 @@ std::optional<std::string> database_url_error(const std::string& url) {
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
   if (!opts) {
-    std::string why = err ? err : "cannot parse";
+    const std::string why = trim_end(err ? err : "cannot parse");
     PQfreemem(err);
-    while (!why.empty() && why.back() == '\n') why.pop_back();
     return "DATABASE_URL is malformed: " + why + " (in '" + redact_url(url) + "')";
   }
   // libpq checks the port only when it connects; a typo should fail at startup, by name.
@@ -124,8 +129,7 @@ void PgSession::connect() {
   const char* vals[] = {"2", "aitrapp", url_.c_str(), nullptr};
   conn_ = PQconnectdbParams(keys, vals, 1);
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-    std::string why = conn_ ? PQerrorMessage(conn_) : "out of memory";
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    const std::string why = trim_end(conn_ ? PQerrorMessage(conn_) : "out of memory");
     if (conn_) PQfinish(conn_);
     conn_ = nullptr;
     throw StoreUnavailable("PostgreSQL at " + redact_url(url_) + " is unreachable: " + why);
@@ -145,8 +149,7 @@ void PgSession::reconnect() {
 }
 
 void PgSession::fail(const char* what, const std::string& detail, const char* sqlstate) {
-  std::string msg = std::string("postgresql ") + what + ": " + detail;
-  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  const std::string msg = trim_end(std::string("postgresql ") + what + ": " + detail);
   if (!connected() || unavailable_state(sqlstate)) throw StoreUnavailable(msg);
   const bool constraint = sqlstate && std::string(sqlstate).rfind("23", 0) == 0;
   throw SqlError(msg + (sqlstate ? std::string(" [SQLSTATE ") + sqlstate + "]" : ""), constraint);
