@@ -244,6 +244,7 @@ AppConfig build(const YAML::Node& root) {
     in.symbol = s.str("symbol", "");
     if (in.symbol.empty()) throw ConfigError("'" + s.key("symbol") + "' is required");
     in.exchange = s.str("exchange", "NFO");
+    in.venue_symbol = s.str("venue_symbol", "");
     in.tradable = s.boolean("tradable", true);
     in.tick = Price::from_raw(s.fixed("tick", in.tick.raw, 1, 1000 * kScale));
     in.lot = Qty{s.integer("lot", in.lot.units, 1, 1'000'000)};
@@ -316,6 +317,7 @@ nlohmann::json canonical(const AppConfig& c) {
   for (const auto& [sym, in] : e.instruments)
     j["instruments"].push_back({{"symbol", sym},
                                 {"exchange", in.exchange},
+                                {"venue_symbol", in.venue_symbol},
                                 {"tradable", in.tradable},
                                 {"tick", format_fixed(in.tick.raw)},
                                 {"lot", in.lot.units},

@@ -5,6 +5,7 @@
 #include "app/admin_commands.hpp"
 #include "app/paper_session.hpp"
 #include "app/run_service.hpp"
+#include "app/venue_sim.hpp"
 
 namespace {
 
@@ -98,6 +99,33 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"PAPER", "LIVE"}))
       ->capture_default_str();
 
+  aitrapp::VenueSimOptions sim;
+  auto* scmd = app.add_subcommand(
+      "venue-sim",
+      "Serve a simulated venue (Kite Connect v3 REST + WebSocket ticker) over a replayed day, "
+      "with a fault-injection control API");
+  scmd->add_option("--venue", sim.venue, "Venue protocol to speak")
+      ->check(CLI::IsMember({"kite"}))
+      ->capture_default_str();
+  scmd->add_option("--data", sim.data, "CSV file or directory of CSV files (repeatable)")
+      ->required();
+  scmd->add_option("--config", sim.config_path,
+                   "YAML configuration for instruments and capital (default: embedded)");
+  scmd->add_option("--bind", sim.bind, "Address to listen on")->capture_default_str();
+  scmd->add_option("--port", sim.port, "REST + ticker port (0: any free port)")
+      ->capture_default_str();
+  scmd->add_option("--control-port", sim.control_port, "Fault-injection API port (0: any)")
+      ->capture_default_str();
+  scmd->add_option("--port-file", sim.port_file, "Write '<port> <control-port>' to this file");
+  scmd->add_option("--speed", sim.speed, "Exchange seconds per wall-clock second")
+      ->check(CLI::Range(0.01, 10000.0))
+      ->capture_default_str();
+  scmd->add_option("--start", sim.start, "Local exchange time the clock starts at (HH:MM)")
+      ->capture_default_str();
+  scmd->add_option("--token-expiry", sim.token_expiry,
+                   "Local time of day access tokens expire (HH:MM)")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -107,6 +135,7 @@ int main(int argc, char** argv) {
   if (mcmd->parsed()) return aitrapp::run_migrate(admin, std::cout, std::cerr);
   if (vcmd->parsed()) return aitrapp::run_verify(admin, std::cout, std::cerr);
   if (ccmd->parsed()) return aitrapp::run_reconcile(admin, std::cout, std::cerr);
+  if (scmd->parsed()) return aitrapp::run_venue_sim(sim, std::cout, std::cerr);
   const bool is_run = rcmd->parsed();
   const std::string& speed = is_run ? run_speed : paper_speed;
   if (!parse_speed(speed, is_run ? run.speed : paper.speed)) {

@@ -11,6 +11,7 @@ namespace aitrapp {
 struct Instrument {
   std::string symbol;                 // e.g. NIFTY_F1
   std::string exchange;               // NFO, NSE, BITGET
+  std::string venue_symbol;           // the venue's name (Kite tradingsymbol); empty: symbol
   bool tradable = true;               // index and VIX series are context only
   Price tick = Price::from_raw(500);  // 0.05
   Qty lot{1};                         // minimum and step quantity

@@ -99,6 +99,7 @@ void SimVenue::on_request(const VenueRequest& r, TimeMs now) {
                    if (m.qty <= o.filled)
                      return emit(now, RequestRefused{m.client_order_id,
                                                      "quantity not above filled quantity"});
+                   caps_.erase(m.client_order_id);
                    o.spec.qty = m.qty;
                    o.spec.limit = m.limit;
                    o.spec.trigger = m.trigger;
@@ -180,7 +181,9 @@ void SimVenue::on_tick(const Tick& t) {
 void SimVenue::try_match(VenueOrder& o, const Tick& q, bool arrival, TimeMs now) {
   const bool buy = o.spec.side == Side::Buy;
   const Instrument& in = instruments_.at(o.spec.symbol);
-  const Qty open = o.spec.qty - o.filled;
+  Qty open = o.spec.qty - o.filled;
+  if (auto cap = caps_.find(o.spec.client_order_id); cap != caps_.end())
+    open = std::min(open, cap->second - o.filled);
   if (open.units <= 0) return;
   // Stops trigger on the traded price crossing the trigger.
   if ((o.spec.type == OrderType::StopMarket || o.spec.type == OrderType::StopLimit) &&

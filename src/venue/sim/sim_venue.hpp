@@ -48,6 +48,10 @@ class SimVenue {
     Qty filled;
     std::vector<VenueFill> fills;
   };
+  // Fault injection (the Kite simulator): the order fills at most `max_total` until modified.
+  void cap_fills(const std::string& client_order_id, Qty max_total) {
+    caps_[client_order_id] = max_total;
+  }
   const std::map<std::string, VenueOrder>& book() const { return orders_; }
   size_t working_orders() const;
   // Place requests that reused a known client_order_id for a different order (must stay 0).
@@ -67,6 +71,7 @@ class SimVenue {
   Journal journal_;
   std::map<std::string, VenueOrder> orders_;
   std::map<std::string, Tick> last_;  // last tick per symbol
+  std::map<std::string, Qty> caps_;
   TimeMs matched_until_ = -1;         // after a restore: ticks up to here were already matched
   int64_t seq_ = 0;
   int64_t conflicting_places_ = 0;

@@ -1,0 +1,412 @@
+#include "venue/kite_sim/kite_sim_server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <chrono>
+#include <deque>
+#include <list>
+#include <map>
+#include <thread>
+
+namespace aitrapp::kite {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using nlohmann::json;
+
+namespace {
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string error_body(const std::string& type, const std::string& message) {
+  return json{{"status", "error"}, {"message", message}, {"data", nullptr}, {"error_type", type}}
+      .dump();
+}
+
+}  // namespace
+
+class TickerSession;
+class RestSession;
+
+struct KiteSimServer::Impl {
+  Impl(KiteExchange& ex, std::mutex& mu, const std::string& bind, uint16_t port)
+      : ex(ex), mu(mu), acceptor(ioc) {
+    endpoint = tcp::endpoint(asio::ip::make_address(bind), port);
+    open_acceptor();
+    endpoint.port(acceptor.local_endpoint().port());
+  }
+  void open_acceptor() {
+    beast::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+      throw std::runtime_error("venue-sim: cannot listen on " + endpoint.address().to_string() +
+                               ":" + std::to_string(endpoint.port()) + ": " + ec.message());
+  }
+  void accept();
+  void close_all(bool tickers_only);
+
+  KiteExchange& ex;
+  std::mutex& mu;
+  asio::io_context ioc{1};
+  tcp::acceptor acceptor;
+  tcp::endpoint endpoint;
+  std::thread thread;
+  bool accepting = false;
+  // io-thread state
+  std::list<std::weak_ptr<TickerSession>> tickers;
+  std::list<std::weak_ptr<RestSession>> rests;
+  int64_t ws_refused_until = 0;
+  std::unique_ptr<asio::steady_timer> reopen;
+  std::atomic<size_t> ticker_count{0};
+};
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket ticker session
+
+class TickerSession : public std::enable_shared_from_this<TickerSession> {
+ public:
+  TickerSession(tcp::socket s, KiteSimServer::Impl& srv)
+      : ws_(std::move(s)), srv_(srv), heartbeat_(ws_.get_executor()) {}
+
+  void run(http::request<http::string_body> req) {
+    ws_.binary(true);
+    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      ++self->srv_.ticker_count;
+      self->open_ = true;
+      self->read();
+      self->beat();
+    });
+  }
+
+  void send_ticks(const std::shared_ptr<const std::vector<KiteTick>>& ticks) {
+    if (!open_) return;
+    std::string packets;
+    size_t n = 0;
+    for (const KiteTick& t : *ticks) {
+      auto it = subs_.find(t.token);
+      if (it == subs_.end()) continue;
+      append_packet(packets, t, it->second);
+      ++n;
+    }
+    if (n > 0) queue(make_frame(n, packets), true);
+  }
+  void send_text(const std::string& msg) {
+    if (open_) queue(msg, false);
+  }
+  void kill() {
+    if (!open_) return;
+    close();
+  }
+
+ private:
+  void read() {
+    ws_.async_read(in_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      self->on_message(beast::buffers_to_string(self->in_.data()));
+      self->in_.consume(self->in_.size());
+      self->read();
+    });
+  }
+
+  void on_message(const std::string& text) {
+    // {"a":"subscribe","v":[tokens]} / {"a":"unsubscribe","v":[...]} / {"a":"mode","v":[m,[...]]}
+    try {
+      const json m = json::parse(text);
+      const std::string a = m.at("a").get<std::string>();
+      if (a == "subscribe") {
+        for (const auto& t : m.at("v")) subs_.try_emplace(t.get<uint32_t>(), TickMode::Quote);
+      } else if (a == "unsubscribe") {
+        for (const auto& t : m.at("v")) subs_.erase(t.get<uint32_t>());
+      } else if (a == "mode") {
+        auto mode = parse_tick_mode(m.at("v").at(0).get<std::string>());
+        if (!mode) return queue(json{{"type", "error"}, {"data", mode.error()}}.dump(), false);
+        for (const auto& t : m.at("v").at(1)) {
+          auto it = subs_.find(t.get<uint32_t>());
+          if (it != subs_.end()) it->second = mode.value();
+        }
+      } else {
+        queue(json{{"type", "error"}, {"data", "unknown action '" + a + "'"}}.dump(), false);
+      }
+    } catch (const std::exception& e) {
+      queue(json{{"type", "error"}, {"data", std::string("malformed message: ") + e.what()}}.dump(),
+            false);
+    }
+  }
+
+  // Kite sends a 1-byte heartbeat when there is nothing else to send.
+  void beat() {
+    heartbeat_.expires_after(std::chrono::seconds(1));
+    heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || !self->open_) return;
+      if (steady_ms() - self->last_write_ >= 1000) self->queue(std::string(1, '\0'), true);
+      self->beat();
+    });
+  }
+
+  void queue(std::string data, bool binary) {
+    out_.emplace_back(std::move(data), binary);
+    if (out_.size() == 1) write();
+  }
+  void write() {
+    ws_.binary(out_.front().second);
+    ws_.async_write(asio::buffer(out_.front().first),
+                    [self = shared_from_this()](beast::error_code ec, size_t) {
+                      if (ec) return self->close();
+                      self->last_write_ = steady_ms();
+                      self->out_.pop_front();
+                      if (!self->out_.empty()) self->write();
+                    });
+  }
+  void close() {
+    if (!open_) return;
+    open_ = false;
+    --srv_.ticker_count;
+    heartbeat_.cancel();
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(ws_).socket().close(ec);
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  KiteSimServer::Impl& srv_;
+  asio::steady_timer heartbeat_;
+  beast::flat_buffer in_;
+  std::deque<std::pair<std::string, bool>> out_;
+  std::map<uint32_t, TickMode> subs_;  // not restored after a reconnect, as on Kite
+  int64_t last_write_ = 0;
+  bool open_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// REST session (and the upgrade to the ticker)
+
+class RestSession : public std::enable_shared_from_this<RestSession> {
+ public:
+  RestSession(tcp::socket s, KiteSimServer::Impl& srv)
+      : stream_(std::move(s)), srv_(srv), delay_(stream_.get_executor()) {}
+  void run() { read(); }
+  void kill() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(1 << 20);
+    stream_.expires_after(std::chrono::seconds(60));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->on_read(ec);
+                     });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) return kill();
+    auto req = parser_->release();
+    if (websocket::is_upgrade(req)) return upgrade(std::move(req));
+    SimRequest r;
+    r.method = std::string(req.method_string());
+    const std::string target(req.target());
+    const size_t q = target.find('?');
+    r.path = target.substr(0, q);
+    r.authorization = std::string(req[http::field::authorization]);
+    r.wall_ms = steady_ms();
+    SimReply reply;
+    auto query = parse_form(q == std::string::npos ? "" : target.substr(q + 1));
+    auto form = parse_form(r.method == "POST" || r.method == "PUT" ? req.body() : "");
+    const auto version = req["X-Kite-Version"];
+    if (!query || !form) {
+      reply.status = 400;
+      reply.body = error_body("InputException", !query ? query.error() : form.error());
+    } else if (!version.empty() && version != "3") {
+      reply.status = 400;
+      reply.body = error_body("InputException", "Unsupported X-Kite-Version '" +
+                                                    std::string(version) + "' (3 is served)");
+    } else {
+      r.query = std::move(query.value());
+      r.form = std::move(form.value());
+      std::vector<std::string> updates;
+      {
+        std::lock_guard lock(srv_.mu);
+        reply = srv_.ex.handle(r);
+        updates = srv_.ex.take_order_updates();
+      }
+      if (!updates.empty()) broadcast_updates(std::move(updates));
+    }
+    if (reply.drop) return kill();  // accepted, but the answer is lost on the way
+    res_.emplace();
+    res_->result(static_cast<http::status>(reply.status));
+    res_->version(req.version());
+    res_->set(http::field::content_type, reply.content_type);
+    if (!reply.content_encoding.empty())
+      res_->set(http::field::content_encoding, reply.content_encoding);
+    res_->keep_alive(req.keep_alive());
+    res_->body() = std::move(reply.body);
+    res_->prepare_payload();
+    if (reply.delay_ms > 0) {
+      delay_.expires_after(std::chrono::milliseconds(reply.delay_ms));
+      delay_.async_wait([self = shared_from_this()](beast::error_code) { self->write(); });
+    } else {
+      write();
+    }
+  }
+
+  void write() {
+    http::async_write(stream_, *res_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec || !self->res_->keep_alive()) return self->kill();
+      self->read();
+    });
+  }
+
+  void upgrade(http::request<http::string_body> req) {
+    const std::string target(req.target());
+    const size_t mark = target.find('?');
+    const auto q = parse_form(mark == std::string::npos ? "" : target.substr(mark + 1));
+    bool ok = false;
+    if (q) {
+      std::lock_guard lock(srv_.mu);
+      ok = srv_.ex.ws_authorized(q->get("api_key").value_or(""),
+                                 q->get("access_token").value_or(""));
+    }
+    if (steady_ms() < srv_.ws_refused_until || !ok) {
+      // Kite's behaviour on a bad token at the upgrade is undocumented: answer 403 like REST.
+      res_.emplace();
+      res_->result(ok ? http::status::service_unavailable : http::status::forbidden);
+      res_->set(http::field::content_type, "application/json");
+      res_->body() = ok ? error_body("NetworkException", "ticker unavailable")
+                        : error_body("TokenException", "Incorrect `api_key` or `access_token`.");
+      res_->keep_alive(false);
+      res_->prepare_payload();
+      return write();
+    }
+    stream_.expires_never();
+    auto t = std::make_shared<TickerSession>(stream_.release_socket(), srv_);
+    srv_.tickers.push_back(t);
+    t->run(std::move(req));
+  }
+
+  void broadcast_updates(std::vector<std::string> updates) {
+    for (auto& w : srv_.tickers)
+      if (auto t = w.lock())
+        for (const auto& u : updates) t->send_text(u);
+  }
+
+  beast::tcp_stream stream_;
+  KiteSimServer::Impl& srv_;
+  asio::steady_timer delay_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::string_body>> res_;
+};
+
+void KiteSimServer::Impl::accept() {
+  acceptor.async_accept([this](beast::error_code ec, tcp::socket s) {
+    if (ec) return;  // closed (stop or refuse fault)
+    auto r = std::make_shared<RestSession>(std::move(s), *this);
+    rests.remove_if([](const auto& w) { return w.expired(); });
+    tickers.remove_if([](const auto& w) { return w.expired(); });
+    rests.push_back(r);
+    r->run();
+    accept();
+  });
+}
+
+void KiteSimServer::Impl::close_all(bool tickers_only) {
+  for (auto& w : tickers)
+    if (auto t = w.lock()) t->kill();
+  if (tickers_only) return;
+  for (auto& w : rests)
+    if (auto r = w.lock()) r->kill();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+KiteSimServer::KiteSimServer(KiteExchange& exchange, std::mutex& mu, const std::string& bind,
+                             uint16_t port)
+    : impl_(std::make_unique<Impl>(exchange, mu, bind, port)) {}
+
+KiteSimServer::~KiteSimServer() {
+  stop();
+}
+
+uint16_t KiteSimServer::port() const {
+  return impl_->endpoint.port();
+}
+
+void KiteSimServer::start() {
+  impl_->accept();
+  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+}
+
+void KiteSimServer::stop() {
+  if (!impl_->thread.joinable()) return;
+  asio::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+    impl_->close_all(false);
+    impl_->ioc.stop();
+  });
+  impl_->thread.join();
+}
+
+void KiteSimServer::broadcast_ticks(std::vector<KiteTick> ticks) {
+  auto shared = std::make_shared<const std::vector<KiteTick>>(std::move(ticks));
+  asio::post(impl_->ioc, [this, shared] {
+    for (auto& w : impl_->tickers)
+      if (auto t = w.lock()) t->send_ticks(shared);
+  });
+}
+
+void KiteSimServer::broadcast_text(std::vector<std::string> messages) {
+  if (messages.empty()) return;
+  asio::post(impl_->ioc, [this, m = std::move(messages)] {
+    for (auto& w : impl_->tickers)
+      if (auto t = w.lock())
+        for (const auto& s : m) t->send_text(s);
+  });
+}
+
+void KiteSimServer::drop_websockets(int64_t ms) {
+  asio::post(impl_->ioc, [this, ms] {
+    impl_->ws_refused_until = steady_ms() + ms;
+    impl_->close_all(true);
+  });
+}
+
+void KiteSimServer::refuse_connections(int64_t ms) {
+  asio::post(impl_->ioc, [this, ms] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+    impl_->close_all(false);
+    impl_->reopen = std::make_unique<asio::steady_timer>(impl_->ioc);
+    impl_->reopen->expires_after(std::chrono::milliseconds(ms));
+    impl_->reopen->async_wait([this](beast::error_code e) {
+      if (e) return;
+      impl_->acceptor = tcp::acceptor(impl_->ioc);
+      impl_->open_acceptor();
+      impl_->accept();
+    });
+  });
+}
+
+size_t KiteSimServer::ticker_sessions() const {
+  return impl_->ticker_count.load();
+}
+
+}  // namespace aitrapp::kite

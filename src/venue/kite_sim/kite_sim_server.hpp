@@ -1,0 +1,47 @@
+#pragma once
+// The Kite simulator's network face: Kite Connect REST and the WebSocket ticker on one port
+// (the upgrade is at `/`, as on ws.kite.trade), on Boost.Beast. Every call into the exchange
+// holds `exchange_mutex`; the market data pump (another thread) holds it too. Broadcasts and
+// fault controls are thread-safe; all socket work runs on the server's own io thread.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "venue/kite/kite_ticks.hpp"
+#include "venue/kite_sim/kite_exchange.hpp"
+
+namespace aitrapp::kite {
+
+class KiteSimServer {
+ public:
+  // Binds at once (throws std::runtime_error naming the address); port 0 picks a free port.
+  KiteSimServer(KiteExchange& exchange, std::mutex& exchange_mutex, const std::string& bind,
+                uint16_t port);
+  ~KiteSimServer();
+  KiteSimServer(const KiteSimServer&) = delete;
+  KiteSimServer& operator=(const KiteSimServer&) = delete;
+
+  uint16_t port() const;
+  void start();
+  void stop();  // idempotent
+
+  // Market data as binary frames, each session getting its subscribed tokens in its modes.
+  void broadcast_ticks(std::vector<KiteTick> ticks);
+  // Text frames (order updates) to every ticker session.
+  void broadcast_text(std::vector<std::string> messages);
+
+  // Faults: close every ticker connection and refuse upgrades for `ms`; close the listening
+  // socket and every connection for `ms` (clients see connection refused).
+  void drop_websockets(int64_t ms);
+  void refuse_connections(int64_t ms);
+  size_t ticker_sessions() const;
+
+  struct Impl;  // sessions reach the server state through it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aitrapp::kite
