@@ -8,14 +8,14 @@
 
 namespace aitrapp {
 
-namespace {
-
 Result<AppConfig> load_app_config(const std::string& path) {
   if (path.empty())
     return parse_config(embedded_default_config(),
                         "embedded default configuration (configs/app.yaml)");
   return load_config_file(path);
 }
+
+namespace {
 
 Result<DayData> load_day(const AppConfig& cfg, const std::vector<std::string>& paths) {
   const EngineConfig& ec = cfg.engine;
@@ -143,6 +143,14 @@ std::vector<std::string> DayReplay::start() {
   schedule_timer();
   // Every recovered position must still be protected before the replay goes on.
   return resumed_ ? engine_->invariant_violations() : std::vector<std::string>{};
+}
+
+std::vector<std::string> DayReplay::feeds() const {
+  std::set<std::string> out;
+  for (const Bar& b : data_.bars)
+    if (const Instrument& in = cfg_.engine.instruments.at(b.symbol); in.tradable)
+      out.insert(in.exchange);
+  return {out.begin(), out.end()};
 }
 
 TimeMs DayReplay::next_time() const {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/config.hpp"
+#include "app/session_driver.hpp"
 #include "core/result.hpp"
 #include "engine/engine.hpp"
 #include "store/store.hpp"
@@ -29,41 +30,45 @@ struct ReplayInputs {
   AppConfig cfg;
   DayData day;
 };
+// The configuration file, or the embedded default when `config_path` is empty.
+Result<AppConfig> load_app_config(const std::string& config_path);
 // The configuration (the embedded default when `config_path` is empty) and the day's bars, every
 // file and row validated before anything touches the store (errors name the key or file:line).
 Result<ReplayInputs> load_replay_inputs(const std::string& config_path,
                                         const std::vector<std::string>& data);
 
-class DayReplay {
+class DayReplay final : public SessionDriver {
  public:
   // `store`, `venue_journal` and `log` must outlive the replay.
   DayReplay(const AppConfig& cfg, DayData data, Store& store, VenueJournal& venue_journal,
             LogSink& log);
-  ~DayReplay();
+  ~DayReplay() override;
 
   // Rebuilds the day from the store (a resumed day continues after its last checkpoint) and
   // schedules what is left. Returns the invariant violations found after recovery (empty: ok).
-  std::vector<std::string> start();
+  std::vector<std::string> start() override;
   bool resumed() const { return resumed_; }
   TimeMs resumed_after() const { return resume_after_; }
 
-  bool idle() const { return queue_.empty(); }
-  TimeMs next_time() const;  // of the next scheduled event; -1 when idle
+  bool idle() const override { return queue_.empty(); }
+  TimeMs next_time() const override;  // of the next scheduled event; -1 when idle
   // Processes the next scheduled event; returns the tick it delivered, if it was one. Throws
   // std::logic_error if the engine keeps asking to be woken at the same instant.
-  const Tick* step();
+  const Tick* step() override;
   // Lets simulated time pass without an event, never beyond the next scheduled one; used before
   // an operator command so that it happens "now" on a paced replay.
-  void advance_to(TimeMs t);
+  void advance_to(TimeMs t) override;
   // After calling the engine directly (an operator command): schedules what it now waits for.
-  void after_command() { schedule_timer(); }
+  void after_command() override { schedule_timer(); }
 
-  Engine& engine() { return *engine_; }
-  const Engine& engine() const { return *engine_; }
+  Engine& engine() override { return *engine_; }
+  const Engine& engine() const override { return *engine_; }
   const SimVenue& venue() const { return *venue_; }
-  TimeMs now() const { return clock_.now(); }
+  TimeMs now() const override { return clock_.now(); }
   const DayData& data() const { return data_; }
-  const std::string& day_string() const { return engine_->trading_day(); }
+  const std::string& day_string() const override { return engine_->trading_day(); }
+  int64_t conflicting_places() const override { return venue_->conflicting_places(); }
+  std::vector<std::string> feeds() const override;
 
  private:
   enum class Kind { VenueArrival = 0, Tick = 1, VenueAnswer = 2, BarsClosed = 3, Timer = 4 };

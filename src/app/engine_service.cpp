@@ -21,7 +21,7 @@ int64_t elapsed_ms(Wall::time_point since) {
 
 }  // namespace
 
-EngineService::EngineService(const AppConfig& cfg, DayReplay& replay, const Store& store,
+EngineService::EngineService(const AppConfig& cfg, SessionDriver& replay, const Store& store,
                              LeaderLock& lock, ops::EventRing& events, ServiceOptions opts)
     : cfg_(cfg),
       replay_(replay),
@@ -30,11 +30,17 @@ EngineService::EngineService(const AppConfig& cfg, DayReplay& replay, const Stor
       events_(events),
       opts_(opts),
       cal_(cfg.engine.timezone, cfg.engine.session) {
+  if (opts_.live_venue) mode_ = "LIVE";
   const auto now = Wall::now();
-  for (const Bar& b : replay.data().bars)  // the feeds this replay carries
-    if (const Instrument& in = cfg.engine.instruments.at(b.symbol); in.tradable)
-      marketdata_seen_.emplace(in.exchange, now);
+  for (const auto& feed : replay.feeds()) marketdata_seen_.emplace(feed, now);
   order_stream_seen_ = now;
+  replay_.set_wake([this] {
+    {
+      std::lock_guard lock(mu_);
+      woken_ = true;
+    }
+    cv_.notify_all();
+  });
 }
 
 EngineService::~EngineService() {
@@ -155,7 +161,8 @@ void EngineService::loop() {
       if (due > Wall::now()) {
         std::unique_lock lock(mu_);
         cv_.wait_until(lock, std::min(due, Wall::now() + std::chrono::milliseconds(250)),
-                       [&] { return stop_ || !commands_.empty(); });
+                       [&] { return stop_ || !commands_.empty() || woken_; });
+        woken_ = false;
         continue;
       }
     }
@@ -246,6 +253,10 @@ void EngineService::run_command(Pending& p) {
 
 ops::CommandOutcome EngineService::switch_mode(const std::string& mode) {
   if (mode == "PAPER") {
+    if (opts_.live_venue)
+      return {409, json{{"error",
+                         "PAPER refused: this session sends orders to Kite; restart it without "
+                         "--live to trade on paper"}}};
     mode_ = "PAPER";
     return {200, json{{"mode", mode_}}};
   }
@@ -256,10 +267,10 @@ ops::CommandOutcome EngineService::switch_mode(const std::string& mode) {
     return {409, json{{"error", "LIVE refused: this instance is not the leader"}}};
   if (const auto missing = live_credentials_missing())
     return {409, json{{"error", "LIVE refused: " + *missing}}};
+  if (opts_.live_venue) return {200, json{{"mode", mode_}}};
   return {409, json{{"error",
-                     "LIVE refused: this service runs on the embedded simulated venue; LIVE "
-                     "needs a live venue adapter (Kite or Bitget), which this build does not "
-                     "have yet"}}};
+                     "LIVE refused: this session fills orders in process (PAPER); restart it "
+                     "with --venue kite --live to send orders to Kite"}}};
 }
 
 void EngineService::finish_flattens() {
@@ -324,7 +335,7 @@ void EngineService::publish() {
     s->throttle_exit = e.throttle_depth(Lane::Exit);
     s->throttle_entry = e.throttle_depth(Lane::Entry);
     s->orphan_children = e.orphan_children();
-    s->duplicate_client_ids = replay_.venue().conflicting_places();
+    s->duplicate_client_ids = replay_.conflicting_places();
     s->risk = risk_json();
     s->positions = positions_json();
     s->orders = orders_json();

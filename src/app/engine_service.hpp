@@ -12,7 +12,8 @@
 #include <optional>
 #include <thread>
 
-#include "app/day_replay.hpp"
+#include "app/config.hpp"
+#include "app/session_driver.hpp"
 #include "ha/leader_lock.hpp"
 #include "ops/control.hpp"
 #include "ops/event_ring.hpp"
@@ -31,12 +32,15 @@ struct ServiceOptions {
   std::chrono::milliseconds flatten_timeout{30'000};
   std::chrono::milliseconds command_timeout{5'000};
   std::chrono::milliseconds publish_every{50};
+  // The session sends orders to a real venue adapter (Kite): it runs LIVE from the start and
+  // cannot drop to PAPER without a restart.
+  bool live_venue = false;
 };
 
 class EngineService final : public ops::ControlPort {
  public:
   // Everything referenced must outlive the service.
-  EngineService(const AppConfig& cfg, DayReplay& replay, const Store& store, LeaderLock& lock,
+  EngineService(const AppConfig& cfg, SessionDriver& replay, const Store& store, LeaderLock& lock,
                 ops::EventRing& events, ServiceOptions opts);
   ~EngineService() override;
 
@@ -77,7 +81,7 @@ class EngineService final : public ops::ControlPort {
   nlohmann::json orders_json() const;
 
   const AppConfig& cfg_;
-  DayReplay& replay_;
+  SessionDriver& replay_;
   const Store& store_;
   LeaderLock& lock_;
   ops::EventRing& events_;
@@ -87,7 +91,7 @@ class EngineService final : public ops::ControlPort {
   mutable std::mutex mu_;  // guards commands_, stop_, snap_, fatal_
   std::condition_variable cv_;
   std::deque<std::shared_ptr<Pending>> commands_;
-  bool stop_ = false;
+  bool stop_ = false, woken_ = false;
   std::shared_ptr<const ops::ServiceSnapshot> snap_;
   std::string fatal_;
   std::thread thread_;

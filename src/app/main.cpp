@@ -26,8 +26,9 @@ bool parse_speed(const std::string& s, double& out) {
 
 // The options `paper` and `run` share: what to replay, with which configuration, how fast.
 void add_replay_options(CLI::App* cmd, std::vector<std::string>& data, std::string& config,
-                        std::string& speed) {
-  cmd->add_option("--data", data, "CSV file or directory of CSV files (repeatable)")->required();
+                        std::string& speed, bool data_required = true) {
+  auto* d = cmd->add_option("--data", data, "CSV file or directory of CSV files (repeatable)");
+  if (data_required) d->required();
   cmd->add_option("--config", config,
                   "YAML configuration (default: the embedded configs/app.yaml)");
   cmd->add_option("--speed", speed, "'max' or simulated seconds per wall-clock second")
@@ -54,7 +55,18 @@ int main(int argc, char** argv) {
   std::string run_speed = "60";
   auto* rcmd = app.add_subcommand(
       "run", "Run the engine as a service with the operator HTTP API (PAPER over a replayed day)");
-  add_replay_options(rcmd, run.data, run.config_path, run_speed);
+  add_replay_options(rcmd, run.data, run.config_path, run_speed, false);
+  rcmd->add_option("--venue", run.venue,
+                   "sim: replay --data against the in-process venue; kite: Kite Connect")
+      ->check(CLI::IsMember({"sim", "kite"}))
+      ->capture_default_str();
+  rcmd->add_option("--kite-root", run.kite_root, "Kite REST root")->capture_default_str();
+  rcmd->add_option("--kite-ws", run.kite_ws, "Kite ticker URL")->capture_default_str();
+  rcmd->add_option("--kite-sim-clock", run.kite_sim_clock,
+                   "venue-sim control URL: trade on the simulator's accelerated clock");
+  rcmd->add_option("--kite-token-file", run.kite_token_file,
+                   "File re-read for a fresh access token after a TokenException");
+  rcmd->add_flag("--live", run.live, "Send orders to Kite (default: PAPER fills in process)");
   rcmd->add_option("--db", run.db, "SQLite store file (the day resumes from it after a restart)")
       ->capture_default_str();
   rcmd->add_option("--bind", run.bind, "Address the API listens on")->capture_default_str();

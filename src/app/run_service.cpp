@@ -8,6 +8,8 @@
 #include "app/day_replay.hpp"
 #include "app/engine_service.hpp"
 #include "app/json_log.hpp"
+#include "app/kite_session.hpp"
+#include "core/scaled_clock.hpp"
 #include "ops/api.hpp"
 #include "ops/api_token.hpp"
 #include "ops/http_server.hpp"
@@ -16,14 +18,113 @@
 
 namespace aitrapp {
 
+namespace {
+
+struct KiteSetup {
+  AppConfig cfg;  // tick and lot sizes as Kite's instrument master has them
+  std::unique_ptr<ScaledClock> clock;
+  KiteSessionSettings settings;
+  std::vector<std::string> notes;
+};
+
+std::string env_or_empty(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// Credentials, the exchange clock and the instrument master, before anything trades.
+Result<KiteSetup> prepare_kite(const RunOptions& opts, AppConfig cfg) {
+  KiteSetup k;
+  KiteSessionSettings& s = k.settings;
+  s.api_key = env_or_empty("KITE_API_KEY");
+  s.access_token = env_or_empty("KITE_ACCESS_TOKEN");
+  if (s.api_key.empty() || s.access_token.empty())
+    return Error{"--venue kite needs KITE_API_KEY and KITE_ACCESS_TOKEN in the environment"};
+  s.rest_root = opts.kite_root;
+  s.ws_url = opts.kite_ws;
+  s.token_file = opts.kite_token_file;
+  s.live = opts.live;
+  try {
+    if (!opts.kite_sim_clock.empty()) {
+      kite::HttpClient control(kite::parse_url(opts.kite_sim_clock, "--kite-sim-clock"),
+                               std::chrono::seconds(3));
+      const auto r = control.request("GET", "/clock", {});
+      const auto j = nlohmann::json::parse(r.body, nullptr, false);
+      if (r.status != 200 || j.is_discarded() || !j.contains("exchange_time_ms"))
+        return Error{"--kite-sim-clock " + opts.kite_sim_clock + ": no clock at /clock"};
+      k.clock =
+          std::make_unique<ScaledClock>(j["exchange_time_ms"].get<TimeMs>(),
+                                        j["speed"].get<double>(), j["wall_time_ms"].get<TimeMs>());
+    } else {
+      const TimeMs now = ScaledClock::wall_now_ms();
+      k.clock = std::make_unique<ScaledClock>(now, 1.0, now);
+    }
+    kite::KiteRest rest(opts.kite_root, s.api_key, std::chrono::seconds(7));
+    rest.set_access_token(s.access_token);
+    const auto reply = rest.call("GET", "/instruments");
+    if (!reply.ok())
+      return Error{"Kite instrument master (" + opts.kite_root +
+                   "/instruments): " + reply.describe()};
+    auto rows = kite::parse_instruments_csv(reply.raw);
+    if (!rows) return Error{"Kite instrument master: " + rows.error()};
+    std::map<std::string, kite::InstrumentRow> by_key;
+    for (auto& r : rows.value()) by_key[r.key()] = r;
+    for (auto& [symbol, in] : cfg.engine.instruments) {
+      if (in.exchange == "BITGET") continue;
+      const std::string key =
+          in.exchange + ":" + (in.venue_symbol.empty() ? symbol : in.venue_symbol);
+      auto it = by_key.find(key);
+      if (it == by_key.end())
+        return Error{"instrument " + symbol + " (" + key +
+                     ") is not in Kite's instrument master; set its venue_symbol"};
+      const kite::InstrumentRow& row = it->second;
+      if (in.tradable && (row.tick_size != in.tick || row.lot_size != in.lot.units)) {
+        k.notes.push_back(symbol + ": tick " + format_fixed(row.tick_size.raw) + " lot " +
+                          std::to_string(row.lot_size) + " from Kite's instrument master");
+        in.tick = row.tick_size;
+        in.lot = Qty{row.lot_size};
+      }
+      s.rows[symbol] = row;
+    }
+  } catch (const std::exception& e) {
+    return Error{e.what()};
+  }
+  k.cfg = std::move(cfg);
+  return k;
+}
+
+}  // namespace
+
 int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   // ---- Validate every input before touching the store.
-  auto in = load_replay_inputs(opts.config_path, opts.data);
-  if (!in) {
-    err << "error: " << in.error() << "\n";
+  const bool kite_venue = opts.venue == "kite";
+  if (!kite_venue && opts.live) {
+    err << "error: --live needs --venue kite (the simulated venue is PAPER only)\n";
     return 2;
   }
-  const AppConfig& cfg = in.value().cfg;
+  std::optional<ReplayInputs> replay_in;
+  std::optional<KiteSetup> kite_setup;
+  if (kite_venue) {
+    auto cfg = load_app_config(opts.config_path);
+    if (!cfg) {
+      err << "error: " << cfg.error() << "\n";
+      return 2;
+    }
+    auto k = prepare_kite(opts, std::move(cfg.value()));
+    if (!k) {
+      err << "error: " << k.error() << "\n";
+      return 2;
+    }
+    kite_setup.emplace(std::move(k.value()));
+  } else {
+    auto in = load_replay_inputs(opts.config_path, opts.data);
+    if (!in) {
+      err << "error: " << in.error() << "\n";
+      return 2;
+    }
+    replay_in.emplace(std::move(in.value()));
+  }
+  const AppConfig& cfg = kite_venue ? kite_setup->cfg : replay_in->cfg;
   TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
   auto token = ops::load_or_create_token(opts.token_file);
   if (!token) {
@@ -59,9 +160,17 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   std::optional<ops::PublishingStore> published;
   if (b.bus) published.emplace(b.store(), *b.bus, cal);
   Store& store = published ? static_cast<Store&>(*published) : b.store();
-  DayReplay replay(cfg, std::move(in.value().day), store, b.venue_journal(), events);
+  std::unique_ptr<SessionDriver> driver;
+  if (kite_venue)
+    driver = std::make_unique<KiteSession>(cfg, store, b.venue_journal(), events,
+                                           *kite_setup->clock, kite_setup->settings);
+  else
+    driver = std::make_unique<DayReplay>(cfg, std::move(replay_in->day), store, b.venue_journal(),
+                                         events);
+  SessionDriver& replay = *driver;
   ServiceOptions so;
-  so.speed = opts.speed;
+  so.speed = kite_venue ? kite_setup->clock->speed() : opts.speed;
+  so.live_venue = kite_venue && opts.live;
   so.store_backend = b.pg ? "postgresql" : "sqlite";
   so.bus = b.bus.get();
   so.lost_exit_after = std::chrono::milliseconds(opts.lost_exit_ms);
@@ -83,9 +192,16 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
 
   service.start();
   server->start();
-  out << "aitrapp run: PAPER on the simulated venue, replaying " << replay.day_string() << " at "
-      << (opts.speed > 0 ? ops::format_value(opts.speed) + "x" : std::string("max speed"))
-      << "; API on http://" << opts.bind << ":" << server->port() << " (instance "
+  if (kite_venue) {
+    for (const auto& n : kite_setup->notes) out << "note: " << n << "\n";
+    out << "aitrapp run: " << (opts.live ? "LIVE orders on Kite" : "PAPER fills in process")
+        << " over Kite market data (" << opts.kite_root << ", ticker " << opts.kite_ws << "), "
+        << replay.day_string() << " at " << ops::format_value(so.speed) << "x";
+  } else {
+    out << "aitrapp run: PAPER on the simulated venue, replaying " << replay.day_string() << " at "
+        << (opts.speed > 0 ? ops::format_value(opts.speed) + "x" : std::string("max speed"));
+  }
+  out << "; API on http://" << opts.bind << ":" << server->port() << " (instance "
       << lock.instance_id() << ")\n"
       << "store: " << b.describe() << "\n";
   if (token->created)

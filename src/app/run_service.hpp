@@ -22,6 +22,13 @@ struct RunOptions {
   // Redis leader lease (REDIS_URL): TTL, refresh period, and how long leadership may be lost
   // before the process stops.
   int64_t lease_ms = 10'000, lease_refresh_ms = 2'000, lost_exit_ms = 10'000;
+  // --venue kite: market data (and with --live, orders) on Kite Connect. Credentials come from
+  // KITE_API_KEY and KITE_ACCESS_TOKEN.
+  std::string venue = "sim";
+  std::string kite_root = "https://api.kite.trade", kite_ws = "wss://ws.kite.trade/";
+  std::string kite_sim_clock;  // venue-sim control URL: trade on its accelerated clock
+  std::string kite_token_file;
+  bool live = false;
 };
 
 int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err);

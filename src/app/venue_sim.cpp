@@ -78,7 +78,8 @@ int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& 
   TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
   const int start_minute = parse_hhmm(opts.start), expiry_minute = parse_hhmm(opts.token_expiry);
   if (start_minute < 0 || expiry_minute < 0) {
-    err << "error: " << (start_minute < 0 ? "--start '" + opts.start : "--token-expiry '" + opts.token_expiry)
+    err << "error: "
+        << (start_minute < 0 ? "--start '" + opts.start : "--token-expiry '" + opts.token_expiry)
         << "' is not HH:MM\n";
     return 2;
   }

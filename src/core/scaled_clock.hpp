@@ -19,8 +19,8 @@ class ScaledClock final : public Clock {
         .count();
   }
   TimeMs now() const override {
-    return anchor_ + static_cast<TimeMs>(static_cast<double>(wall_now_ms() - wall_anchor_ms_) *
-                                         speed_);
+    return anchor_ +
+           static_cast<TimeMs>(static_cast<double>(wall_now_ms() - wall_anchor_ms_) * speed_);
   }
   // The wall instant at which this clock reads `t`.
   TimeMs wall_at(TimeMs t) const {

@@ -28,9 +28,10 @@ KiteTick decode(const std::string& body) {
 
 // ticker_quote.packet from zerodha/kiteconnect-mocks, decoded as ticker_quote.json says.
 TEST(KiteTicks, DecodesTheOfficialQuotePacket) {
-  const KiteTick t = decode(unhex(
-      "00063a0100026683000000010002656900" "11f1b20003e9ff00058037000264f30002673c000261c9"
-      "0002646c"));
+  const KiteTick t =
+      decode(unhex("00063a0100026683000000010002656900"
+                   "11f1b20003e9ff00058037000264f30002673c000261c9"
+                   "0002646c"));
   EXPECT_EQ(t.mode, TickMode::Quote);
   EXPECT_TRUE(t.tradable);
   EXPECT_EQ(t.token, 408065u);
@@ -64,11 +65,15 @@ TEST(KiteTicks, DecodesTheOfficialFullPacket) {
   EXPECT_EQ(t.last_trade_time, 1625461887);
   EXPECT_EQ(t.exchange_time, 1625461887);
   EXPECT_EQ(t.oi, 0);
-  const DepthLevel bids[5] = {{5, px("1573.40"), 1}, {140, px("1573.00"), 2},
-                              {2, px("1572.95"), 1}, {219, px("1572.90"), 7},
+  const DepthLevel bids[5] = {{5, px("1573.40"), 1},
+                              {140, px("1573.00"), 2},
+                              {2, px("1572.95"), 1},
+                              {219, px("1572.90"), 7},
                               {50, px("1572.85"), 1}};
-  const DepthLevel asks[5] = {{172, px("1573.70"), 3}, {44, px("1573.75"), 3},
-                              {302, px("1573.85"), 3}, {141, px("1573.90"), 2},
+  const DepthLevel asks[5] = {{172, px("1573.70"), 3},
+                              {44, px("1573.75"), 3},
+                              {302, px("1573.85"), 3},
+                              {141, px("1573.90"), 2},
                               {724, px("1573.95"), 5}};
   for (size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(t.bids[i], bids[i]) << "bid " << i;
@@ -184,7 +189,8 @@ TEST(KiteInstruments, CsvRoundTripAndTokens) {
   ASSERT_TRUE(mock.ok()) << mock.error();
   EXPECT_EQ((*mock)[1].lot_size, 40);
   EXPECT_EQ((*mock)[1].key(), "NFO:BANKNIFTY18JAN23500CE");
-  auto bad = parse_instruments_csv(std::string(kInstrumentsHeader) + "\n1,2,X,,0,,,zero,1,EQ,NSE,NSE\n");
+  auto bad =
+      parse_instruments_csv(std::string(kInstrumentsHeader) + "\n1,2,X,,0,,,zero,1,EQ,NSE,NSE\n");
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(bad.error().find("line 2: tick_size 'zero'"), std::string::npos) << bad.error();
   EXPECT_FALSE(gunzip("not gzip").ok());
@@ -192,6 +198,8 @@ TEST(KiteInstruments, CsvRoundTripAndTokens) {
 
 // The login checksum (venues.md 1.1 test vector).
 TEST(KiteSession, ChecksumVector) {
-  EXPECT_EQ(sha256_hex("api_key_x" "request_token_y" "api_secret_z"),
+  EXPECT_EQ(sha256_hex("api_key_x"
+                       "request_token_y"
+                       "api_secret_z"),
             "2b17d843e2d76c4e04026141ebc3cb8c81edcd2809c99a0e3ab603fe28f38fb3");
 }

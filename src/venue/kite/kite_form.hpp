@@ -15,7 +15,9 @@ class Form {
  public:
   Form() = default;
   Form(std::initializer_list<std::pair<std::string, std::string>> kv) : kv_(kv) {}
-  void add(std::string key, std::string value) { kv_.emplace_back(std::move(key), std::move(value)); }
+  void add(std::string key, std::string value) {
+    kv_.emplace_back(std::move(key), std::move(value));
+  }
   // The first value of `key`, if present.
   std::optional<std::string> get(std::string_view key) const;
   std::vector<std::string> all(std::string_view key) const;

@@ -83,7 +83,8 @@ KiteExchange::KiteExchange(std::map<std::string, Instrument> instruments, Money 
              [this](VenueEvent e) { pending_events_.push_back(std::move(e)); }) {
   for (const auto& row : rows_) by_key_[row.key()] = &row;
   for (const auto& [symbol, in] : instruments_) {
-    const std::string key = in.exchange + ":" + (in.venue_symbol.empty() ? symbol : in.venue_symbol);
+    const std::string key =
+        in.exchange + ":" + (in.venue_symbol.empty() ? symbol : in.venue_symbol);
     if (auto it = by_key_.find(key); it != by_key_.end()) {
       symbol_of_key_[key] = symbol;
       by_symbol_[symbol] = it->second;
@@ -490,9 +491,8 @@ void KiteExchange::on_venue_event(const VenueEvent& e) {
                    if (o->status == "TRIGGER PENDING") transition(*o, "OPEN");
                    o->filled += f.qty.units;
                    o->fill_value += notional(f.price, f.qty, 1);
-                   trades_.push_back(
-                       {std::to_string(10'000'000 + ++next_trade_), o->order_id, f.qty.units,
-                        f.price, clock_.now()});
+                   trades_.push_back({std::to_string(10'000'000 + ++next_trade_), o->order_id,
+                                      f.qty.units, f.price, clock_.now()});
                    transition(*o, o->filled >= o->spec.qty.units ? "COMPLETE" : "OPEN");
                  },
                  [&](const OrderCancelled&) {
@@ -511,17 +511,16 @@ std::vector<std::string> KiteExchange::take_order_updates() {
 
 json KiteExchange::order_json(const Order& o) const {
   const InstrumentRow& row = *o.row;
-  const double avg =
-      o.filled > 0 ? num(o.fill_value) / static_cast<double>(o.filled) : 0.0;
+  const double avg = o.filled > 0 ? num(o.fill_value) / static_cast<double>(o.filled) : 0.0;
   json tags = o.tag.empty() ? json(nullptr) : json::array({o.tag});
   return {{"placed_by", "AB1234"},
           {"order_id", o.order_id},
-          {"exchange_order_id", o.exchange_order_id.empty() ? json(nullptr) : json(o.exchange_order_id)},
+          {"exchange_order_id",
+           o.exchange_order_id.empty() ? json(nullptr) : json(o.exchange_order_id)},
           {"parent_order_id", nullptr},
           {"status", o.status},
           {"status_message", o.status_message.empty() ? json(nullptr) : json(o.status_message)},
-          {"status_message_raw",
-           o.status_message.empty() ? json(nullptr) : json(o.status_message)},
+          {"status_message_raw", o.status_message.empty() ? json(nullptr) : json(o.status_message)},
           {"order_timestamp", kite_time(o.placed_at)},
           {"exchange_update_timestamp", kite_time(o.updated_at)},
           {"exchange_timestamp",
@@ -594,7 +593,8 @@ json KiteExchange::positions_json() const {
     const auto q = quotes_.find(symbol);
     const double last = q != quotes_.end() ? num(q->second.last) : 0.0;
     const int64_t qty = a.buy_q - a.sell_q;
-    const double buy_p = a.buy_q ? num(a.buy_v) / a.buy_q : 0, sell_p = a.sell_q ? num(a.sell_v) / a.sell_q : 0;
+    const double buy_p = a.buy_q ? num(a.buy_v) / a.buy_q : 0,
+                 sell_p = a.sell_q ? num(a.sell_v) / a.sell_q : 0;
     const double pnl = num(a.sell_v) - num(a.buy_v) + static_cast<double>(qty) * last;
     const double avg = qty > 0 ? buy_p : qty < 0 ? sell_p : 0;
     net.push_back({{"tradingsymbol", row.tradingsymbol},
@@ -706,7 +706,9 @@ SimReply KiteExchange::quote(const SimRequest& r) {
     const InstrumentRow& row = *by_key_.at(key);
     json j = {{"instrument_token", row.instrument_token}, {"last_price", num(d.last)}};
     if (kind != "ltp")
-      j["ohlc"] = {{"open", num(d.open)}, {"high", num(d.high)}, {"low", num(d.low)},
+      j["ohlc"] = {{"open", num(d.open)},
+                   {"high", num(d.high)},
+                   {"low", num(d.low)},
                    {"close", num(d.open)}};
     if (kind == "full") {
       const Instrument& in = instruments_.at(sym->second);
@@ -748,10 +750,14 @@ json KiteExchange::stats() const {
   int64_t duplicate_tags = 0;
   for (const auto& [_, o] : orders_)
     if (!o.tag.empty() && ++tags[o.tag] == 2) ++duplicate_tags;
-  return {{"requests", requests_},     {"rate_limited", rejected_429_},
-          {"token_errors", token_errors_}, {"orders", orders_placed_},
-          {"open_orders", open},       {"trades", trades_.size()},
-          {"duplicate_tags", duplicate_tags}, {"positions", positions_json()["net"]}};
+  return {{"requests", requests_},
+          {"rate_limited", rejected_429_},
+          {"token_errors", token_errors_},
+          {"orders", orders_placed_},
+          {"open_orders", open},
+          {"trades", trades_.size()},
+          {"duplicate_tags", duplicate_tags},
+          {"positions", positions_json()["net"]}};
 }
 
 }  // namespace aitrapp::kite

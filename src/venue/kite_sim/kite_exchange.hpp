@@ -125,7 +125,7 @@ class KiteExchange {
   std::map<std::string, Instrument> instruments_;
   std::vector<InstrumentRow> rows_;
   std::map<std::string, const InstrumentRow*> by_key_;     // "NFO:NIFTY_F1" -> row
-  std::map<std::string, std::string> symbol_of_key_;        // "NFO:NIFTY_F1" -> engine symbol
+  std::map<std::string, std::string> symbol_of_key_;       // "NFO:NIFTY_F1" -> engine symbol
   std::map<std::string, const InstrumentRow*> by_symbol_;  // engine symbol -> row
   Money capital_;
   Credentials creds_;
@@ -142,7 +142,8 @@ class KiteExchange {
   std::map<std::string, DayQuote> quotes_;  // by engine symbol
   std::vector<std::string> updates_;
   Bucket orders_per_s_{{}, 1000, 10}, orders_per_min_{{}, 60'000, 400},
-      orders_per_day_{{}, 86'400'000, 5000}, quotes_per_s_{{}, 1000, 1}, others_per_s_{{}, 1000, 10};
+      orders_per_day_{{}, 86'400'000, 5000}, quotes_per_s_{{}, 1000, 1},
+      others_per_s_{{}, 1000, 10};
   RequestFaults faults_;
   uint64_t next_order_ = 0, next_trade_ = 0, next_request_token_ = 0;
   int64_t requests_ = 0, rejected_429_ = 0, token_errors_ = 0, orders_placed_ = 0;

@@ -72,7 +72,7 @@ class SimVenue {
   std::map<std::string, VenueOrder> orders_;
   std::map<std::string, Tick> last_;  // last tick per symbol
   std::map<std::string, Qty> caps_;
-  TimeMs matched_until_ = -1;         // after a restore: ticks up to here were already matched
+  TimeMs matched_until_ = -1;  // after a restore: ticks up to here were already matched
   int64_t seq_ = 0;
   int64_t conflicting_places_ = 0;
 };

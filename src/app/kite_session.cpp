@@ -1,0 +1,255 @@
+#include "app/kite_session.hpp"
+
+#include <fstream>
+
+#include "core/overloaded.hpp"
+
+namespace aitrapp {
+
+bool KiteSession::Scheduled::operator>(const Scheduled& o) const {
+  if (time != o.time) return time > o.time;
+  if (kind != o.kind) return kind > o.kind;
+  return seq > o.seq;
+}
+
+// The engine's venue port: LIVE requests go to Kite; PAPER ones reach the in-process venue
+// after the configured latency.
+class KiteSession::Port final : public VenuePort {
+ public:
+  explicit Port(KiteSession& s) : s_(s) {}
+  void send(const VenueRequest& r) override {
+    if (s_.live_) return s_.live_->send(r);
+    s_.requests_.push_back(r);
+    s_.push(s_.clock_.now() + s_.cfg_.sim.latency_ms, Kind::VenueArrival, s_.requests_.size() - 1);
+  }
+
+ private:
+  KiteSession& s_;
+};
+
+namespace {
+std::optional<std::string> read_token_file(const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  std::ifstream in(path);
+  std::string t;
+  if (!(in >> t) || t.empty()) return std::nullopt;
+  return t;
+}
+}  // namespace
+
+KiteSession::KiteSession(const AppConfig& cfg, Store& store, VenueJournal& journal, LogSink& log,
+                         const Clock& source, KiteSessionSettings settings)
+    : cfg_(cfg),
+      store_(store),
+      journal_(journal),
+      source_(source),
+      settings_(std::move(settings)),
+      cal_(cfg.engine.timezone, cfg.engine.session),
+      clock_(source.now()),
+      port_(std::make_unique<Port>(*this)) {
+  for (const auto& [symbol, row] : settings_.rows) symbol_of_token_[row.instrument_token] = symbol;
+  if (settings_.live) {
+    kite::KiteVenueHooks hooks;
+    hooks.emit = [this](VenueEvent::Body b) { push_inbound(std::move(b)); };
+    hooks.status = [this](const std::string& c, bool on, const std::string& d) {
+      push_inbound(Status{c, on, d});
+    };
+    hooks.refresh_token = [path = settings_.token_file] { return read_token_file(path); };
+    live_ = std::make_unique<kite::KiteVenue>(
+        std::make_unique<kite::KiteRest>(settings_.rest_root, settings_.api_key,
+                                         std::chrono::milliseconds(7000)),
+        settings_.access_token, settings_.rows, kite::KiteVenueParams{}, std::move(hooks));
+  } else {
+    paper_ = std::make_unique<SimVenue>(
+        cfg.engine.instruments, cfg.sim,
+        [this](VenueEvent ev) {
+          answers_.push_back(std::move(ev));
+          push(answers_.back().time, Kind::VenueAnswer, answers_.size() - 1);
+        },
+        [this](const std::string& id, const std::string& json) {
+          journal_.save_venue_order(id, json);
+        });
+  }
+  std::vector<uint32_t> tokens;
+  for (const auto& [token, _] : symbol_of_token_) tokens.push_back(token);
+  kite::TickerCallbacks cb;
+  cb.on_tick = [this](const kite::KiteTick& t) { push_inbound(t); };
+  cb.on_order_update = [this](const nlohmann::json& o) {
+    if (live_) live_->on_order_update(o);
+  };
+  cb.on_connection = [this](bool up, const std::string&) {
+    if (up && live_) live_->reconcile_soon();  // updates sent while we were away are lost
+  };
+  ticker_ = std::make_unique<kite::KiteTicker>(
+      settings_.ws_url, std::move(tokens),
+      [this] {
+        return std::make_pair(settings_.api_key,
+                              live_ ? live_->access_token() : settings_.access_token);
+      },
+      std::move(cb));
+  engine_ = std::make_unique<Engine>(cfg.engine, store, *port_, clock_, log);
+  day_ = cal_.local_yyyymmdd(clock_.now());
+  engine_->start_day(day_);
+}
+
+KiteSession::~KiteSession() {
+  ticker_->stop();
+  if (live_) live_->stop();
+}
+
+int64_t KiteSession::conflicting_places() const {
+  return paper_ ? paper_->conflicting_places() : 0;
+}
+
+void KiteSession::push_inbound(Inbound in) {
+  {
+    std::lock_guard lock(mu_);
+    inbound_.push_back(std::move(in));
+  }
+  if (wake_) wake_();
+}
+
+void KiteSession::push(TimeMs t, Kind k, size_t index) {
+  queue_.push(Scheduled{t, k, seq_++, index});
+}
+
+void KiteSession::schedule_timer() {
+  const TimeMs w = engine_->next_wakeup();
+  if (w >= 0 && timers_.insert(w).second) push(w, Kind::Timer, 0);
+}
+
+std::vector<std::string> KiteSession::start() {
+  store_.write(WriteBatch{{ConfigSnapshotRecord{cfg_.config_sha, cfg_.canonical_json}}});
+  RecoveredState rec = store_.recover(day_string());
+  if (paper_) paper_->restore(journal_.load_venue_orders());
+  engine_->recover(rec);
+  schedule_timer();
+  if (live_) live_->start();
+  ticker_->start();
+  // The service paces itself from now(): it must read the exchange clock, not the construction
+  // time.
+  clock_.advance_to(source_.now());
+  return rec.checkpoint ? engine_->invariant_violations() : std::vector<std::string>{};
+}
+
+bool KiteSession::idle() const {
+  // The day is over once the session has closed; the service keeps serving the API.
+  return clock_.now() >= cal_.local_to_utc(day_, cfg_.engine.session.close_minute) &&
+         queue_.empty();
+}
+
+TimeMs KiteSession::next_time() const {
+  {
+    std::lock_guard lock(mu_);
+    if (!inbound_.empty()) return clock_.now();
+  }
+  // Never -1 while trading: the loop comes back at least once a second of exchange time.
+  TimeMs t = clock_.now() + 1000;
+  if (!queue_.empty()) t = std::min(t, queue_.top().time);
+  return t;
+}
+
+void KiteSession::advance_to(TimeMs) {
+  clock_.advance_to(source_.now());
+}
+
+const Tick* KiteSession::step() {
+  clock_.advance_to(source_.now());
+  std::optional<Inbound> in;
+  {
+    std::lock_guard lock(mu_);
+    if (!inbound_.empty()) {
+      in = std::move(inbound_.front());
+      inbound_.pop_front();
+    }
+  }
+  const Tick* tick = nullptr;
+  if (in) {
+    std::visit(overloaded{
+                   [&](const kite::KiteTick& k) { tick = on_kite_tick(k); },
+                   [&](VenueEvent::Body& b) {
+                     engine_->on_venue_event(VenueEvent{clock_.now(), std::move(b)});
+                   },
+                   [&](const Status& s) { engine_->set_degraded(s.cause, s.on, s.detail); },
+               },
+               *in);
+  } else if (!queue_.empty() && queue_.top().time <= clock_.now()) {
+    const Scheduled ev = queue_.top();
+    queue_.pop();
+    switch (ev.kind) {
+      case Kind::VenueArrival:
+        paper_->on_request(requests_[ev.index], clock_.now());
+        break;
+      case Kind::VenueAnswer:
+        engine_->on_venue_event(answers_[ev.index]);
+        break;
+      case Kind::BarsClosed: {
+        const TimeMs minute = close_minutes_[ev.index];
+        std::vector<Bar> bars;
+        auto it = building_.lower_bound({minute, std::string()});
+        while (it != building_.end() && it->first.first == minute) {
+          bars.push_back(std::move(it->second));
+          it = building_.erase(it);
+        }
+        closed_through_ = std::max(closed_through_, minute);
+        if (!bars.empty()) engine_->on_bars_closed(bars);
+        break;
+      }
+      case Kind::Timer:
+        timers_.erase(ev.time);
+        engine_->on_timer();
+        break;
+    }
+  }
+  schedule_timer();
+  return tick;
+}
+
+// A ticker packet: into the minute bar of its exchange timestamp, then to the paper venue (it
+// matches before the engine sees the tick) and the engine.
+const Tick* KiteSession::on_kite_tick(const kite::KiteTick& k) {
+  auto sym = symbol_of_token_.find(k.token);
+  if (sym == symbol_of_token_.end()) return nullptr;
+  const std::string& symbol = sym->second;
+  const TimeMs exch = k.exchange_time > 0 ? k.exchange_time * 1000 : clock_.now();
+  const TimeMs minute = exch / kMinuteMs * kMinuteMs;
+  int64_t volume = 0;
+  if (k.tradable) {
+    int64_t& cum = cum_volume_[symbol];
+    volume = std::max<int64_t>(0, k.volume - cum);
+    cum = std::max(cum, k.volume);
+  }
+  if (minute <= closed_through_) {
+    ++late_ticks_;  // its minute is already closed: the bar stays as the engine saw it
+  } else {
+    auto [it, fresh] = building_.try_emplace({minute, symbol});
+    Bar& b = it->second;
+    if (fresh) {
+      b.symbol = symbol;
+      b.start = minute;
+      b.open = b.high = b.low = k.last;
+    }
+    b.high = std::max(b.high, k.last);
+    b.low = std::min(b.low, k.last);
+    b.close = k.last;
+    b.volume_raw += volume * kScale;
+    if (closes_scheduled_.insert(minute).second) {
+      close_minutes_.push_back(minute);
+      push(minute + kMinuteMs + settings_.bar_close_grace_ms, Kind::BarsClosed,
+           close_minutes_.size() - 1);
+    }
+  }
+  tick_ = Tick{};
+  tick_.symbol = symbol;
+  tick_.time = clock_.now();
+  tick_.last = k.last;
+  tick_.bid = k.bids[0].price.raw > 0 ? k.bids[0].price : k.last;
+  tick_.ask = k.asks[0].price.raw > 0 ? k.asks[0].price : k.last;
+  tick_.volume = volume;
+  if (!cfg_.engine.instruments.at(symbol).tradable) return nullptr;
+  if (paper_) paper_->on_tick(tick_);
+  engine_->on_tick(tick_);
+  return &tick_;
+}
+
+}  // namespace aitrapp

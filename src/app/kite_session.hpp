@@ -1,0 +1,114 @@
+#pragma once
+// A trading day on Kite: market data from the WebSocket ticker, built into one-minute bars,
+// and orders either filled in process from those ticks (PAPER) or sent to Kite (LIVE, through
+// KiteVenue). Time is the exchange clock (`source`): the wall clock in production, the venue
+// simulator's accelerated clock against `venue-sim`. The engine sees a stepped copy of it.
+// Engine-thread owned; the ticker and the order worker hand their input over through a queue.
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <set>
+#include <variant>
+
+#include "app/config.hpp"
+#include "app/session_driver.hpp"
+#include "store/store.hpp"
+#include "venue/kite/kite_instruments.hpp"
+#include "venue/kite/kite_ticker.hpp"
+#include "venue/kite/kite_venue.hpp"
+#include "venue/sim/sim_venue.hpp"
+
+namespace aitrapp {
+
+struct KiteSessionSettings {
+  std::string rest_root, ws_url;
+  std::string api_key, access_token;
+  std::string token_file;  // re-read for a fresh access token after a TokenException
+  bool live = false;
+  std::map<std::string, kite::InstrumentRow> rows;  // engine symbol -> Kite instrument
+  TimeMs bar_close_grace_ms = 2000;                 // late ticks of a minute still count
+};
+
+class KiteSession final : public SessionDriver {
+ public:
+  // `cfg`, `store`, `journal`, `log` and `source` must outlive the session.
+  KiteSession(const AppConfig& cfg, Store& store, VenueJournal& journal, LogSink& log,
+              const Clock& source, KiteSessionSettings settings);
+  ~KiteSession() override;
+
+  std::vector<std::string> start() override;
+  bool idle() const override;
+  TimeMs next_time() const override;
+  const Tick* step() override;
+  void advance_to(TimeMs) override;
+  void after_command() override { schedule_timer(); }
+  Engine& engine() override { return *engine_; }
+  const Engine& engine() const override { return *engine_; }
+  TimeMs now() const override { return clock_.now(); }
+  const std::string& day_string() const override { return engine_->trading_day(); }
+  int64_t conflicting_places() const override;
+  std::vector<std::string> feeds() const override { return {"NFO"}; }
+  void set_wake(std::function<void()> wake) override { wake_ = std::move(wake); }
+
+  bool live() const { return settings_.live; }
+  const kite::KiteTicker& ticker() const { return *ticker_; }
+  int64_t late_ticks() const { return late_ticks_; }
+
+ private:
+  struct Status {
+    std::string cause;
+    bool on;
+    std::string detail;
+  };
+  using Inbound = std::variant<kite::KiteTick, VenueEvent::Body, Status>;
+  enum class Kind { VenueArrival = 0, VenueAnswer = 1, BarsClosed = 2, Timer = 3 };
+  struct Scheduled {
+    TimeMs time;
+    Kind kind;
+    uint64_t seq;
+    size_t index;
+    bool operator>(const Scheduled& o) const;
+  };
+  class Port;
+
+  void push_inbound(Inbound in);
+  void push(TimeMs t, Kind k, size_t index);
+  void schedule_timer();
+  const Tick* on_kite_tick(const kite::KiteTick& k);
+
+  const AppConfig& cfg_;
+  Store& store_;
+  VenueJournal& journal_;
+  const Clock& source_;
+  KiteSessionSettings settings_;
+  TradingCalendar cal_;
+  SimClock clock_;
+  int day_ = 0;  // YYYYMMDD
+  std::function<void()> wake_;
+
+  mutable std::mutex mu_;  // guards inbound_
+  std::deque<Inbound> inbound_;
+
+  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
+  uint64_t seq_ = 0;
+  std::set<TimeMs> timers_;
+  std::vector<VenueRequest> requests_;
+  std::vector<VenueEvent> answers_;
+  std::unique_ptr<Port> port_;
+  std::unique_ptr<SimVenue> paper_;
+  std::unique_ptr<kite::KiteVenue> live_;
+  std::unique_ptr<kite::KiteTicker> ticker_;
+  std::unique_ptr<Engine> engine_;
+
+  std::map<uint32_t, std::string> symbol_of_token_;
+  std::map<std::string, int64_t> cum_volume_;
+  std::map<std::pair<TimeMs, std::string>, Bar> building_;  // open bars by (minute, symbol)
+  std::set<TimeMs> closes_scheduled_;
+  std::vector<TimeMs> close_minutes_;
+  TimeMs closed_through_ = -1;  // bars of minutes up to here were handed to the engine
+  Tick tick_;
+  int64_t late_ticks_ = 0;
+};
+
+}  // namespace aitrapp

@@ -1,0 +1,36 @@
+#pragma once
+// What the service loop (EngineService) drives: one trading day of an engine fed by a venue.
+// DayReplay replays recorded bars against the in-process venue on a simulated clock;
+// KiteSession trades live Kite market data (PAPER fills in process, or LIVE orders on Kite).
+// Owned and called by the engine thread only, except set_wake's callback.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace aitrapp {
+
+class SessionDriver {
+ public:
+  virtual ~SessionDriver() = default;
+  // Recovers the day from the store; returns invariant violations found (empty: ok).
+  virtual std::vector<std::string> start() = 0;
+  virtual bool idle() const = 0;         // nothing more will happen today
+  virtual TimeMs next_time() const = 0;  // when step() next has work; -1 when idle
+  virtual const Tick* step() = 0;        // the tick it delivered, if it was one
+  virtual void advance_to(TimeMs t) = 0;
+  virtual void after_command() = 0;  // reschedules what the engine waits for
+  virtual Engine& engine() = 0;
+  virtual const Engine& engine() const = 0;
+  virtual TimeMs now() const = 0;
+  virtual const std::string& day_string() const = 0;
+  // Place requests that reused a client_order_id for a different order (must stay 0).
+  virtual int64_t conflicting_places() const = 0;
+  // Exchanges whose market data this session carries (for the heartbeat metrics).
+  virtual std::vector<std::string> feeds() const = 0;
+  // Called from other threads when work arrives between scheduled times.
+  virtual void set_wake(std::function<void()>) {}
+};
+
+}  // namespace aitrapp

@@ -1,0 +1,69 @@
+#include "venue/kite/kite_rest.hpp"
+
+namespace aitrapp::kite {
+
+std::string KiteReply::describe() const {
+  switch (kind) {
+    case Kind::Ok:
+      return "ok";
+    case Kind::ApiError:
+      return "HTTP " + std::to_string(http) + " " + error_type + ": " + message;
+    case Kind::Transport:
+      return "transport: " + message;
+  }
+  return "?";
+}
+
+KiteRest::KiteRest(const std::string& root_url, std::string api_key,
+                   std::chrono::milliseconds timeout)
+    : http_(parse_url(root_url, "--kite-root"), timeout), api_key_(std::move(api_key)) {}
+
+KiteReply KiteRest::call(const std::string& method, const std::string& path, const Form& params) {
+  KiteReply r;
+  const bool has_body = method == "POST" || method == "PUT";
+  std::string target = path;
+  if (!has_body && !params.items().empty()) target += "?" + params.encode();
+  std::vector<std::pair<std::string, std::string>> headers = {{"X-Kite-Version", "3"}};
+  if (!access_token_.empty())
+    headers.emplace_back("Authorization", "token " + api_key_ + ":" + access_token_);
+  HttpReply h;
+  try {
+    h = http_.request(method, target, headers, has_body ? params.encode() : std::string{},
+                      has_body ? "application/x-www-form-urlencoded" : std::string{});
+  } catch (const TransportError& e) {
+    r.kind = KiteReply::Kind::Transport;
+    r.message = e.what();
+    r.sent = e.sent;
+    r.timeout = e.timeout;
+    return r;
+  }
+  r.http = h.status;
+  if (h.content_type.find("application/json") == std::string::npos) {
+    if (h.status == 200) {
+      r.raw = std::move(h.body);
+      return r;
+    }
+    r.kind = KiteReply::Kind::ApiError;
+    r.error_type = "DataException";
+    r.message = "HTTP " + std::to_string(h.status) + " with content type '" + h.content_type + "'";
+    return r;
+  }
+  auto j = nlohmann::json::parse(h.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    r.kind = KiteReply::Kind::ApiError;
+    r.error_type = "DataException";
+    r.message = "unparseable JSON body (HTTP " + std::to_string(h.status) + ")";
+    return r;
+  }
+  // pykiteconnect treats status "error" or any error_type as a failure; so do we.
+  if (j.value("status", "") == "error" || j.contains("error_type") || h.status >= 400) {
+    r.kind = KiteReply::Kind::ApiError;
+    r.error_type = j.value("error_type", "GeneralException");
+    if (j.contains("message") && j["message"].is_string()) r.message = j["message"];
+    return r;
+  }
+  r.data = j.contains("data") ? j["data"] : nlohmann::json();
+  return r;
+}
+
+}  // namespace aitrapp::kite

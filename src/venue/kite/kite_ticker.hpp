@@ -1,0 +1,49 @@
+#pragma once
+// Kite WebSocket ticker client: connects with ?api_key=&access_token=, subscribes its tokens in
+// full mode, decodes binary frames, passes order updates on, and reconnects with backoff
+// (0.5 s doubling to 8 s) when the socket drops or stays silent for 5 s, re-sending its
+// subscriptions each time (Kite does not restore them). Runs its own thread; the callbacks are
+// called on it and must be thread-safe towards their owner. Public methods are thread-safe.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "venue/kite/kite_ticks.hpp"
+
+namespace aitrapp::kite {
+
+struct TickerCallbacks {
+  std::function<void(const KiteTick&)> on_tick;
+  std::function<void(const nlohmann::json&)> on_order_update;  // the "data" of type "order"
+  std::function<void(bool connected, const std::string& why)> on_connection;
+};
+
+class KiteTicker {
+ public:
+  // `credentials` is asked at every (re)connect: the access token may have been refreshed.
+  KiteTicker(const std::string& ws_url, std::vector<uint32_t> tokens,
+             std::function<std::pair<std::string, std::string>()> credentials,
+             TickerCallbacks callbacks);
+  ~KiteTicker();
+  void start();
+  void stop();
+
+  // Wall-clock ms (system clock) of the last frame of any kind, of the last data frame, and of
+  // the last order update; 0 before the first.
+  int64_t last_frame_ms() const { return last_frame_ms_.load(); }
+  int64_t last_data_ms() const { return last_data_ms_.load(); }
+  int64_t reconnects() const { return reconnects_.load(); }
+  int64_t decode_errors() const { return decode_errors_.load(); }
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  std::atomic<int64_t> last_frame_ms_{0}, last_data_ms_{0}, reconnects_{0}, decode_errors_{0};
+};
+
+}  // namespace aitrapp::kite

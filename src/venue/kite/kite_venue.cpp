@@ -1,0 +1,424 @@
+#include "venue/kite/kite_venue.hpp"
+
+#include "core/overloaded.hpp"
+
+namespace aitrapp::kite {
+
+using nlohmann::json;
+
+namespace {
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+Price json_price(const json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_number()) return Price{};
+  return Price::from_raw(static_cast<int64_t>(std::llround(j[key].get<double>() * kScale)));
+}
+
+KiteReply transport_failure() {
+  KiteReply r;
+  r.kind = KiteReply::Kind::Transport;
+  return r;
+}
+
+bool band_reject(const std::string& message) {
+  return message.find("price band") != std::string::npos ||
+         message.find("outside the") != std::string::npos;
+}
+
+}  // namespace
+
+KiteVenue::KiteVenue(std::unique_ptr<KiteRest> rest, std::string access_token,
+                     std::map<std::string, InstrumentRow> rows, KiteVenueParams params,
+                     KiteVenueHooks hooks)
+    : rest_(std::move(rest)),
+      token_(std::move(access_token)),
+      rows_(std::move(rows)),
+      p_(params),
+      hooks_(std::move(hooks)) {
+  rest_->set_access_token(token_);
+}
+
+KiteVenue::~KiteVenue() {
+  stop();
+}
+
+void KiteVenue::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void KiteVenue::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string KiteVenue::access_token() const {
+  std::lock_guard lock(mu_);
+  return token_;
+}
+
+Lane KiteVenue::lane_of(const VenueRequest& r) const {
+  // Cancels always protect; otherwise the leg code inside the client id (ids.hpp) tells.
+  if (std::holds_alternative<CancelRequest>(r)) return Lane::Exit;
+  const std::string& id = request_client_id(r);
+  return id.size() > 12 && id[12] == 'E' ? Lane::Entry : Lane::Exit;
+}
+
+void KiteVenue::send(const VenueRequest& request) {
+  {
+    std::lock_guard lock(mu_);
+    (lane_of(request) == Lane::Exit ? exits_ : entries_).push_back(Job{request});
+  }
+  cv_.notify_all();
+}
+
+void KiteVenue::on_order_update(const json& order) {
+  {
+    std::lock_guard lock(mu_);
+    updates_.push_back(order);
+  }
+  cv_.notify_all();
+}
+
+void KiteVenue::reconcile_soon() {
+  {
+    std::lock_guard lock(mu_);
+    reconcile_now_ = true;
+  }
+  cv_.notify_all();
+}
+
+size_t KiteVenue::queue_depth(Lane lane) const {
+  std::lock_guard lock(mu_);
+  return lane == Lane::Exit ? exits_.size() : entries_.size();
+}
+
+bool KiteVenue::throttle_allows(int64_t now) {
+  while (!sent_.empty() && sent_.front() <= now - 60'000) sent_.pop_front();
+  const auto last_second = std::count_if(sent_.begin(), sent_.end(),
+                                         [&](int64_t t) { return t > now - 1000; });
+  return last_second < p_.orders_per_second &&
+         static_cast<int>(sent_.size()) < p_.orders_per_minute;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void KiteVenue::run() {
+  next_reconcile_ = steady_ms() + p_.reconcile_every.count();
+  for (;;) {
+    std::deque<json> updates;
+    std::optional<Job> job;
+    bool reconcile_now = false;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(50), [&] {
+        return stop_ || !updates_.empty() || reconcile_now_ ||
+               (token_ok_ && (!exits_.empty() || !entries_.empty()));
+      });
+      if (stop_) return;
+      updates.swap(updates_);
+      reconcile_now = std::exchange(reconcile_now_, false);
+      const int64_t now = steady_ms();
+      // Exits first; a job waiting out its backoff does not hold up the others behind it.
+      if (token_ok_ && now >= backoff_until_ && throttle_allows(now))
+        for (auto* q : {&exits_, &entries_}) {
+          auto it = std::find_if(q->begin(), q->end(),
+                                 [&](const Job& j) { return j.not_before <= now; });
+          if (it != q->end()) {
+            job = std::move(*it);
+            q->erase(it);
+            break;
+          }
+        }
+    }
+    for (const json& o : updates) apply_order(o);
+    if (!token_ok_) {
+      token_wait();
+    } else if (job) {
+      const bool order_call = !std::holds_alternative<QueryRequest>(job->req);
+      if (order_call) sent_.push_back(steady_ms());
+      if (!process(*job)) {
+        std::lock_guard lock(mu_);
+        (lane_of(job->req) == Lane::Exit ? exits_ : entries_).push_front(std::move(*job));
+      }
+    }
+    if (trades_dirty_) fetch_trades();
+    if (reconcile_now || steady_ms() >= next_reconcile_) reconcile();
+  }
+}
+
+bool KiteVenue::process(Job& job) {
+  return std::visit(overloaded{
+                        [&](const PlaceRequest&) { return place(job); },
+                        [&](const CancelRequest&) { return cancel(job); },
+                        [&](const ModifyRequest&) { return modify(job); },
+                        [&](const QueryRequest&) { return query(job); },
+                    },
+                    job.req);
+}
+
+bool KiteVenue::transient(const KiteReply& r, Job& job) {
+  const int64_t now = steady_ms();
+  if (r.token_error()) {
+    token_ok_ = false;
+    next_probe_ = now;
+    if (hooks_.status) hooks_.status("venue_token", true, r.message);
+    return false;
+  }
+  const int64_t backoff =
+      std::min<int64_t>(p_.backoff_max.count(), 250LL << std::min(job.attempts, 4));
+  ++job.attempts;
+  job.not_before = now + backoff;
+  if (r.rate_limited()) {
+    ++rate_limited_;
+    backoff_until_ = now + 1000;  // the venue's window is one second: let it drain
+  }
+  return false;
+}
+
+std::optional<json> KiteVenue::find_by_tag(const std::string& cid, bool& failed) {
+  ++lookups_;
+  const KiteReply r = rest_->call("GET", "/orders");
+  failed = !r.ok();
+  if (failed || !r.data.is_array()) return std::nullopt;
+  for (const json& o : r.data)
+    if (o.value("tag", json()).is_string() && o["tag"] == cid) return o;
+  return std::nullopt;
+}
+
+bool KiteVenue::place(Job& job) {
+  const OrderSpec& s = std::get<PlaceRequest>(job.req).spec;
+  Track& t = tracks_[s.client_order_id];
+  if (t.spec.client_order_id.empty()) t.spec = s;
+  if (!t.order_id.empty() || job.lookup_first || t.place_attempts > 0) {
+    // Seen before: the venue may hold it. Look before placing again.
+    bool failed = false;
+    auto found = find_by_tag(s.client_order_id, failed);
+    if (failed) return transient(transport_failure(), job);
+    if (found) {
+      apply_order(*found);
+      if (!t.acked) {
+        t.acked = true;
+        hooks_.emit(OrderAcked{s.client_order_id, t.order_id});
+      }
+      trades_dirty_ = true;
+      return true;
+    }
+    if (t.place_attempts >= p_.max_place_attempts) {
+      hooks_.emit(OrderRejected{s.client_order_id, "venue unreachable: not placed after " +
+                                                       std::to_string(t.place_attempts) +
+                                                       " attempts",
+                                true});
+      return true;
+    }
+  }
+  const InstrumentRow& row = rows_.at(s.symbol);
+  Form f{{"tradingsymbol", row.tradingsymbol},
+         {"exchange", row.exchange},
+         {"transaction_type", s.side == Side::Buy ? "BUY" : "SELL"},
+         {"order_type", std::string(to_string(s.type))},
+         {"quantity", std::to_string(s.qty.units)},
+         {"product", "MIS"},
+         {"validity", "DAY"},
+         {"tag", s.client_order_id}};
+  if (s.type == OrderType::Limit || s.type == OrderType::StopLimit)
+    f.add("price", format_fixed(s.limit.raw));
+  if (s.type == OrderType::StopLimit || s.type == OrderType::StopMarket)
+    f.add("trigger_price", format_fixed(s.trigger.raw));
+  if (s.type == OrderType::Market || s.type == OrderType::StopMarket)
+    f.add("market_protection", "-1");  // SEBI: MARKET orders must carry protection
+  ++t.place_attempts;
+  const KiteReply r = rest_->call("POST", "/orders/regular", f);
+  if (r.ok()) {
+    t.order_id = r.data.value("order_id", "");
+    by_order_[t.order_id] = s.client_order_id;
+    if (!t.acked) {
+      t.acked = true;
+      hooks_.emit(OrderAcked{s.client_order_id, t.order_id});
+    }
+    return true;
+  }
+  if (r.ambiguous()) {
+    job.lookup_first = true;
+    return transient(r, job);
+  }
+  if (r.kind == KiteReply::Kind::Transport || r.token_error() || r.rate_limited()) {
+    --t.place_attempts;  // never reached the venue: does not count
+    return transient(r, job);
+  }
+  t.rejected = true;
+  hooks_.emit(OrderRejected{s.client_order_id, r.message, false, band_reject(r.message)});
+  return true;
+}
+
+bool KiteVenue::cancel(Job& job) {
+  const std::string& cid = std::get<CancelRequest>(job.req).client_order_id;
+  Track& t = tracks_[cid];
+  if (t.order_id.empty()) {
+    bool failed = false;
+    auto found = find_by_tag(cid, failed);
+    if (failed) return transient(transport_failure(), job);
+    if (!found) {
+      hooks_.emit(RequestRefused{cid, "unknown order"});
+      return true;
+    }
+    apply_order(*found);
+  }
+  const KiteReply r = rest_->call("DELETE", "/orders/regular/" + t.order_id);
+  if (r.ok()) {
+    reconcile_now_ = true;  // the CANCELLED update may have been missed
+    return true;
+  }
+  if (r.kind == KiteReply::Kind::Transport || r.token_error() || r.rate_limited() ||
+      r.ambiguous())
+    return transient(r, job);
+  hooks_.emit(RequestRefused{cid, r.message});
+  return true;
+}
+
+bool KiteVenue::modify(Job& job) {
+  const ModifyRequest& m = std::get<ModifyRequest>(job.req);
+  Track& t = tracks_[m.client_order_id];
+  if (t.order_id.empty()) {
+    hooks_.emit(RequestRefused{m.client_order_id, "unknown order"});
+    return true;
+  }
+  Form f{{"quantity", std::to_string(m.qty.units)}};
+  if (t.spec.type == OrderType::Limit || t.spec.type == OrderType::StopLimit)
+    f.add("price", format_fixed(m.limit.raw));
+  if (t.spec.type == OrderType::StopLimit || t.spec.type == OrderType::StopMarket)
+    f.add("trigger_price", format_fixed(m.trigger.raw));
+  const KiteReply r = rest_->call("PUT", "/orders/regular/" + t.order_id, f);
+  if (r.ok()) {
+    t.spec.qty = m.qty;
+    t.spec.limit = m.limit;
+    t.spec.trigger = m.trigger;
+    hooks_.emit(OrderModified{m.client_order_id, m.qty, m.limit, m.trigger});
+    return true;
+  }
+  if (r.kind == KiteReply::Kind::Transport || r.token_error() || r.rate_limited() ||
+      r.ambiguous())
+    return transient(r, job);
+  hooks_.emit(RequestRefused{m.client_order_id, r.message});
+  return true;
+}
+
+bool KiteVenue::query(Job& job) {
+  const QueryRequest& q = std::get<QueryRequest>(job.req);
+  bool failed = false;
+  auto found = find_by_tag(q.client_order_id, failed);
+  if (failed) return job.attempts >= 5 ? true : transient(transport_failure(), job);
+  if (!found) {
+    hooks_.emit(OrderUnknown{q.client_order_id, q.seq});
+    return true;
+  }
+  Track& t = tracks_[q.client_order_id];
+  apply_order(*found);
+  if (!t.acked) {
+    t.acked = true;
+    hooks_.emit(OrderAcked{q.client_order_id, t.order_id});
+  }
+  fetch_trades();
+  const std::string status = found->value("status", "");
+  hooks_.emit(OrderState{q.client_order_id, Qty{found->value("quantity", int64_t{0})},
+                         Qty{found->value("filled_quantity", int64_t{0})},
+                         status == "OPEN" || status == "TRIGGER PENDING", q.seq});
+  return true;
+}
+
+// An order object (postback, order book row): acks, rejections and cancels the engine has not
+// heard of; fills are taken from the trade book, which carries ids and exact prices.
+void KiteVenue::apply_order(const json& o) {
+  if (!o.is_object() || !o.value("tag", json()).is_string()) return;
+  const std::string cid = o["tag"];
+  auto it = tracks_.find(cid);
+  if (it == tracks_.end()) return;  // not ours (another platform's order)
+  Track& t = it->second;
+  if (t.order_id.empty() && o.value("order_id", json()).is_string()) {
+    t.order_id = o["order_id"];
+    by_order_[t.order_id] = cid;
+  }
+  t.status = o.value("status", t.status);
+  const int64_t filled = o.value("filled_quantity", int64_t{0});
+  if (filled > t.filled) trades_dirty_ = true;
+  if (t.status == "OPEN" || t.status == "TRIGGER PENDING" || t.status == "COMPLETE")
+    if (!t.acked) {
+      t.acked = true;
+      hooks_.emit(OrderAcked{cid, t.order_id});
+    }
+  if (t.status == "REJECTED" && !t.terminal_sent) {
+    t.terminal_sent = true;
+    const std::string why = o.value("status_message", json()).is_string()
+                                ? o["status_message"].get<std::string>()
+                                : std::string("rejected by the venue");
+    hooks_.emit(OrderRejected{cid, why, false, band_reject(why)});
+  }
+  if (t.status == "CANCELLED" && !t.terminal_sent) {
+    t.cancelled = true;
+    trades_dirty_ = true;  // fills before the cancel go first (fetch_trades sends the cancel)
+  }
+}
+
+bool KiteVenue::fetch_trades() {
+  const KiteReply r = rest_->call("GET", "/trades");
+  if (!r.ok() || !r.data.is_array()) return false;
+  trades_dirty_ = false;
+  for (const json& tr : r.data) {
+    auto owner = by_order_.find(tr.value("order_id", ""));
+    if (owner == by_order_.end()) continue;
+    Track& t = tracks_[owner->second];
+    const std::string id = tr.value("trade_id", "");
+    if (!t.trades.insert(id).second) continue;
+    const int64_t qty = tr.value("quantity", int64_t{0});
+    t.filled += qty;
+    hooks_.emit(OrderFilled{owner->second, id, Qty{qty}, json_price(tr, "average_price")});
+  }
+  for (auto& [cid, t] : tracks_)
+    if (t.cancelled && !t.terminal_sent) {
+      t.terminal_sent = true;
+      hooks_.emit(OrderCancelled{cid});
+    }
+  return true;
+}
+
+// Postbacks can be lost (a dropped ticker): the order book is the truth, read every few seconds.
+void KiteVenue::reconcile() {
+  next_reconcile_ = steady_ms() + p_.reconcile_every.count();
+  const KiteReply r = rest_->call("GET", "/orders");
+  if (r.token_error()) {
+    Job none;
+    transient(r, none);
+    return;
+  }
+  if (!r.ok() || !r.data.is_array()) return;
+  for (const json& o : r.data) apply_order(o);
+  fetch_trades();
+}
+
+void KiteVenue::token_wait() {
+  const int64_t now = steady_ms();
+  if (now < next_probe_) return;
+  next_probe_ = now + p_.token_probe_every.count();
+  ++token_refreshes_;
+  if (hooks_.refresh_token)
+    if (auto fresh = hooks_.refresh_token()) {
+      std::lock_guard lock(mu_);
+      token_ = *fresh;
+    }
+  rest_->set_access_token(access_token());
+  const KiteReply probe = rest_->call("GET", "/user/profile");
+  if (!probe.ok()) return;
+  token_ok_ = true;
+  if (hooks_.status) hooks_.status("venue_token", false, "");
+  reconcile_now_ = true;
+}
+
+}  // namespace aitrapp::kite
