@@ -64,9 +64,9 @@ struct HttpClient::Impl {
       ioc.run();  // let the aborted handlers finish
       plain.reset();
       secure.reset();
-      throw TransportError(std::string(stage) + " timed out after " +
-                               std::to_string(timeout.count()) + " ms",
-                           sent, true);
+      throw TransportError(
+          std::string(stage) + " timed out after " + std::to_string(timeout.count()) + " ms", sent,
+          true);
     }
   }
 
@@ -112,8 +112,8 @@ struct HttpClient::Impl {
       run(done, "the TLS handshake", false);
       if (ec) {
         secure.reset();
-        throw TransportError("TLS handshake with " + root.host + " failed: " + ec.message(),
-                             false, false);
+        throw TransportError("TLS handshake with " + root.host + " failed: " + ec.message(), false,
+                             false);
       }
     }
   }

@@ -44,9 +44,12 @@ struct KiteTicker::Impl : std::enable_shared_from_this<KiteTicker::Impl> {
 
   Impl(KiteTicker& o, const std::string& ws_url) : owner(o) {
     std::string http_url = ws_url;
-    if (http_url.rfind("wss://", 0) == 0) http_url = "https://" + http_url.substr(6);
-    else if (http_url.rfind("ws://", 0) == 0) http_url = "http://" + http_url.substr(5);
-    else throw std::invalid_argument("--kite-ws '" + ws_url + "' must start with ws:// or wss://");
+    if (http_url.rfind("wss://", 0) == 0)
+      http_url = "https://" + http_url.substr(6);
+    else if (http_url.rfind("ws://", 0) == 0)
+      http_url = "http://" + http_url.substr(5);
+    else
+      throw std::invalid_argument("--kite-ws '" + ws_url + "' must start with ws:// or wss://");
     url = parse_url(http_url, "--kite-ws");
     tls.set_default_verify_paths();
     tls.set_verify_mode(ssl::verify_peer);
@@ -63,45 +66,44 @@ struct KiteTicker::Impl : std::enable_shared_from_this<KiteTicker::Impl> {
     const uint64_t gen = ++generation;
     plain.reset();
     secure.reset();
-    resolver.async_resolve(url.host, url.port, [this, gen](beast::error_code ec,
-                                                           tcp::resolver::results_type r) {
-      if (gen != generation) return;
-      if (ec) return fail(gen, "resolve: " + ec.message());
-      if (url.tls) {
-        secure = std::make_unique<TlsWs>(ioc, tls);
-        SSL_set_tlsext_host_name(secure->next_layer().native_handle(), url.host.c_str());
-      } else {
-        plain = std::make_unique<PlainWs>(ioc);
-      }
-      with_ws([&](auto& ws) {
-        beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(5));
-        beast::get_lowest_layer(ws).async_connect(
-            r, [this, gen](beast::error_code e, const tcp::endpoint&) {
-              if (gen != generation) return;
-              if (e) return fail(gen, "connect: " + e.message());
-              if (secure)
-                secure->next_layer().async_handshake(ssl::stream_base::client,
-                                                     [this, gen](beast::error_code h) {
-                                                       if (gen != generation) return;
-                                                       if (h) return fail(gen, "tls: " + h.message());
-                                                       handshake(gen);
-                                                     });
-              else
-                handshake(gen);
-            });
-      });
-    });
+    resolver.async_resolve(
+        url.host, url.port, [this, gen](beast::error_code ec, tcp::resolver::results_type r) {
+          if (gen != generation) return;
+          if (ec) return fail(gen, "resolve: " + ec.message());
+          if (url.tls) {
+            secure = std::make_unique<TlsWs>(ioc, tls);
+            SSL_set_tlsext_host_name(secure->next_layer().native_handle(), url.host.c_str());
+          } else {
+            plain = std::make_unique<PlainWs>(ioc);
+          }
+          with_ws([&](auto& ws) {
+            beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(5));
+            beast::get_lowest_layer(ws).async_connect(
+                r, [this, gen](beast::error_code e, const tcp::endpoint&) {
+                  if (gen != generation) return;
+                  if (e) return fail(gen, "connect: " + e.message());
+                  if (secure)
+                    secure->next_layer().async_handshake(
+                        ssl::stream_base::client, [this, gen](beast::error_code h) {
+                          if (gen != generation) return;
+                          if (h) return fail(gen, "tls: " + h.message());
+                          handshake(gen);
+                        });
+                  else
+                    handshake(gen);
+                });
+          });
+        });
   }
 
   void handshake(uint64_t gen) {
     const auto [key, token] = credentials();
-    const std::string target = (url.path.empty() ? "/" : url.path) + "?api_key=" +
-                               url_encode(key) + "&access_token=" + url_encode(token);
+    const std::string target = (url.path.empty() ? "/" : url.path) + "?api_key=" + url_encode(key) +
+                               "&access_token=" + url_encode(token);
     with_ws([&](auto& ws) {
       beast::get_lowest_layer(ws).expires_never();
-      ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
-        req.set("X-Kite-Version", "3");
-      }));
+      ws.set_option(websocket::stream_base::decorator(
+          [](websocket::request_type& req) { req.set("X-Kite-Version", "3"); }));
       ws.async_handshake(url.host + ":" + url.port, target, [this, gen](beast::error_code e) {
         if (gen != generation) return;
         if (e) return fail(gen, "upgrade: " + e.message());
@@ -117,9 +119,9 @@ struct KiteTicker::Impl : std::enable_shared_from_this<KiteTicker::Impl> {
 
   void subscribe(uint64_t gen) {
     nlohmann::json ids = tokens;
-    auto msgs = std::make_shared<std::vector<std::string>>(std::vector<std::string>{
-        nlohmann::json{{"a", "subscribe"}, {"v", ids}}.dump(),
-        nlohmann::json{{"a", "mode"}, {"v", {"full", ids}}}.dump()});
+    auto msgs = std::make_shared<std::vector<std::string>>(
+        std::vector<std::string>{nlohmann::json{{"a", "subscribe"}, {"v", ids}}.dump(),
+                                 nlohmann::json{{"a", "mode"}, {"v", {"full", ids}}}.dump()});
     send_next(gen, msgs, 0);
   }
   void send_next(uint64_t gen, std::shared_ptr<std::vector<std::string>> msgs, size_t i) {
@@ -141,8 +143,7 @@ struct KiteTicker::Impl : std::enable_shared_from_this<KiteTicker::Impl> {
         if (e) return fail(gen, "read: " + e.message());
         const int64_t now = ScaledClock::wall_now_ms();
         owner.last_frame_ms_ = now;
-        const std::string_view frame(static_cast<const char*>(buffer.data().data()),
-                                     buffer.size());
+        const std::string_view frame(static_cast<const char*>(buffer.data().data()), buffer.size());
         if (ws.got_binary()) {
           if (frame.size() >= 2) owner.last_data_ms_ = now;
           auto n = decode_frame(frame, [&](const KiteTick& t) {

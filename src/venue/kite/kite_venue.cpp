@@ -103,8 +103,8 @@ size_t KiteVenue::queue_depth(Lane lane) const {
 
 bool KiteVenue::throttle_allows(int64_t now) {
   while (!sent_.empty() && sent_.front() <= now - 60'000) sent_.pop_front();
-  const auto last_second = std::count_if(sent_.begin(), sent_.end(),
-                                         [&](int64_t t) { return t > now - 1000; });
+  const auto last_second =
+      std::count_if(sent_.begin(), sent_.end(), [&](int64_t t) { return t > now - 1000; });
   return last_second < p_.orders_per_second &&
          static_cast<int>(sent_.size()) < p_.orders_per_minute;
 }
@@ -130,8 +130,8 @@ void KiteVenue::run() {
       // Exits first; a job waiting out its backoff does not hold up the others behind it.
       if (token_ok_ && now >= backoff_until_ && throttle_allows(now))
         for (auto* q : {&exits_, &entries_}) {
-          auto it = std::find_if(q->begin(), q->end(),
-                                 [&](const Job& j) { return j.not_before <= now; });
+          auto it =
+              std::find_if(q->begin(), q->end(), [&](const Job& j) { return j.not_before <= now; });
           if (it != q->end()) {
             job = std::move(*it);
             q->erase(it);
@@ -213,10 +213,10 @@ bool KiteVenue::place(Job& job) {
       return true;
     }
     if (t.place_attempts >= p_.max_place_attempts) {
-      hooks_.emit(OrderRejected{s.client_order_id, "venue unreachable: not placed after " +
-                                                       std::to_string(t.place_attempts) +
-                                                       " attempts",
-                                true});
+      hooks_.emit(OrderRejected{
+          s.client_order_id,
+          "venue unreachable: not placed after " + std::to_string(t.place_attempts) + " attempts",
+          true});
       return true;
     }
   }
@@ -277,8 +277,7 @@ bool KiteVenue::cancel(Job& job) {
     reconcile_now_ = true;  // the CANCELLED update may have been missed
     return true;
   }
-  if (r.kind == KiteReply::Kind::Transport || r.token_error() || r.rate_limited() ||
-      r.ambiguous())
+  if (r.kind == KiteReply::Kind::Transport || r.token_error() || r.rate_limited() || r.ambiguous())
     return transient(r, job);
   hooks_.emit(RequestRefused{cid, r.message});
   return true;
@@ -304,8 +303,7 @@ bool KiteVenue::modify(Job& job) {
     hooks_.emit(OrderModified{m.client_order_id, m.qty, m.limit, m.trigger});
     return true;
   }
-  if (r.kind == KiteReply::Kind::Transport || r.token_error() || r.rate_limited() ||
-      r.ambiguous())
+  if (r.kind == KiteReply::Kind::Transport || r.token_error() || r.rate_limited() || r.ambiguous())
     return transient(r, job);
   hooks_.emit(RequestRefused{m.client_order_id, r.message});
   return true;

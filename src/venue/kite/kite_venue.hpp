@@ -31,7 +31,7 @@ namespace aitrapp::kite {
 
 struct KiteVenueParams {
   int orders_per_second = 10, orders_per_minute = 400;
-  int max_place_attempts = 3;                  // placements of one order the venue never saw
+  int max_place_attempts = 3;  // placements of one order the venue never saw
   std::chrono::milliseconds reconcile_every{3000};
   std::chrono::milliseconds token_probe_every{2000};
   std::chrono::milliseconds backoff_max{4000};
@@ -57,7 +57,7 @@ class KiteVenue final : public VenuePort {
 
   void send(const VenueRequest& request) override;
   void on_order_update(const nlohmann::json& order);  // ticker thread
-  void reconcile_soon();                               // e.g. after the ticker reconnects
+  void reconcile_soon();                              // e.g. after the ticker reconnects
 
   size_t queue_depth(Lane lane) const;
   int64_t token_refreshes() const { return token_refreshes_.load(); }
