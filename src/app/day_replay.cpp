@@ -62,21 +62,14 @@ Result<ReplayInputs> load_replay_inputs(const std::string& config_path,
   return ReplayInputs{std::move(cfg.value()), std::move(day.value())};
 }
 
-// At equal times: requests reach the venue, then market data (the venue matches before the
-// engine sees the tick), then venue answers, bar closes, timers.
-bool DayReplay::Scheduled::operator>(const Scheduled& o) const {
-  if (time != o.time) return time > o.time;
-  if (kind != o.kind) return kind > o.kind;
-  return seq > o.seq;
-}
-
 // The engine's venue port in a replay: requests travel to the venue after the link latency.
 class DayReplay::Link final : public VenuePort {
  public:
   explicit Link(DayReplay& r) : r_(r) {}
   void send(const VenueRequest& req) override {
     requests.push_back(req);
-    r_.push(r_.clock_.now() + r_.cfg_.sim.latency_ms, Kind::VenueArrival, requests.size() - 1);
+    r_.queue_.push(r_.clock_.now() + r_.cfg_.sim.latency_ms, Kind::VenueArrival,
+                   requests.size() - 1);
   }
   std::vector<VenueRequest> requests;
 
@@ -95,7 +88,7 @@ DayReplay::DayReplay(const AppConfig& cfg, DayData data, Store& store, VenueJour
       cfg.engine.instruments, cfg.sim,
       [this](VenueEvent ev) {
         answers_.push_back(std::move(ev));
-        push(answers_.back().time, Kind::VenueAnswer, answers_.size() - 1);
+        queue_.push(answers_.back().time, Kind::VenueAnswer, answers_.size() - 1);
       },
       [this](const std::string& id, const std::string& json) {
         venue_journal_.save_venue_order(id, json);
@@ -105,10 +98,6 @@ DayReplay::DayReplay(const AppConfig& cfg, DayData data, Store& store, VenueJour
 }
 
 DayReplay::~DayReplay() = default;
-
-void DayReplay::push(TimeMs t, Kind k, size_t index) {
-  queue_.push(Scheduled{t, k, seq_++, index});
-}
 
 std::vector<std::string> DayReplay::start() {
   store_.write(WriteBatch{{ConfigSnapshotRecord{cfg_.config_sha, cfg_.canonical_json}}});
@@ -129,12 +118,12 @@ std::vector<std::string> DayReplay::start() {
       for (auto& t : bar_to_ticks(b, in))
         if (t.time > resume_after_) {
           ticks_.push_back(std::move(t));
-          push(ticks_.back().time, Kind::Tick, ticks_.size() - 1);
+          queue_.push(ticks_.back().time, Kind::Tick, ticks_.size() - 1);
         }
     auto [it, fresh] = close_index.try_emplace(close_time, closes_.size());
     if (fresh) {
       closes_.emplace_back();
-      push(close_time, Kind::BarsClosed, it->second);
+      queue_.push(close_time, Kind::BarsClosed, it->second);
     }
     closes_[it->second].push_back(b);
   }
@@ -162,15 +151,9 @@ void DayReplay::advance_to(TimeMs t) {
   if (t > clock_.now()) clock_.advance_to(t);
 }
 
-void DayReplay::schedule_timer() {
-  const TimeMs w = engine_->next_wakeup();
-  if (w >= 0 && timers_.insert(w).second) push(w, Kind::Timer, 0);
-}
-
 const Tick* DayReplay::step() {
   const Tick* tick = nullptr;
-  const Scheduled ev = queue_.top();
-  queue_.pop();
+  const auto ev = queue_.pop();
   clock_.advance_to(ev.time);
   switch (ev.kind) {
     case Kind::VenueArrival:
@@ -188,7 +171,6 @@ const Tick* DayReplay::step() {
       engine_->on_bars_closed(closes_[ev.index]);
       break;
     case Kind::Timer:
-      timers_.erase(ev.time);
       // A deadline that does not move after it fired would spin the replay forever.
       spins_ = ev.time == last_timer_ ? spins_ + 1 : 0;
       last_timer_ = ev.time;

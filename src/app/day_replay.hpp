@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/config.hpp"
+#include "app/event_schedule.hpp"
 #include "app/session_driver.hpp"
 #include "core/result.hpp"
 #include "engine/engine.hpp"
@@ -71,32 +72,24 @@ class DayReplay final : public SessionDriver {
   std::vector<std::string> feeds() const override;
 
  private:
+  // At equal times: requests reach the venue, then market data (the venue matches before the
+  // engine sees the tick), then venue answers, bar closes, timers.
   enum class Kind { VenueArrival = 0, Tick = 1, VenueAnswer = 2, BarsClosed = 3, Timer = 4 };
-  struct Scheduled {
-    TimeMs time;
-    Kind kind;
-    uint64_t seq;
-    size_t index;
-    bool operator>(const Scheduled& o) const;
-  };
   class Link;
-  void push(TimeMs t, Kind k, size_t index);
-  void schedule_timer();
+  void schedule_timer() { queue_.schedule_timer(*engine_); }
 
   const AppConfig& cfg_;
   DayData data_;
   Store& store_;
   VenueJournal& venue_journal_;
   SimClock clock_;
-  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
-  uint64_t seq_ = 0;
+  EventSchedule<Kind> queue_{Kind::Timer};
   std::unique_ptr<Link> link_;
   std::vector<VenueEvent> answers_;
   std::unique_ptr<SimVenue> venue_;
   std::unique_ptr<Engine> engine_;
   std::vector<Tick> ticks_;
   std::vector<std::vector<Bar>> closes_;
-  std::set<TimeMs> timers_;
   TimeMs last_timer_ = -1;
   int spins_ = 0;
   bool resumed_ = false;

@@ -6,12 +6,6 @@
 
 namespace aitrapp {
 
-bool KiteSession::Scheduled::operator>(const Scheduled& o) const {
-  if (time != o.time) return time > o.time;
-  if (kind != o.kind) return kind > o.kind;
-  return seq > o.seq;
-}
-
 // The engine's venue port: LIVE requests go to Kite; PAPER ones reach the in-process venue
 // after the configured latency.
 class KiteSession::Port final : public VenuePort {
@@ -20,7 +14,8 @@ class KiteSession::Port final : public VenuePort {
   void send(const VenueRequest& r) override {
     if (s_.live_) return s_.live_->send(r);
     s_.requests_.push_back(r);
-    s_.push(s_.clock_.now() + s_.cfg_.sim.latency_ms, Kind::VenueArrival, s_.requests_.size() - 1);
+    s_.queue_.push(s_.clock_.now() + s_.cfg_.sim.latency_ms, Kind::VenueArrival,
+                   s_.requests_.size() - 1);
   }
 
  private:
@@ -64,7 +59,7 @@ KiteSession::KiteSession(const AppConfig& cfg, Store& store, VenueJournal& journ
         cfg.engine.instruments, cfg.sim,
         [this](VenueEvent ev) {
           answers_.push_back(std::move(ev));
-          push(answers_.back().time, Kind::VenueAnswer, answers_.size() - 1);
+          queue_.push(answers_.back().time, Kind::VenueAnswer, answers_.size() - 1);
         },
         [this](const std::string& id, const std::string& json) {
           journal_.save_venue_order(id, json);
@@ -101,21 +96,19 @@ int64_t KiteSession::conflicting_places() const {
   return paper_ ? paper_->conflicting_places() : 0;
 }
 
+std::vector<std::string> KiteSession::feeds() const {
+  std::set<std::string> out;
+  for (const auto& [symbol, row] : settings_.rows)
+    if (cfg_.engine.instruments.at(symbol).tradable) out.insert(row.exchange);
+  return {out.begin(), out.end()};
+}
+
 void KiteSession::push_inbound(Inbound in) {
   {
     std::lock_guard lock(mu_);
     inbound_.push_back(std::move(in));
   }
   if (wake_) wake_();
-}
-
-void KiteSession::push(TimeMs t, Kind k, size_t index) {
-  queue_.push(Scheduled{t, k, seq_++, index});
-}
-
-void KiteSession::schedule_timer() {
-  const TimeMs w = engine_->next_wakeup();
-  if (w >= 0 && timers_.insert(w).second) push(w, Kind::Timer, 0);
 }
 
 std::vector<std::string> KiteSession::start() {
@@ -174,8 +167,7 @@ const Tick* KiteSession::step() {
                },
                *in);
   } else if (!queue_.empty() && queue_.top().time <= clock_.now()) {
-    const Scheduled ev = queue_.top();
-    queue_.pop();
+    const auto ev = queue_.pop();
     switch (ev.kind) {
       case Kind::VenueArrival:
         paper_->on_request(requests_[ev.index], clock_.now());
@@ -196,7 +188,6 @@ const Tick* KiteSession::step() {
         break;
       }
       case Kind::Timer:
-        timers_.erase(ev.time);
         engine_->on_timer();
         break;
     }
@@ -235,8 +226,8 @@ const Tick* KiteSession::on_kite_tick(const kite::KiteTick& k) {
     b.volume_raw += volume * kScale;
     if (closes_scheduled_.insert(minute).second) {
       close_minutes_.push_back(minute);
-      push(minute + kMinuteMs + settings_.bar_close_grace_ms, Kind::BarsClosed,
-           close_minutes_.size() - 1);
+      queue_.push(minute + kMinuteMs + settings_.bar_close_grace_ms, Kind::BarsClosed,
+                  close_minutes_.size() - 1);
     }
   }
   tick_ = Tick{};

@@ -7,11 +7,11 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <queue>
 #include <set>
 #include <variant>
 
 #include "app/config.hpp"
+#include "app/event_schedule.hpp"
 #include "app/session_driver.hpp"
 #include "store/store.hpp"
 #include "venue/kite/kite_instruments.hpp"
@@ -48,7 +48,7 @@ class KiteSession final : public SessionDriver {
   TimeMs now() const override { return clock_.now(); }
   const std::string& day_string() const override { return engine_->trading_day(); }
   int64_t conflicting_places() const override;
-  std::vector<std::string> feeds() const override { return {"NFO"}; }
+  std::vector<std::string> feeds() const override;
   void set_wake(std::function<void()> wake) override { wake_ = std::move(wake); }
 
   bool live() const { return settings_.live; }
@@ -63,18 +63,10 @@ class KiteSession final : public SessionDriver {
   };
   using Inbound = std::variant<kite::KiteTick, VenueEvent::Body, Status>;
   enum class Kind { VenueArrival = 0, VenueAnswer = 1, BarsClosed = 2, Timer = 3 };
-  struct Scheduled {
-    TimeMs time;
-    Kind kind;
-    uint64_t seq;
-    size_t index;
-    bool operator>(const Scheduled& o) const;
-  };
   class Port;
 
   void push_inbound(Inbound in);
-  void push(TimeMs t, Kind k, size_t index);
-  void schedule_timer();
+  void schedule_timer() { queue_.schedule_timer(*engine_); }
   const Tick* on_kite_tick(const kite::KiteTick& k);
 
   const AppConfig& cfg_;
@@ -90,9 +82,7 @@ class KiteSession final : public SessionDriver {
   mutable std::mutex mu_;  // guards inbound_
   std::deque<Inbound> inbound_;
 
-  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
-  uint64_t seq_ = 0;
-  std::set<TimeMs> timers_;
+  EventSchedule<Kind> queue_{Kind::Timer};
   std::vector<VenueRequest> requests_;
   std::vector<VenueEvent> answers_;
   std::unique_ptr<Port> port_;

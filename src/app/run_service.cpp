@@ -70,7 +70,7 @@ Result<KiteSetup> prepare_kite(const RunOptions& opts, AppConfig cfg) {
     std::map<std::string, kite::InstrumentRow> by_key;
     for (auto& r : rows.value()) by_key[r.key()] = r;
     for (auto& [symbol, in] : cfg.engine.instruments) {
-      if (in.exchange == "BITGET") continue;
+      if (kite::segment_id(in.exchange, false) == 0) continue;  // not a Kite exchange
       const std::string key =
           in.exchange + ":" + (in.venue_symbol.empty() ? symbol : in.venue_symbol);
       auto it = by_key.find(key);

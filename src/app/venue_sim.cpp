@@ -155,10 +155,7 @@ int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& 
             auto s = k ? int_param(r, "seconds", 1, 3600, bad) : std::nullopt;
             if (!s) return bad;
             f.spread_factor = *k;
-            f.spread_until_wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::steady_clock::now().time_since_epoch())
-                                         .count() +
-                                     *s * 1000;
+            f.spread_until_wall_ms = steady_now_ms() + *s * 1000;
           } else if (r.path == "/faults/expire_token") {
             exchange.expire_tokens();
           } else if (r.path == "/faults/errors") {
@@ -200,9 +197,7 @@ int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& 
       }
       std::vector<kite::KiteTick> batch;
       std::vector<std::string> updates;
-      const int64_t steady = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::steady_clock::now().time_since_epoch())
-                                 .count();
+      const int64_t steady = steady_now_ms();
       {
         std::lock_guard lock(mu);
         const TimeMs at = ticks[i].time;

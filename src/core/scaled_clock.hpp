@@ -8,6 +8,14 @@
 
 namespace aitrapp {
 
+// Monotonic milliseconds for measuring waits and windows (rate limits, backoff, heartbeats) in
+// the adapters and the simulator; never a timestamp.
+inline int64_t steady_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 class ScaledClock final : public Clock {
  public:
   // At the wall instant `wall_anchor_ms` (system clock, Unix ms) the clock reads `anchor`.

@@ -1,18 +1,13 @@
 #include "venue/kite/kite_venue.hpp"
 
 #include "core/overloaded.hpp"
+#include "core/scaled_clock.hpp"
 
 namespace aitrapp::kite {
 
 using nlohmann::json;
 
 namespace {
-
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 Price json_price(const json& j, const char* key) {
   if (!j.contains(key) || !j[key].is_number()) return Price{};
@@ -112,7 +107,7 @@ bool KiteVenue::throttle_allows(int64_t now) {
 // ---------------------------------------------------------------------------------------------
 
 void KiteVenue::run() {
-  next_reconcile_ = steady_ms() + p_.reconcile_every.count();
+  next_reconcile_ = steady_now_ms() + p_.reconcile_every.count();
   for (;;) {
     std::deque<json> updates;
     std::optional<Job> job;
@@ -126,7 +121,7 @@ void KiteVenue::run() {
       if (stop_) return;
       updates.swap(updates_);
       reconcile_now = std::exchange(reconcile_now_, false);
-      const int64_t now = steady_ms();
+      const int64_t now = steady_now_ms();
       // Exits first; a job waiting out its backoff does not hold up the others behind it.
       if (token_ok_ && now >= backoff_until_ && throttle_allows(now))
         for (auto* q : {&exits_, &entries_}) {
@@ -144,14 +139,14 @@ void KiteVenue::run() {
       token_wait();
     } else if (job) {
       const bool order_call = !std::holds_alternative<QueryRequest>(job->req);
-      if (order_call) sent_.push_back(steady_ms());
+      if (order_call) sent_.push_back(steady_now_ms());
       if (!process(*job)) {
         std::lock_guard lock(mu_);
         (lane_of(job->req) == Lane::Exit ? exits_ : entries_).push_front(std::move(*job));
       }
     }
     if (trades_dirty_) fetch_trades();
-    if (reconcile_now || steady_ms() >= next_reconcile_) reconcile();
+    if (reconcile_now || steady_now_ms() >= next_reconcile_) reconcile();
   }
 }
 
@@ -166,7 +161,7 @@ bool KiteVenue::process(Job& job) {
 }
 
 bool KiteVenue::transient(const KiteReply& r, Job& job) {
-  const int64_t now = steady_ms();
+  const int64_t now = steady_now_ms();
   if (r.token_error()) {
     token_ok_ = false;
     next_probe_ = now;
@@ -254,7 +249,6 @@ bool KiteVenue::place(Job& job) {
     --t.place_attempts;  // never reached the venue: does not count
     return transient(r, job);
   }
-  t.rejected = true;
   hooks_.emit(OrderRejected{s.client_order_id, r.message, false, band_reject(r.message)});
   return true;
 }
@@ -389,7 +383,7 @@ bool KiteVenue::fetch_trades() {
 
 // Postbacks can be lost (a dropped ticker): the order book is the truth, read every few seconds.
 void KiteVenue::reconcile() {
-  next_reconcile_ = steady_ms() + p_.reconcile_every.count();
+  next_reconcile_ = steady_now_ms() + p_.reconcile_every.count();
   const KiteReply r = rest_->call("GET", "/orders");
   if (r.token_error()) {
     Job none;
@@ -402,7 +396,7 @@ void KiteVenue::reconcile() {
 }
 
 void KiteVenue::token_wait() {
-  const int64_t now = steady_ms();
+  const int64_t now = steady_now_ms();
   if (now < next_probe_) return;
   next_probe_ = now + p_.token_probe_every.count();
   ++token_refreshes_;

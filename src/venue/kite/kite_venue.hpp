@@ -69,7 +69,7 @@ class KiteVenue final : public VenuePort {
   struct Track {  // worker-owned view of one order
     OrderSpec spec;
     std::string order_id, status;
-    bool acked = false, terminal_sent = false, cancelled = false, rejected = false;
+    bool acked = false, terminal_sent = false, cancelled = false;
     int place_attempts = 0;
     int64_t filled = 0;
     std::set<std::string> trades;

@@ -11,6 +11,14 @@ namespace aitrapp::kite {
 
 using nlohmann::json;
 
+SimReply error_reply(int status, const std::string& type, const std::string& message) {
+  SimReply r;
+  r.status = status;
+  r.body = json{{"status", "error"}, {"message", message}, {"data", nullptr}, {"error_type", type}}
+               .dump();
+  return r;
+}
+
 namespace {
 
 double num(Price p) {
@@ -20,12 +28,19 @@ double num(Money m) {
   return static_cast<double>(m.raw) / kScale;
 }
 
-SimReply error_reply(int status, const std::string& type, const std::string& message) {
-  SimReply r;
-  r.status = status;
-  r.body = json{{"status", "error"}, {"message", message}, {"data", nullptr}, {"error_type", type}}
-               .dump();
-  return r;
+// The simulated user (GET /user/profile, and the body of a new session).
+json profile_json() {
+  return {{"user_id", "AB1234"},
+          {"user_type", "individual"},
+          {"user_name", "AITRAPP Simulator"},
+          {"user_shortname", "AITRAPP"},
+          {"email", "sim@example.invalid"},
+          {"broker", "ZERODHA"},
+          {"exchanges", {"NSE", "NFO"}},
+          {"products", {"CNC", "NRML", "MIS"}},
+          {"order_types", {"MARKET", "LIMIT", "SL", "SL-M"}},
+          {"avatar_url", nullptr},
+          {"meta", {{"demat_consent", "physical"}}}};
 }
 SimReply input_error(const std::string& message) {
   return error_reply(400, "InputException", message);
@@ -201,17 +216,7 @@ SimReply KiteExchange::route(const SimRequest& r) {
   if (auto limited = rate_limited(r)) return *limited;
 
   if (m == "GET" && p.size() == 2 && p[0] == "user" && p[1] == "profile")
-    return success({{"user_id", "AB1234"},
-                    {"user_type", "individual"},
-                    {"user_name", "AITRAPP Simulator"},
-                    {"user_shortname", "AITRAPP"},
-                    {"email", "sim@example.invalid"},
-                    {"broker", "ZERODHA"},
-                    {"exchanges", {"NSE", "NFO"}},
-                    {"products", {"CNC", "NRML", "MIS"}},
-                    {"order_types", {"MARKET", "LIMIT", "SL", "SL-M"}},
-                    {"avatar_url", nullptr},
-                    {"meta", {{"demat_consent", "physical"}}}});
+    return success(profile_json());
   if (m == "GET" && p.size() >= 2 && p[0] == "user" && p[1] == "margins") {
     json pos = positions_json()["net"];
     double used = 0, m2m = 0;
@@ -306,22 +311,13 @@ SimReply KiteExchange::session_token(const SimRequest& r) {
   request_tokens_.erase(request_token);  // a request token is good for one exchange
   const std::string access = random_hex(16).value_or("sim" + std::to_string(requests_));
   access_tokens_[access] = clock_.now();
-  return success({{"user_id", "AB1234"},
-                  {"user_type", "individual"},
-                  {"user_name", "AITRAPP Simulator"},
-                  {"user_shortname", "AITRAPP"},
-                  {"email", "sim@example.invalid"},
-                  {"broker", "ZERODHA"},
-                  {"exchanges", {"NSE", "NFO"}},
-                  {"products", {"CNC", "NRML", "MIS"}},
-                  {"order_types", {"MARKET", "LIMIT", "SL", "SL-M"}},
-                  {"avatar_url", nullptr},
-                  {"api_key", api_key},
-                  {"access_token", access},
-                  {"public_token", random_hex(16).value_or("")},
-                  {"refresh_token", ""},
-                  {"login_time", kite_time(clock_.now())},
-                  {"meta", {{"demat_consent", "physical"}}}});
+  json session = profile_json();  // the session carries the profile plus its tokens
+  session["api_key"] = api_key;
+  session["access_token"] = access;
+  session["public_token"] = random_hex(16).value_or("");
+  session["refresh_token"] = "";
+  session["login_time"] = kite_time(clock_.now());
+  return success(session);
 }
 
 // ---------------------------------------------------------------------------------------------

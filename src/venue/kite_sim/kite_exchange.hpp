@@ -39,6 +39,9 @@ struct SimReply {
   bool drop = false;     // fault: close the connection instead of answering
 };
 
+// Kite's error envelope {status:"error",message,data:null,error_type} with its HTTP status.
+SimReply error_reply(int status, const std::string& type, const std::string& message);
+
 // Faults injected by the control API that act on requests and market data. Times are steady wall
 // milliseconds (the server's clock), counts are requests.
 struct RequestFaults {

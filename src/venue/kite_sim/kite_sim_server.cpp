@@ -12,6 +12,8 @@
 #include <map>
 #include <thread>
 
+#include "core/scaled_clock.hpp"
+
 namespace aitrapp::kite {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -19,21 +21,6 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using nlohmann::json;
-
-namespace {
-
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string error_body(const std::string& type, const std::string& message) {
-  return json{{"status", "error"}, {"message", message}, {"data", nullptr}, {"error_type", type}}
-      .dump();
-}
-
-}  // namespace
 
 class TickerSession;
 class RestSession;
@@ -152,7 +139,7 @@ class TickerSession : public std::enable_shared_from_this<TickerSession> {
     heartbeat_.expires_after(std::chrono::seconds(1));
     heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || !self->open_) return;
-      if (steady_ms() - self->last_write_ >= 1000) self->queue(std::string(1, '\0'), true);
+      if (steady_now_ms() - self->last_write_ >= 1000) self->queue(std::string(1, '\0'), true);
       self->beat();
     });
   }
@@ -166,7 +153,7 @@ class TickerSession : public std::enable_shared_from_this<TickerSession> {
     ws_.async_write(asio::buffer(out_.front().first),
                     [self = shared_from_this()](beast::error_code ec, size_t) {
                       if (ec) return self->close();
-                      self->last_write_ = steady_ms();
+                      self->last_write_ = steady_now_ms();
                       self->out_.pop_front();
                       if (!self->out_.empty()) self->write();
                     });
@@ -225,18 +212,17 @@ class RestSession : public std::enable_shared_from_this<RestSession> {
     const size_t q = target.find('?');
     r.path = target.substr(0, q);
     r.authorization = std::string(req[http::field::authorization]);
-    r.wall_ms = steady_ms();
+    r.wall_ms = steady_now_ms();
     SimReply reply;
     auto query = parse_form(q == std::string::npos ? "" : target.substr(q + 1));
     auto form = parse_form(r.method == "POST" || r.method == "PUT" ? req.body() : "");
     const auto version = req["X-Kite-Version"];
     if (!query || !form) {
-      reply.status = 400;
-      reply.body = error_body("InputException", !query ? query.error() : form.error());
+      reply = error_reply(400, "InputException", !query ? query.error() : form.error());
     } else if (!version.empty() && version != "3") {
-      reply.status = 400;
-      reply.body = error_body("InputException", "Unsupported X-Kite-Version '" +
-                                                    std::string(version) + "' (3 is served)");
+      reply =
+          error_reply(400, "InputException",
+                      "Unsupported X-Kite-Version '" + std::string(version) + "' (3 is served)");
     } else {
       r.query = std::move(query.value());
       r.form = std::move(form.value());
@@ -283,13 +269,14 @@ class RestSession : public std::enable_shared_from_this<RestSession> {
       ok = srv_.ex.ws_authorized(q->get("api_key").value_or(""),
                                  q->get("access_token").value_or(""));
     }
-    if (steady_ms() < srv_.ws_refused_until || !ok) {
+    if (steady_now_ms() < srv_.ws_refused_until || !ok) {
       // Kite's behaviour on a bad token at the upgrade is undocumented: answer 403 like REST.
       res_.emplace();
       res_->result(ok ? http::status::service_unavailable : http::status::forbidden);
       res_->set(http::field::content_type, "application/json");
-      res_->body() = ok ? error_body("NetworkException", "ticker unavailable")
-                        : error_body("TokenException", "Incorrect `api_key` or `access_token`.");
+      res_->body() =
+          ok ? error_reply(503, "NetworkException", "ticker unavailable").body
+             : error_reply(403, "TokenException", "Incorrect `api_key` or `access_token`.").body;
       res_->keep_alive(false);
       res_->prepare_payload();
       return write();
@@ -383,7 +370,7 @@ void KiteSimServer::broadcast_text(std::vector<std::string> messages) {
 
 void KiteSimServer::drop_websockets(int64_t ms) {
   asio::post(impl_->ioc, [this, ms] {
-    impl_->ws_refused_until = steady_ms() + ms;
+    impl_->ws_refused_until = steady_now_ms() + ms;
     impl_->close_all(true);
   });
 }
