@@ -54,6 +54,8 @@ ORDERS=$(q "SELECT count(*) FROM orders")
 FILLS=$(q "SELECT count(*) FROM fills")
 [ "$(jq .trades <<< "$S")" = "$FILLS" ] || fail "venue has $(jq .trades <<< "$S") trades, store $FILLS fills"
 grep -q "open positions 0" run.log || fail "engine not flat at the end"
+# A clean session stays inside Kite's limits: a handful of 429s at most, never a retry storm.
+[ "$(jq .rate_limited <<< "$S")" -le 5 ] || fail "$(jq .rate_limited <<< "$S") requests hit 429"
 kill "$RUN_PID"; wait "$RUN_PID" 2>/dev/null || true; RUN_PID=
 "$BIN" reconcile --db run.sqlite > reconcile.txt || fail "reconcile: $(cat reconcile.txt)"
 echo "kite $CASE: $ORDERS orders, $FILLS fills, flat, no duplicate tags, reconcile clean" \

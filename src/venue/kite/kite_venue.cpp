@@ -114,25 +114,29 @@ void KiteVenue::run() {
     bool reconcile_now = false;
     {
       std::unique_lock lock(mu_);
+      // Only work that may go now wakes the worker: a throttled or backed-off job must not spin.
+      const auto ready = [&](int64_t now, std::deque<Job>& q) {
+        return std::find_if(q.begin(), q.end(), [&](const Job& j) { return j.not_before <= now; });
+      };
+      const auto sendable = [&](int64_t now) {
+        return token_ok_ && now >= backoff_until_ && throttle_allows(now) &&
+               (ready(now, exits_) != exits_.end() || ready(now, entries_) != entries_.end());
+      };
       cv_.wait_for(lock, std::chrono::milliseconds(50), [&] {
-        return stop_ || !updates_.empty() || reconcile_now_ ||
-               (token_ok_ && (!exits_.empty() || !entries_.empty()));
+        return stop_ || !updates_.empty() || reconcile_now_ || sendable(steady_now_ms());
       });
       if (stop_) return;
       updates.swap(updates_);
       reconcile_now = std::exchange(reconcile_now_, false);
       const int64_t now = steady_now_ms();
       // Exits first; a job waiting out its backoff does not hold up the others behind it.
-      if (token_ok_ && now >= backoff_until_ && throttle_allows(now))
-        for (auto* q : {&exits_, &entries_}) {
-          auto it =
-              std::find_if(q->begin(), q->end(), [&](const Job& j) { return j.not_before <= now; });
-          if (it != q->end()) {
+      if (sendable(now))
+        for (auto* q : {&exits_, &entries_})
+          if (auto it = ready(now, *q); it != q->end()) {
             job = std::move(*it);
             q->erase(it);
             break;
           }
-        }
     }
     for (const json& o : updates) apply_order(o);
     if (!token_ok_) {
@@ -146,7 +150,8 @@ void KiteVenue::run() {
       }
     }
     if (trades_dirty_) fetch_trades();
-    if (reconcile_now || steady_now_ms() >= next_reconcile_) reconcile();
+    if (reconcile_now || std::exchange(reconcile_due_, false) || steady_now_ms() >= next_reconcile_)
+      reconcile();
   }
 }
 
@@ -172,10 +177,7 @@ bool KiteVenue::transient(const KiteReply& r, Job& job) {
       std::min<int64_t>(p_.backoff_max.count(), 250LL << std::min(job.attempts, 4));
   ++job.attempts;
   job.not_before = now + backoff;
-  if (r.rate_limited()) {
-    ++rate_limited_;
-    backoff_until_ = now + 1000;  // the venue's window is one second: let it drain
-  }
+  note_rate_limit(r);
   return false;
 }
 
@@ -268,7 +270,7 @@ bool KiteVenue::cancel(Job& job) {
   }
   const KiteReply r = rest_->call("DELETE", "/orders/regular/" + t.order_id);
   if (r.ok()) {
-    reconcile_now_ = true;  // the CANCELLED update may have been missed
+    reconcile_due_ = true;  // the CANCELLED update may have been missed
     return true;
   }
   if (r.kind == KiteReply::Kind::Transport || r.token_error() || r.rate_limited() || r.ambiguous())
@@ -359,8 +361,25 @@ void KiteVenue::apply_order(const json& o) {
   }
 }
 
+bool KiteVenue::reads_allowed() {
+  const int64_t now = steady_now_ms();
+  if (now < backoff_until_) return false;
+  while (!reads_.empty() && reads_.front() <= now - 1000) reads_.pop_front();
+  if (static_cast<int>(reads_.size()) >= p_.reads_per_second) return false;
+  reads_.push_back(now);
+  return true;
+}
+
+void KiteVenue::note_rate_limit(const KiteReply& r) {
+  if (!r.rate_limited()) return;
+  ++rate_limited_;
+  backoff_until_ = steady_now_ms() + 1000;  // the venue's window is one second: let it drain
+}
+
 bool KiteVenue::fetch_trades() {
+  if (!reads_allowed()) return false;  // stays dirty: tried again on a later round
   const KiteReply r = rest_->call("GET", "/trades");
+  note_rate_limit(r);
   if (!r.ok() || !r.data.is_array()) return false;
   trades_dirty_ = false;
   for (const json& tr : r.data) {
@@ -383,8 +402,13 @@ bool KiteVenue::fetch_trades() {
 
 // Postbacks can be lost (a dropped ticker): the order book is the truth, read every few seconds.
 void KiteVenue::reconcile() {
+  if (!reads_allowed()) {
+    reconcile_due_ = true;
+    return;
+  }
   next_reconcile_ = steady_now_ms() + p_.reconcile_every.count();
   const KiteReply r = rest_->call("GET", "/orders");
+  note_rate_limit(r);
   if (r.token_error()) {
     Job none;
     transient(r, none);
@@ -410,7 +434,7 @@ void KiteVenue::token_wait() {
   if (!probe.ok()) return;
   token_ok_ = true;
   if (hooks_.status) hooks_.status("venue_token", false, "");
-  reconcile_now_ = true;
+  reconcile_due_ = true;
 }
 
 }  // namespace aitrapp::kite

@@ -31,6 +31,7 @@ namespace aitrapp::kite {
 
 struct KiteVenueParams {
   int orders_per_second = 10, orders_per_minute = 400;
+  int reads_per_second = 8;    // order-book and trade-book reads, inside Kite's 10/s for others
   int max_place_attempts = 3;  // placements of one order the venue never saw
   std::chrono::milliseconds reconcile_every{3000};
   std::chrono::milliseconds token_probe_every{2000};
@@ -92,6 +93,8 @@ class KiteVenue final : public VenuePort {
   std::optional<nlohmann::json> find_by_tag(const std::string& cid, bool& failed);
   void apply_order(const nlohmann::json& o);
   bool fetch_trades();
+  bool reads_allowed();  // records the read when it may go
+  void note_rate_limit(const KiteReply& r);
   void reconcile();
   void token_wait();
   Lane lane_of(const VenueRequest& r) const;
@@ -114,7 +117,8 @@ class KiteVenue final : public VenuePort {
   std::map<std::string, Track> tracks_;          // by client_order_id
   std::map<std::string, std::string> by_order_;  // venue order_id -> client_order_id
   std::deque<int64_t> sent_;                     // steady ms of order calls (throttle window)
-  bool token_ok_ = true, trades_dirty_ = false;
+  std::deque<int64_t> reads_;                    // steady ms of book reads
+  bool token_ok_ = true, trades_dirty_ = false, reconcile_due_ = false;
   int64_t next_probe_ = 0, next_reconcile_ = 0, backoff_until_ = 0;
   std::atomic<int64_t> token_refreshes_{0}, rate_limited_{0}, lookups_{0};
 };
