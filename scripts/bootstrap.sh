@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   jq curl libboost-dev libboost-system-dev prometheus
   libpq-dev postgresql-15 postgresql-client-15 libhiredis-dev redis-server
+  zlib1g-dev ca-certificates
 )
 
 missing=()
