@@ -70,6 +70,16 @@ Lane KiteVenue::lane_of(const VenueRequest& r) const {
 void KiteVenue::send(const VenueRequest& request) {
   {
     std::lock_guard lock(mu_);
+    // The engine asks again when an answer is late: one queued question per order is enough,
+    // carrying the newest sequence number (older answers are ignored by the engine anyway).
+    if (const auto* q = std::get_if<QueryRequest>(&request))
+      for (auto* lane : {&exits_, &entries_})
+        for (Job& j : *lane)
+          if (auto* queued = std::get_if<QueryRequest>(&j.req);
+              queued && queued->client_order_id == q->client_order_id) {
+            queued->seq = q->seq;
+            return;
+          }
     (lane_of(request) == Lane::Exit ? exits_ : entries_).push_back(Job{request});
   }
   cv_.notify_all();
@@ -181,14 +191,24 @@ bool KiteVenue::transient(const KiteReply& r, Job& job) {
   return false;
 }
 
-std::optional<json> KiteVenue::find_by_tag(const std::string& cid, bool& failed) {
+std::optional<json> KiteVenue::find_by_tag(const std::string& cid, Lookup& outcome) {
+  outcome = Lookup::Deferred;
+  if (!reads_allowed()) return std::nullopt;
   ++lookups_;
   const KiteReply r = rest_->call("GET", "/orders");
-  failed = !r.ok();
-  if (failed || !r.data.is_array()) return std::nullopt;
+  note_rate_limit(r);
+  outcome = r.ok() && r.data.is_array() ? Lookup::Done : Lookup::Failed;
+  if (outcome != Lookup::Done) return std::nullopt;
   for (const json& o : r.data)
     if (o.value("tag", json()).is_string() && o["tag"] == cid) return o;
   return std::nullopt;
+}
+
+// A lookup held back by the read limit waits its turn without counting as an attempt.
+bool KiteVenue::retry_lookup(Lookup outcome, Job& job) {
+  if (outcome == Lookup::Failed) return transient(transport_failure(), job);
+  job.not_before = steady_now_ms() + 100;
+  return false;
 }
 
 bool KiteVenue::place(Job& job) {
@@ -197,9 +217,9 @@ bool KiteVenue::place(Job& job) {
   if (t.spec.client_order_id.empty()) t.spec = s;
   if (!t.order_id.empty() || job.lookup_first || t.place_attempts > 0) {
     // Seen before: the venue may hold it. Look before placing again.
-    bool failed = false;
-    auto found = find_by_tag(s.client_order_id, failed);
-    if (failed) return transient(transport_failure(), job);
+    Lookup looked;
+    auto found = find_by_tag(s.client_order_id, looked);
+    if (looked != Lookup::Done) return retry_lookup(looked, job);
     if (found) {
       apply_order(*found);
       if (!t.acked) {
@@ -259,9 +279,9 @@ bool KiteVenue::cancel(Job& job) {
   const std::string& cid = std::get<CancelRequest>(job.req).client_order_id;
   Track& t = tracks_[cid];
   if (t.order_id.empty()) {
-    bool failed = false;
-    auto found = find_by_tag(cid, failed);
-    if (failed) return transient(transport_failure(), job);
+    Lookup looked;
+    auto found = find_by_tag(cid, looked);
+    if (looked != Lookup::Done) return retry_lookup(looked, job);
     if (!found) {
       hooks_.emit(RequestRefused{cid, "unknown order"});
       return true;
@@ -307,9 +327,10 @@ bool KiteVenue::modify(Job& job) {
 
 bool KiteVenue::query(Job& job) {
   const QueryRequest& q = std::get<QueryRequest>(job.req);
-  bool failed = false;
-  auto found = find_by_tag(q.client_order_id, failed);
-  if (failed) return job.attempts >= 5 ? true : transient(transport_failure(), job);
+  Lookup looked;
+  auto found = find_by_tag(q.client_order_id, looked);
+  if (looked == Lookup::Failed && job.attempts >= 5) return true;  // the engine asks again
+  if (looked != Lookup::Done) return retry_lookup(looked, job);
   if (!found) {
     hooks_.emit(OrderUnknown{q.client_order_id, q.seq});
     return true;

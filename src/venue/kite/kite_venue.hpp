@@ -90,7 +90,10 @@ class KiteVenue final : public VenuePort {
   bool query(Job& job);
   // Handles a transient failure of `reply` for `job`; false means "retry later".
   bool transient(const KiteReply& reply, Job& job);
-  std::optional<nlohmann::json> find_by_tag(const std::string& cid, bool& failed);
+  enum class Lookup { Done, Failed, Deferred };  // Deferred: held back by the read limit
+  // The order carrying this tag in the venue's order book (every read goes through the limit).
+  std::optional<nlohmann::json> find_by_tag(const std::string& cid, Lookup& outcome);
+  bool retry_lookup(Lookup outcome, Job& job);
   void apply_order(const nlohmann::json& o);
   bool fetch_trades();
   bool reads_allowed();  // records the read when it may go
