@@ -20,6 +20,12 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# Node.js and npm run the conformance suite with Zerodha's official client (tests/conformance).
+# A Node.js that is already installed (Debian's or NodeSource's, which bundles npm) is kept.
+if ! command -v node > /dev/null 2>&1 || ! command -v npm > /dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
