@@ -70,19 +70,40 @@ Lane KiteVenue::lane_of(const VenueRequest& r) const {
 void KiteVenue::send(const VenueRequest& request) {
   {
     std::lock_guard lock(mu_);
-    // The engine asks again when an answer is late: one queued question per order is enough,
-    // carrying the newest sequence number (older answers are ignored by the engine anyway).
-    if (const auto* q = std::get_if<QueryRequest>(&request))
-      for (auto* lane : {&exits_, &entries_})
-        for (Job& j : *lane)
-          if (auto* queued = std::get_if<QueryRequest>(&j.req);
-              queued && queued->client_order_id == q->client_order_id) {
-            queued->seq = q->seq;
-            return;
-          }
+    // The engine asks again when an answer is late. One queued query or cancel per order is
+    // enough (a query carries the newest sequence number; older answers are ignored anyway):
+    // while the venue refuses with 429s, repeats would otherwise pile up into a backlog.
+    if (std::holds_alternative<QueryRequest>(request) ||
+        std::holds_alternative<CancelRequest>(request)) {
+      const std::string& cid = request_client_id(request);
+      if (Job* queued = find_queued(request.index(), cid)) {
+        if (const auto* q = std::get_if<QueryRequest>(&request))
+          std::get<QueryRequest>(queued->req).seq = q->seq;
+        return;
+      }
+    }
     (lane_of(request) == Lane::Exit ? exits_ : entries_).push_back(Job{request});
   }
   cv_.notify_all();
+}
+
+KiteVenue::Job* KiteVenue::find_queued(size_t kind, const std::string& cid) {
+  for (auto* lane : {&exits_, &entries_})
+    for (Job& j : *lane)
+      if (j.req.index() == kind && request_client_id(j.req) == cid) return &j;
+  return nullptr;
+}
+
+bool KiteVenue::withdraw_place(const std::string& cid) {
+  std::lock_guard lock(mu_);
+  for (auto* lane : {&exits_, &entries_})
+    for (auto it = lane->begin(); it != lane->end(); ++it)
+      if (const auto* p = std::get_if<PlaceRequest>(&it->req);
+          p && p->spec.client_order_id == cid) {
+        lane->erase(it);
+        return true;
+      }
+  return false;
 }
 
 void KiteVenue::on_order_update(const json& order) {
@@ -187,7 +208,6 @@ bool KiteVenue::transient(const KiteReply& r, Job& job) {
       std::min<int64_t>(p_.backoff_max.count(), 250LL << std::min(job.attempts, 4));
   ++job.attempts;
   job.not_before = now + backoff;
-  note_rate_limit(r);
   return false;
 }
 
@@ -195,8 +215,7 @@ std::optional<json> KiteVenue::find_by_tag(const std::string& cid, Lookup& outco
   outcome = Lookup::Deferred;
   if (!reads_allowed()) return std::nullopt;
   ++lookups_;
-  const KiteReply r = rest_->call("GET", "/orders");
-  note_rate_limit(r);
+  const KiteReply r = call("GET", "/orders");
   outcome = r.ok() && r.data.is_array() ? Lookup::Done : Lookup::Failed;
   if (outcome != Lookup::Done) return std::nullopt;
   for (const json& o : r.data)
@@ -214,6 +233,7 @@ bool KiteVenue::retry_lookup(Lookup outcome, Job& job) {
 bool KiteVenue::place(Job& job) {
   const OrderSpec& s = std::get<PlaceRequest>(job.req).spec;
   Track& t = tracks_[s.client_order_id];
+  if (t.withdrawn) return true;  // cancelled before it was placed (already reported)
   if (t.spec.client_order_id.empty()) t.spec = s;
   if (!t.order_id.empty() || job.lookup_first || t.place_attempts > 0) {
     // Seen before: the venue may hold it. Look before placing again.
@@ -253,7 +273,7 @@ bool KiteVenue::place(Job& job) {
   if (s.type == OrderType::Market || s.type == OrderType::StopMarket)
     f.add("market_protection", "-1");  // SEBI: MARKET orders must carry protection
   ++t.place_attempts;
-  const KiteReply r = rest_->call("POST", "/orders/regular", f);
+  const KiteReply r = call("POST", "/orders/regular", f);
   if (r.ok()) {
     t.order_id = r.data.value("order_id", "");
     by_order_[t.order_id] = s.client_order_id;
@@ -279,16 +299,26 @@ bool KiteVenue::cancel(Job& job) {
   const std::string& cid = std::get<CancelRequest>(job.req).client_order_id;
   Track& t = tracks_[cid];
   if (t.order_id.empty()) {
+    // A placement still queued (waiting out a 429 or a backoff) is withdrawn for good: placing
+    // it after the engine gave it up would leave an order working that nobody watches.
+    if (withdraw_place(cid)) t.withdrawn = true;
+    if (t.withdrawn && t.place_attempts == 0) {  // no attempt can have reached the venue
+      hooks_.emit(OrderCancelled{cid});
+      return true;
+    }
     Lookup looked;
     auto found = find_by_tag(cid, looked);
     if (looked != Lookup::Done) return retry_lookup(looked, job);
     if (!found) {
-      hooks_.emit(RequestRefused{cid, "unknown order"});
+      if (t.withdrawn)
+        hooks_.emit(OrderCancelled{cid});
+      else
+        hooks_.emit(RequestRefused{cid, "unknown order"});
       return true;
     }
     apply_order(*found);
   }
-  const KiteReply r = rest_->call("DELETE", "/orders/regular/" + t.order_id);
+  const KiteReply r = call("DELETE", "/orders/regular/" + t.order_id);
   if (r.ok()) {
     reconcile_due_ = true;  // the CANCELLED update may have been missed
     return true;
@@ -311,7 +341,7 @@ bool KiteVenue::modify(Job& job) {
     f.add("price", format_fixed(m.limit.raw));
   if (t.spec.type == OrderType::StopLimit || t.spec.type == OrderType::StopMarket)
     f.add("trigger_price", format_fixed(m.trigger.raw));
-  const KiteReply r = rest_->call("PUT", "/orders/regular/" + t.order_id, f);
+  const KiteReply r = call("PUT", "/orders/regular/" + t.order_id, f);
   if (r.ok()) {
     t.spec.qty = m.qty;
     t.spec.limit = m.limit;
@@ -391,16 +421,19 @@ bool KiteVenue::reads_allowed() {
   return true;
 }
 
-void KiteVenue::note_rate_limit(const KiteReply& r) {
-  if (!r.rate_limited()) return;
-  ++rate_limited_;
-  backoff_until_ = steady_now_ms() + 1000;  // the venue's window is one second: let it drain
+KiteReply KiteVenue::call(const std::string& method, const std::string& path, const Form& form) {
+  KiteReply r = rest_->call(method, path, form);
+  if (r.kind == KiteReply::Kind::Transport || r.http >= 500) ++venue_errors_;
+  if (r.rate_limited()) {
+    ++rate_limited_;
+    backoff_until_ = steady_now_ms() + 1000;  // the venue's window is one second: let it drain
+  }
+  return r;
 }
 
 bool KiteVenue::fetch_trades() {
   if (!reads_allowed()) return false;  // stays dirty: tried again on a later round
-  const KiteReply r = rest_->call("GET", "/trades");
-  note_rate_limit(r);
+  const KiteReply r = call("GET", "/trades");
   if (!r.ok() || !r.data.is_array()) return false;
   trades_dirty_ = false;
   for (const json& tr : r.data) {
@@ -428,8 +461,7 @@ void KiteVenue::reconcile() {
     return;
   }
   next_reconcile_ = steady_now_ms() + p_.reconcile_every.count();
-  const KiteReply r = rest_->call("GET", "/orders");
-  note_rate_limit(r);
+  const KiteReply r = call("GET", "/orders");
   if (r.token_error()) {
     Job none;
     transient(r, none);
@@ -451,7 +483,7 @@ void KiteVenue::token_wait() {
       token_ = *fresh;
     }
   rest_->set_access_token(access_token());
-  const KiteReply probe = rest_->call("GET", "/user/profile");
+  const KiteReply probe = call("GET", "/user/profile");
   if (!probe.ok()) return;
   token_ok_ = true;
   if (hooks_.status) hooks_.status("venue_token", false, "");

@@ -64,6 +64,7 @@ class KiteVenue final : public VenuePort {
   int64_t token_refreshes() const { return token_refreshes_.load(); }
   int64_t rate_limited() const { return rate_limited_.load(); }
   int64_t lookups() const { return lookups_.load(); }
+  int64_t venue_errors() const { return venue_errors_.load(); }  // transport failures and 5xx
   std::string access_token() const;  // the one in use (the ticker reconnects with it)
 
  private:
@@ -71,6 +72,7 @@ class KiteVenue final : public VenuePort {
     OrderSpec spec;
     std::string order_id, status;
     bool acked = false, terminal_sent = false, cancelled = false;
+    bool withdrawn = false;  // a cancel took its placement out of the queue
     int place_attempts = 0;
     int64_t filled = 0;
     std::set<std::string> trades;
@@ -83,7 +85,9 @@ class KiteVenue final : public VenuePort {
   };
 
   void run();
-  bool process(Job& job);  // false: keep it queued (retry later)
+  Job* find_queued(size_t kind, const std::string& cid);  // caller holds mu_
+  bool withdraw_place(const std::string& cid);            // removes a queued placement
+  bool process(Job& job);                                 // false: keep it queued (retry later)
   bool place(Job& job);
   bool cancel(Job& job);
   bool modify(Job& job);
@@ -97,7 +101,8 @@ class KiteVenue final : public VenuePort {
   void apply_order(const nlohmann::json& o);
   bool fetch_trades();
   bool reads_allowed();  // records the read when it may go
-  void note_rate_limit(const KiteReply& r);
+  // Every REST call: counts 429s (and pauses a second after one) and unreachable-venue errors.
+  KiteReply call(const std::string& method, const std::string& path, const Form& form = {});
   void reconcile();
   void token_wait();
   Lane lane_of(const VenueRequest& r) const;
@@ -123,7 +128,7 @@ class KiteVenue final : public VenuePort {
   std::deque<int64_t> reads_;                    // steady ms of book reads
   bool token_ok_ = true, trades_dirty_ = false, reconcile_due_ = false;
   int64_t next_probe_ = 0, next_reconcile_ = 0, backoff_until_ = 0;
-  std::atomic<int64_t> token_refreshes_{0}, rate_limited_{0}, lookups_{0};
+  std::atomic<int64_t> token_refreshes_{0}, rate_limited_{0}, lookups_{0}, venue_errors_{0};
 };
 
 }  // namespace aitrapp::kite
