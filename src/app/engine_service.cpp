@@ -334,6 +334,15 @@ void EngineService::publish() {
     s->live_orders = e.live_orders();
     s->throttle_exit = e.throttle_depth(Lane::Exit);
     s->throttle_entry = e.throttle_depth(Lane::Entry);
+    if (const auto link = replay_.venue_link()) {
+      s->throttle_exit += link->throttle_exit;
+      s->throttle_entry += link->throttle_entry;
+      for (const auto& [type, n] : link->retries) s->stats.retries[type] += n;
+      if (link->order_stream_seen_ms > 0)
+        s->order_stream_seen =
+            ops::SteadyTime(std::chrono::milliseconds(link->order_stream_seen_ms));
+      s->late_ticks = link->late_ticks;
+    }
     s->orphan_children = e.orphan_children();
     s->duplicate_client_ids = replay_.conflicting_places();
     s->risk = risk_json();

@@ -96,6 +96,23 @@ int64_t KiteSession::conflicting_places() const {
   return paper_ ? paper_->conflicting_places() : 0;
 }
 
+std::optional<VenueLinkStats> KiteSession::venue_link() const {
+  VenueLinkStats s;
+  s.late_ticks = late_ticks_;
+  s.retries["ws_reconnect"] = ticker_ ? ticker_->reconnects() : 0;
+  if (live_) {
+    s.throttle_exit = live_->queue_depth(Lane::Exit);
+    s.throttle_entry = live_->queue_depth(Lane::Entry);
+    s.retries["token_refresh"] = live_->token_refreshes();
+    s.retries["rate_limited"] = live_->rate_limited();
+    s.retries["lookup_by_tag"] = live_->lookups();
+    s.retries["venue_error"] = live_->venue_errors();
+    // LIVE order updates arrive on the ticker connection; its heartbeat keeps it fresh.
+    if (ticker_) s.order_stream_seen_ms = ticker_->last_frame_ms();
+  }
+  return s;
+}
+
 std::vector<std::string> KiteSession::feeds() const {
   std::set<std::string> out;
   for (const auto& [symbol, row] : settings_.rows)

@@ -50,10 +50,9 @@ class KiteSession final : public SessionDriver {
   int64_t conflicting_places() const override;
   std::vector<std::string> feeds() const override;
   void set_wake(std::function<void()> wake) override { wake_ = std::move(wake); }
+  std::optional<VenueLinkStats> venue_link() const override;
 
   bool live() const { return settings_.live; }
-  const kite::KiteTicker& ticker() const { return *ticker_; }
-  int64_t late_ticks() const { return late_ticks_; }
 
  private:
   struct Status {

@@ -4,12 +4,22 @@
 // KiteSession trades live Kite market data (PAPER fills in process, or LIVE orders on Kite).
 // Owned and called by the engine thread only, except set_wake's callback.
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/engine.hpp"
 
 namespace aitrapp {
+
+// A remote venue connection's own counters (Kite). In-process venues have none.
+struct VenueLinkStats {
+  size_t throttle_exit = 0, throttle_entry = 0;  // requests waiting in the adapter's throttle
+  std::map<std::string, int64_t> retries;        // token_refresh, rate_limited, lookup_by_tag...
+  int64_t order_stream_seen_ms = 0;  // steady ms of the order stream's last frame; 0: in process
+  int64_t late_ticks = 0;            // ticks that arrived after their minute's bar was closed
+};
 
 class SessionDriver {
  public:
@@ -29,6 +39,8 @@ class SessionDriver {
   virtual int64_t conflicting_places() const = 0;
   // Exchanges whose market data this session carries (for the heartbeat metrics).
   virtual std::vector<std::string> feeds() const = 0;
+  // The remote venue link's counters; nullopt for an in-process venue.
+  virtual std::optional<VenueLinkStats> venue_link() const { return std::nullopt; }
   // Called from other threads when work arrives between scheduled times.
   virtual void set_wake(std::function<void()>) {}
 };

@@ -42,7 +42,8 @@ struct ServiceSnapshot {
   double heat = 0, heat_cap = 0, net_liquidity = 0, day_pnl = 0, realized = 0, unrealized = 0;
   int open_positions = 0;
   std::map<std::string, int> positions_by_strategy;
-  size_t live_orders = 0, throttle_exit = 0, throttle_entry = 0;
+  size_t live_orders = 0, throttle_exit = 0, throttle_entry = 0;  // engine's plus the adapter's
+  int64_t late_ticks = 0;  // market data ticks that missed their bar
   int orphan_children = 0;
   int64_t duplicate_client_ids = 0;  // places the venue saw reuse an id for a different order
   TimeMs marketdata_stale_after_ms = 30'000;

@@ -52,8 +52,11 @@ std::string render_metrics(const ServiceSnapshot& s, SteadyTime now) {
           "Seconds since the last market data tick, per feed bucket (exchange)");
   for (const auto& [bucket, seen] : s.marketdata_seen)
     m.sample("trader_marketdata_heartbeat_seconds", {{"bucket", bucket}}, seconds_since(seen, now));
+  m.counter("trader_marketdata_late_ticks_total",
+            "Ticks that arrived after their minute's bar had closed (not in any bar)",
+            static_cast<double>(s.late_ticks));
   m.gauge("trader_order_stream_heartbeat_seconds",
-          "Seconds since the venue's order stream was last serviced",
+          "Seconds since the venue's order stream was last heard from (or serviced, in process)",
           seconds_since(s.order_stream_seen, now));
 
   m.gauge("trader_positions_open", "Open bracketed positions, per strategy");
