@@ -27,7 +27,6 @@ void wr16(std::string& out, int64_t v) {
 
 // Wire integer -> Price (4 decimals). Divisor 100 is exact; 1e7 (CDS) truncates past 4 digits.
 Price wire_price(int32_t v, int64_t divisor) {
-  if (divisor == 100) return Price::from_raw(static_cast<int64_t>(v) * (kScale / 100));
   return Price::from_raw(mul_div(v, kScale, divisor));
 }
 int64_t to_wire(Price p, int64_t divisor) {
@@ -71,10 +70,16 @@ bool decode_packet_into(const uint8_t* p, size_t len, KiteTick& t) {
   if (len != kLtpPacket && len != kIndexQuotePacket && len != kIndexFullPacket &&
       len != kQuotePacket && len != kFullPacket)
     return false;
-  t = KiteTick{};
+  // A full packet sets every field; the shorter ones start from a cleared tick.
+  if (len != kFullPacket) t = KiteTick{};
   t.token = static_cast<uint32_t>(rd32(p));
   const int64_t div = price_divisor(t.token);
-  t.last = wire_price(rd32(p + 4), div);
+  // The common case (paise) is one multiply per price; the branch is taken once per packet.
+  const auto price = [div, exact = div == 100](const uint8_t* at) {
+    return exact ? Price::from_raw(static_cast<int64_t>(rd32(at)) * (kScale / 100))
+                 : wire_price(rd32(at), div);
+  };
+  t.last = price(p + 4);
   t.tradable = segment_of(t.token) != kSegmentIndices;
   if (len == kLtpPacket) {
     t.mode = TickMode::Ltp;
@@ -83,36 +88,36 @@ bool decode_packet_into(const uint8_t* p, size_t len, KiteTick& t) {
   if (len == kIndexQuotePacket || len == kIndexFullPacket) {
     t.tradable = false;
     t.mode = len == kIndexFullPacket ? TickMode::Full : TickMode::Quote;
-    t.high = wire_price(rd32(p + 8), div);
-    t.low = wire_price(rd32(p + 12), div);
-    t.open = wire_price(rd32(p + 16), div);
-    t.close = wire_price(rd32(p + 20), div);
-    t.change = wire_price(rd32(p + 24), div);
+    t.high = price(p + 8);
+    t.low = price(p + 12);
+    t.open = price(p + 16);
+    t.close = price(p + 20);
+    t.change = price(p + 24);
     if (len == kIndexFullPacket) t.exchange_time = rd32(p + 28);
     return true;
   }
   t.mode = len == kFullPacket ? TickMode::Full : TickMode::Quote;
   t.last_qty = rd32(p + 8);
-  t.average = wire_price(rd32(p + 12), div);
+  t.average = price(p + 12);
   t.volume = rd32(p + 16);
   t.buy_qty = rd32(p + 20);
   t.sell_qty = rd32(p + 24);
-  t.open = wire_price(rd32(p + 28), div);
-  t.high = wire_price(rd32(p + 32), div);
-  t.low = wire_price(rd32(p + 36), div);
-  t.close = wire_price(rd32(p + 40), div);
+  t.open = price(p + 28);
+  t.high = price(p + 32);
+  t.low = price(p + 36);
+  t.close = price(p + 40);
   if (len == kQuotePacket) return true;
+  t.change = Price{};
   t.last_trade_time = rd32(p + 44);
   t.oi = rd32(p + 48);
   t.oi_day_high = rd32(p + 52);
   t.oi_day_low = rd32(p + 56);
   t.exchange_time = rd32(p + 60);
-  for (int i = 0; i < 10; ++i) {
-    const uint8_t* d = p + 64 + 12 * i;
-    DepthLevel& l = i < 5 ? t.bids[static_cast<size_t>(i)] : t.asks[static_cast<size_t>(i - 5)];
-    l.qty = rd32(d);
-    l.price = wire_price(rd32(d + 4), div);
-    l.orders = rd16(d + 8);
+  for (size_t i = 0; i < 5; ++i) {
+    const uint8_t* bid = p + 64 + 12 * i;
+    const uint8_t* ask = bid + 60;
+    t.bids[i] = {rd32(bid), price(bid + 4), rd16(bid + 8)};
+    t.asks[i] = {rd32(ask), price(ask + 4), rd16(ask + 8)};
   }
   return true;
 }
