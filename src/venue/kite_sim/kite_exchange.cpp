@@ -86,7 +86,7 @@ const std::set<std::string> kOpenStatuses = {"OPEN", "TRIGGER PENDING"};
 
 KiteExchange::KiteExchange(std::map<std::string, Instrument> instruments, Money capital,
                            Credentials creds, const TradingCalendar& cal, const Clock& clock,
-                           int token_expiry_minute)
+                           int token_expiry_minute, KiteLimits limits)
     : instruments_(instruments),
       rows_(rows_for(instruments)),
       capital_(capital),
@@ -95,7 +95,12 @@ KiteExchange::KiteExchange(std::map<std::string, Instrument> instruments, Money 
       clock_(clock),
       token_expiry_minute_(token_expiry_minute),
       venue_(std::move(instruments), SimVenueParams{0, 10'000},
-             [this](VenueEvent e) { pending_events_.push_back(std::move(e)); }) {
+             [this](VenueEvent e) { pending_events_.push_back(std::move(e)); }),
+      orders_per_s_{{}, 1000, limits.orders_per_second},
+      orders_per_min_{{}, 60'000, limits.orders_per_minute},
+      orders_per_day_{{}, 86'400'000, limits.orders_per_day},
+      quotes_per_s_{{}, 1000, limits.quotes_per_second},
+      others_per_s_{{}, 1000, limits.others_per_second} {
   for (const auto& row : rows_) by_key_[row.key()] = &row;
   for (const auto& [symbol, in] : instruments_) {
     const std::string key =

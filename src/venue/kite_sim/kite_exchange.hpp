@@ -55,11 +55,18 @@ struct RequestFaults {
   int64_t spread_until_wall_ms = 0;
 };
 
+// Kite's request limits per api_key (venues.md): a 429 NetworkException beyond them.
+struct KiteLimits {
+  size_t orders_per_second = 10, orders_per_minute = 400, orders_per_day = 5000;
+  size_t quotes_per_second = 1, others_per_second = 10;
+};
+
 class KiteExchange {
  public:
   // `clock` is the simulated exchange clock; `cal` must outlive the exchange.
   KiteExchange(std::map<std::string, Instrument> instruments, Money capital, Credentials creds,
-               const TradingCalendar& cal, const Clock& clock, int token_expiry_minute);
+               const TradingCalendar& cal, const Clock& clock, int token_expiry_minute,
+               KiteLimits limits = {});
 
   SimReply handle(const SimRequest& r);
 
@@ -144,9 +151,7 @@ class KiteExchange {
   std::vector<Trade> trades_;
   std::map<std::string, DayQuote> quotes_;  // by engine symbol
   std::vector<std::string> updates_;
-  Bucket orders_per_s_{{}, 1000, 10}, orders_per_min_{{}, 60'000, 400},
-      orders_per_day_{{}, 86'400'000, 5000}, quotes_per_s_{{}, 1000, 1},
-      others_per_s_{{}, 1000, 10};
+  Bucket orders_per_s_, orders_per_min_, orders_per_day_, quotes_per_s_, others_per_s_;
   RequestFaults faults_;
   uint64_t next_order_ = 0, next_trade_ = 0, next_request_token_ = 0;
   int64_t requests_ = 0, rejected_429_ = 0, token_errors_ = 0, orders_placed_ = 0;
