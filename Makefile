@@ -6,6 +6,8 @@ DAY         ?= data/nse/2022-04-01
 SPEED       ?= 600
 RUN_DB      ?= var/run.sqlite
 PORT        ?= 8000
+# Test processes at once: most end-to-end tests wait on accelerated clocks, not on the CPU.
+TEST_JOBS   ?= 4
 
 .PHONY: all bootstrap build build-asan run paper replay smoke-test migrate verify reconcile test test-release test-asan bench format format-check clean
 
@@ -58,10 +60,10 @@ smoke-test: build
 test: format-check test-release test-asan
 
 test-release: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(TEST_JOBS)
 
 test-asan: build-asan
-	cd $(ASAN_DIR) && ctest --output-on-failure -j$(JOBS)
+	cd $(ASAN_DIR) && ctest --output-on-failure -j$(TEST_JOBS)
 
 bench: build
 	$(BUILD_DIR)/bench/aitrapp_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true

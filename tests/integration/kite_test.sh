@@ -92,6 +92,11 @@ case "$CASE" in
     ctl "/faults/ws_drop?seconds=1"  # 100 exchange seconds at 100x (the issue asks for 30)
     wait_for 10 "[ \"\$(stats | jq .ticker_sessions)\" = 0 ]"
     wait_for 30 "[ \"\$(stats | jq .ticker_sessions)\" = 1 ]"
+    # Resubscribed: ticks reach the engine again (a tick every 0.15 s of wall time at 100x).
+    sleep 1
+    HB=$(metric 'trader_marketdata_heartbeat_seconds{bucket="NFO"}')
+    [ -n "$HB" ] && awk -v h="$HB" 'BEGIN { exit !(h + 0 < 0.5) }' \
+      || fail "no tick since the reconnect (${HB:-no heartbeat} s)"
     ;;
   refuse)
     wait_for 60 in_position

@@ -87,8 +87,9 @@ class KiteVenueSim : public ::testing::Test {
   }
   template <class T>
   size_t count_events() const {  // caller holds events_mu_
-    return static_cast<size_t>(std::count_if(events_.begin(), events_.end(),
-                                             [](const auto& e) { return std::holds_alternative<T>(e); }));
+    return static_cast<size_t>(std::count_if(events_.begin(), events_.end(), [](const auto& e) {
+      return std::holds_alternative<T>(e);
+    }));
   }
 
   // The venue's order book, in placement order, by tag.
