@@ -50,6 +50,9 @@ KiteSession::KiteSession(const AppConfig& cfg, Store& store, VenueJournal& journ
       push_inbound(Status{c, on, d});
     };
     hooks.refresh_token = [path = settings_.token_file] { return read_token_file(path); };
+    hooks.positions = [this](std::map<std::string, int64_t> net) {
+      push_inbound(VenuePositions{std::move(net)});
+    };
     live_ = std::make_unique<kite::KiteVenue>(
         std::make_unique<kite::KiteRest>(settings_.rest_root, settings_.api_key,
                                          std::chrono::milliseconds(7000)),
@@ -94,6 +97,24 @@ KiteSession::~KiteSession() {
 
 int64_t KiteSession::conflicting_places() const {
   return paper_ ? paper_->conflicting_places() : 0;
+}
+
+void KiteSession::check_positions(const std::map<std::string, int64_t>& venue) {
+  std::map<std::string, std::pair<int64_t, int64_t>> both;  // symbol -> (venue, engine)
+  for (const auto& [symbol, qty] : venue) both[symbol].first = qty;
+  for (const auto& [symbol, p] : engine_->portfolio().positions())
+    both[symbol].second = p.qty.units;
+  std::string detail;
+  for (const auto& [symbol, q] : both)
+    if (q.first != q.second)
+      detail += (detail.empty() ? "" : "; ") + symbol + " venue " + std::to_string(q.first) +
+                ", engine " + std::to_string(q.second);
+  if (detail.empty()) {
+    mismatched_rounds_ = 0;
+    engine_->set_degraded("position_mismatch", false, "");
+  } else if (++mismatched_rounds_ >= 2) {
+    engine_->set_degraded("position_mismatch", true, detail);
+  }
 }
 
 std::optional<VenueLinkStats> KiteSession::venue_link() const {
@@ -181,6 +202,7 @@ const Tick* KiteSession::step() {
                      engine_->on_venue_event(VenueEvent{clock_.now(), std::move(b)});
                    },
                    [&](const Status& s) { engine_->set_degraded(s.cause, s.on, s.detail); },
+                   [&](const VenuePositions& p) { check_positions(p.net); },
                },
                *in);
   } else if (!queue_.empty() && queue_.top().time <= clock_.now()) {

@@ -60,13 +60,19 @@ class KiteSession final : public SessionDriver {
     bool on;
     std::string detail;
   };
-  using Inbound = std::variant<kite::KiteTick, VenueEvent::Body, Status>;
+  struct VenuePositions {
+    std::map<std::string, int64_t> net;  // engine symbol -> signed quantity at the venue
+  };
+  using Inbound = std::variant<kite::KiteTick, VenueEvent::Body, Status, VenuePositions>;
   enum class Kind { VenueArrival = 0, VenueAnswer = 1, BarsClosed = 2, Timer = 3 };
   class Port;
 
   void push_inbound(Inbound in);
   void schedule_timer() { queue_.schedule_timer(*engine_); }
   const Tick* on_kite_tick(const kite::KiteTick& k);
+  // Entries pause ("position_mismatch") while the venue's positions and the engine's disagree
+  // for two reconciliation rounds in a row (one round can race a fill); they resume on agreement.
+  void check_positions(const std::map<std::string, int64_t>& venue);
 
   const AppConfig& cfg_;
   Store& store_;
@@ -98,6 +104,7 @@ class KiteSession final : public SessionDriver {
   TimeMs closed_through_ = -1;  // bars of minutes up to here were handed to the engine
   Tick tick_;
   int64_t late_ticks_ = 0;
+  int mismatched_rounds_ = 0;
 };
 
 }  // namespace aitrapp

@@ -19,6 +19,9 @@
 #   token_expiry   the access token expires mid-session: entries pause, the token file is refreshed
 #                  by a new login, entries resume
 #   rate_limit     a burst of 429s: the adapter backs off and nothing is lost
+#   manual_trade   someone trades the account by hand (tags MANUAL*) while the engine holds a
+#                  position: the position reconciliation pauses entries until the venue and the
+#                  engine agree again
 # Every case ends with: the venue and the store agree order for order and trade for fill, no tag
 # reached the venue twice, flat at the venue and in the engine, and a clean `reconcile`.
 set -euo pipefail
@@ -120,6 +123,21 @@ case "$CASE" in
     wait_for 60 in_position
     ctl "/faults/errors?status=429&count=10"
     ;;
+  manual_trade)
+    manual() {
+      curl -sf -X POST "http://127.0.0.1:$PORT/orders/regular" -H "X-Kite-Version: 3" \
+        -H "Authorization: token $KITE_API_KEY:$(cat kite_token)" \
+        --data "tradingsymbol=BANKNIFTY_F1&exchange=NFO&transaction_type=$1&order_type=MARKET&quantity=25&product=MIS&tag=$2" \
+        > /dev/null || fail "manual $1"
+    }
+    mismatch() { q "SELECT min(time_ms) FROM risk_events WHERE check_name = '$1' AND reason LIKE 'position_mismatch%'"; }
+    wait_for 60 in_position
+    manual BUY MANUAL1
+    wait_for 30 "[ -n \"\$(mismatch DEGRADED)\" ]"
+    sleep 1  # 100 exchange seconds with entries paused
+    manual SELL MANUAL2
+    wait_for 30 "[ -n \"\$(mismatch RECOVERED)\" ]"
+    ;;
 esac
 
 wait_for 120 "grep -q 'done at' run.log"
@@ -129,9 +147,10 @@ ORDERS=$(q "SELECT count(*) FROM orders")
 [ "$ORDERS" -gt 0 ] || fail "no orders were traded"
 # Every venue order is a store order; a store order the venue never saw was given up before it
 # was placed (rejected, or cancelled while it waited out a 429) and has no fill.
-kite /orders | jq -r '.data[].tag' | sort > venue_tags
+kite /orders > venue_orders
+[ "$(jq '.data | length' venue_orders)" = "$(jq .orders <<< "$S")" ] || fail "the venue's order book is incomplete"
+jq -r '.data[].tag | select(startswith("MANUAL") | not)' venue_orders | sort > venue_tags
 q "SELECT client_order_id FROM orders ORDER BY 1" | sort > store_ids
-[ "$(wc -l < venue_tags)" = "$(jq .orders <<< "$S")" ] || fail "the venue's order book is incomplete"
 UNKNOWN=$(comm -23 venue_tags store_ids)
 [ -z "$UNKNOWN" ] || fail "venue orders the store does not know: $UNKNOWN"
 for cid in $(comm -13 venue_tags store_ids); do
@@ -143,9 +162,16 @@ done
   || fail "venue not flat: $(jq -c .positions <<< "$S")"
 [ "$(jq .open_orders <<< "$S")" = 0 ] || fail "orders still open at the venue"
 FILLS=$(q "SELECT count(*) FROM fills")
-[ "$(jq .trades <<< "$S")" = "$FILLS" ] || fail "venue has $(jq .trades <<< "$S") trades, store $FILLS fills"
+MANUAL_IDS=$(jq -c '[.data[] | select(.tag | startswith("MANUAL")) | .order_id]' venue_orders)
+TRADES=$(kite /trades | jq --argjson m "$MANUAL_IDS" '[.data[] | select(.order_id as $o | $m | index($o) | not)] | length')
+[ "$TRADES" = "$FILLS" ] || fail "venue has $TRADES trades, store $FILLS fills"
 grep -q "open positions 0" run.log || fail "engine not flat at the end"
 [ "$(jq .rate_limited <<< "$S")" -le "$MAX_429" ] || fail "$(jq .rate_limited <<< "$S") requests hit 429"
+# The position reconciliation never cries wolf: only the manual trade makes the books disagree.
+if [ "$CASE" != manual_trade ]; then
+  FALSE=$(q "SELECT reason FROM risk_events WHERE check_name = 'DEGRADED' AND reason LIKE 'position_mismatch%' LIMIT 1")
+  [ -z "$FALSE" ] || fail "entries paused for a position mismatch: $FALSE"
+fi
 retries() { metric "trader_retries_total{type=\"$1\"}"; }
 DETAIL=""
 case "$CASE" in
@@ -192,6 +218,12 @@ case "$CASE" in
     S2=$(stats)
     [ "$(jq .token_errors <<< "$S2")" -le 20 ] || fail "$(jq .token_errors <<< "$S2") requests refused with 403: a retry storm"
     DETAIL="paused at risk event $PAUSED, resumed at $RESUMED, $(jq .token_errors <<< "$S2") requests refused with 403"
+    ;;
+  manual_trade)
+    FROM=$(mismatch DEGRADED) TO=$(mismatch RECOVERED)
+    DURING=$(q "SELECT count(*) FROM orders WHERE role = 'ENTRY' AND created_ms > $FROM AND created_ms < $TO")
+    [ "$DURING" = 0 ] || fail "$DURING entries were sent while the positions disagreed"
+    DETAIL="entries paused for $(((TO - FROM) / 1000)) exchange seconds of disagreement"
     ;;
   rate_limit)
     [ "$(retries rate_limited)" -ge 1 ] || fail "the adapter saw no 429"

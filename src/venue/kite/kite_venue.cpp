@@ -469,7 +469,26 @@ void KiteVenue::reconcile() {
   }
   if (!r.ok() || !r.data.is_array()) return;
   for (const json& o : r.data) apply_order(o);
-  fetch_trades();
+  // Positions only against a trade book just read: a position ahead of our fills is a race.
+  if (fetch_trades()) fetch_positions();
+}
+
+void KiteVenue::fetch_positions() {
+  if (!hooks_.positions || !reads_allowed()) return;
+  const KiteReply r = call("GET", "/portfolio/positions");
+  if (!r.ok() || !r.data.is_object() || !r.data.contains("net")) return;
+  std::map<std::string, std::string> symbol_of;  // "NFO:NIFTY22APRFUT" -> engine symbol
+  for (const auto& [symbol, row] : rows_) symbol_of[row.key()] = symbol;
+  std::map<std::string, int64_t> net;
+  for (const json& p : r.data["net"]) {
+    const auto it = symbol_of.find(p.value("exchange", "") + ":" + p.value("tradingsymbol", ""));
+    // An instrument the engine does not trade is reported under its Kite name: still a mismatch.
+    const std::string key = it != symbol_of.end()
+                                ? it->second
+                                : p.value("exchange", "") + ":" + p.value("tradingsymbol", "");
+    net[key] += p.value("quantity", int64_t{0});
+  }
+  hooks_.positions(std::move(net));
 }
 
 void KiteVenue::token_wait() {

@@ -44,6 +44,9 @@ struct KiteVenueHooks {
   std::function<void(const std::string& cause, bool on, const std::string& detail)> status;
   // Asked for a fresh access token while the current one is refused; nullopt: none yet.
   std::function<std::optional<std::string>()> refresh_token;
+  // The venue's net quantity per engine symbol (every traded one, flat ones as 0), read after
+  // the trade book in each reconciliation round.
+  std::function<void(std::map<std::string, int64_t>)> positions;
 };
 
 class KiteVenue final : public VenuePort {
@@ -100,6 +103,7 @@ class KiteVenue final : public VenuePort {
   bool retry_lookup(Lookup outcome, Job& job);
   void apply_order(const nlohmann::json& o);
   bool fetch_trades();
+  void fetch_positions();
   bool reads_allowed();  // records the read when it may go
   // Every REST call: counts 429s (and pauses a second after one) and unreachable-venue errors.
   KiteReply call(const std::string& method, const std::string& path, const Form& form = {});
