@@ -62,38 +62,15 @@ Result<ReplayInputs> load_replay_inputs(const std::string& config_path,
   return ReplayInputs{std::move(cfg.value()), std::move(day.value())};
 }
 
-// The engine's venue port in a replay: requests travel to the venue after the link latency.
-class DayReplay::Link final : public VenuePort {
- public:
-  explicit Link(DayReplay& r) : r_(r) {}
-  void send(const VenueRequest& req) override {
-    requests.push_back(req);
-    r_.queue_.push(r_.clock_.now() + r_.cfg_.sim.latency_ms, Kind::VenueArrival,
-                   requests.size() - 1);
-  }
-  std::vector<VenueRequest> requests;
-
- private:
-  DayReplay& r_;
-};
-
 DayReplay::DayReplay(const AppConfig& cfg, DayData data, Store& store, VenueJournal& venue_journal,
                      LogSink& log)
     : cfg_(cfg),
       data_(std::move(data)),
       store_(store),
       venue_journal_(venue_journal),
-      link_(std::make_unique<Link>(*this)) {
-  venue_ = std::make_unique<SimVenue>(
-      cfg.engine.instruments, cfg.sim,
-      [this](VenueEvent ev) {
-        answers_.push_back(std::move(ev));
-        queue_.push(answers_.back().time, Kind::VenueAnswer, answers_.size() - 1);
-      },
-      [this](const std::string& id, const std::string& json) {
-        venue_journal_.save_venue_order(id, json);
-      });
-  engine_ = std::make_unique<Engine>(cfg.engine, store, *link_, clock_, log);
+      venue_(std::make_unique<ScheduledSimVenue<Kind>>(cfg, queue_, clock_, venue_journal,
+                                                       Kind::VenueArrival, Kind::VenueAnswer)) {
+  engine_ = std::make_unique<Engine>(cfg.engine, store, *venue_, clock_, log);
   engine_->start_day(data_.day);
 }
 
@@ -104,7 +81,7 @@ std::vector<std::string> DayReplay::start() {
   RecoveredState rec = store_.recover(day_string());
   resumed_ = rec.checkpoint.has_value();
   resume_after_ = resumed_ ? rec.checkpoint->last_event : -1;
-  venue_->restore(venue_journal_.load_venue_orders());
+  venue_->venue().restore(venue_journal_.load_venue_orders());
 
   std::map<TimeMs, size_t> close_index;
   for (const Bar& b : data_.bars) {
@@ -157,15 +134,15 @@ const Tick* DayReplay::step() {
   clock_.advance_to(ev.time);
   switch (ev.kind) {
     case Kind::VenueArrival:
-      venue_->on_request(link_->requests[ev.index], ev.time);
+      venue_->arrive(ev.index, ev.time);
       break;
     case Kind::Tick:
       tick = &ticks_[ev.index];
-      venue_->on_tick(*tick);
+      venue_->venue().on_tick(*tick);
       engine_->on_tick(*tick);
       break;
     case Kind::VenueAnswer:
-      engine_->on_venue_event(answers_[ev.index]);
+      engine_->on_venue_event(venue_->answer(ev.index));
       break;
     case Kind::BarsClosed:
       engine_->on_bars_closed(closes_[ev.index]);

@@ -12,11 +12,11 @@
 
 #include "app/config.hpp"
 #include "app/event_schedule.hpp"
+#include "app/scheduled_sim_venue.hpp"
 #include "app/session_driver.hpp"
 #include "core/result.hpp"
 #include "engine/engine.hpp"
 #include "store/store.hpp"
-#include "venue/sim/sim_venue.hpp"
 
 namespace aitrapp {
 
@@ -64,18 +64,17 @@ class DayReplay final : public SessionDriver {
 
   Engine& engine() override { return *engine_; }
   const Engine& engine() const override { return *engine_; }
-  const SimVenue& venue() const { return *venue_; }
+  const SimVenue& venue() const { return venue_->venue(); }
   TimeMs now() const override { return clock_.now(); }
   const DayData& data() const { return data_; }
   const std::string& day_string() const override { return engine_->trading_day(); }
-  int64_t conflicting_places() const override { return venue_->conflicting_places(); }
+  int64_t conflicting_places() const override { return venue_->venue().conflicting_places(); }
   std::vector<std::string> feeds() const override;
 
  private:
   // At equal times: requests reach the venue, then market data (the venue matches before the
   // engine sees the tick), then venue answers, bar closes, timers.
   enum class Kind { VenueArrival = 0, Tick = 1, VenueAnswer = 2, BarsClosed = 3, Timer = 4 };
-  class Link;
   void schedule_timer() { queue_.schedule_timer(*engine_); }
 
   const AppConfig& cfg_;
@@ -84,9 +83,7 @@ class DayReplay final : public SessionDriver {
   VenueJournal& venue_journal_;
   SimClock clock_;
   EventSchedule<Kind> queue_{Kind::Timer};
-  std::unique_ptr<Link> link_;
-  std::vector<VenueEvent> answers_;
-  std::unique_ptr<SimVenue> venue_;
+  std::unique_ptr<ScheduledSimVenue<Kind>> venue_;
   std::unique_ptr<Engine> engine_;
   std::vector<Tick> ticks_;
   std::vector<std::vector<Bar>> closes_;

@@ -6,22 +6,6 @@
 
 namespace aitrapp {
 
-// The engine's venue port: LIVE requests go to Kite; PAPER ones reach the in-process venue
-// after the configured latency.
-class KiteSession::Port final : public VenuePort {
- public:
-  explicit Port(KiteSession& s) : s_(s) {}
-  void send(const VenueRequest& r) override {
-    if (s_.live_) return s_.live_->send(r);
-    s_.requests_.push_back(r);
-    s_.queue_.push(s_.clock_.now() + s_.cfg_.sim.latency_ms, Kind::VenueArrival,
-                   s_.requests_.size() - 1);
-  }
-
- private:
-  KiteSession& s_;
-};
-
 namespace {
 std::optional<std::string> read_token_file(const std::string& path) {
   if (path.empty()) return std::nullopt;
@@ -40,8 +24,7 @@ KiteSession::KiteSession(const AppConfig& cfg, Store& store, VenueJournal& journ
       source_(source),
       settings_(std::move(settings)),
       cal_(cfg.engine.timezone, cfg.engine.session),
-      clock_(source.now()),
-      port_(std::make_unique<Port>(*this)) {
+      clock_(source.now()) {
   for (const auto& [symbol, row] : settings_.rows) symbol_of_token_[row.instrument_token] = symbol;
   if (settings_.live) {
     kite::KiteVenueHooks hooks;
@@ -58,15 +41,8 @@ KiteSession::KiteSession(const AppConfig& cfg, Store& store, VenueJournal& journ
                                          std::chrono::milliseconds(7000)),
         settings_.access_token, settings_.rows, kite::KiteVenueParams{}, std::move(hooks));
   } else {
-    paper_ = std::make_unique<SimVenue>(
-        cfg.engine.instruments, cfg.sim,
-        [this](VenueEvent ev) {
-          answers_.push_back(std::move(ev));
-          queue_.push(answers_.back().time, Kind::VenueAnswer, answers_.size() - 1);
-        },
-        [this](const std::string& id, const std::string& json) {
-          journal_.save_venue_order(id, json);
-        });
+    paper_ = std::make_unique<ScheduledSimVenue<Kind>>(cfg, queue_, clock_, journal,
+                                                       Kind::VenueArrival, Kind::VenueAnswer);
   }
   std::vector<uint32_t> tokens;
   for (const auto& [token, _] : symbol_of_token_) tokens.push_back(token);
@@ -85,7 +61,9 @@ KiteSession::KiteSession(const AppConfig& cfg, Store& store, VenueJournal& journ
                               live_ ? live_->access_token() : settings_.access_token);
       },
       std::move(cb));
-  engine_ = std::make_unique<Engine>(cfg.engine, store, *port_, clock_, log);
+  // The engine's venue port: LIVE requests go to Kite, PAPER ones to the in-process venue.
+  VenuePort& port = live_ ? static_cast<VenuePort&>(*live_) : *paper_;
+  engine_ = std::make_unique<Engine>(cfg.engine, store, port, clock_, log);
   day_ = cal_.local_yyyymmdd(clock_.now());
   engine_->start_day(day_);
 }
@@ -96,7 +74,7 @@ KiteSession::~KiteSession() {
 }
 
 int64_t KiteSession::conflicting_places() const {
-  return paper_ ? paper_->conflicting_places() : 0;
+  return paper_ ? paper_->venue().conflicting_places() : 0;
 }
 
 void KiteSession::check_positions(const std::map<std::string, int64_t>& venue) {
@@ -152,7 +130,7 @@ void KiteSession::push_inbound(Inbound in) {
 std::vector<std::string> KiteSession::start() {
   store_.write(WriteBatch{{ConfigSnapshotRecord{cfg_.config_sha, cfg_.canonical_json}}});
   RecoveredState rec = store_.recover(day_string());
-  if (paper_) paper_->restore(journal_.load_venue_orders());
+  if (paper_) paper_->venue().restore(journal_.load_venue_orders());
   engine_->recover(rec);
   schedule_timer();
   if (live_) live_->start();
@@ -209,10 +187,10 @@ const Tick* KiteSession::step() {
     const auto ev = queue_.pop();
     switch (ev.kind) {
       case Kind::VenueArrival:
-        paper_->on_request(requests_[ev.index], clock_.now());
+        paper_->arrive(ev.index, clock_.now());
         break;
       case Kind::VenueAnswer:
-        engine_->on_venue_event(answers_[ev.index]);
+        engine_->on_venue_event(paper_->answer(ev.index));
         break;
       case Kind::BarsClosed: {
         const TimeMs minute = close_minutes_[ev.index];
@@ -277,7 +255,7 @@ const Tick* KiteSession::on_kite_tick(const kite::KiteTick& k) {
   tick_.ask = k.asks[0].price.raw > 0 ? k.asks[0].price : k.last;
   tick_.volume = volume;
   if (!cfg_.engine.instruments.at(symbol).tradable) return nullptr;
-  if (paper_) paper_->on_tick(tick_);
+  if (paper_) paper_->venue().on_tick(tick_);
   engine_->on_tick(tick_);
   return &tick_;
 }

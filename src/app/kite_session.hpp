@@ -12,12 +12,12 @@
 
 #include "app/config.hpp"
 #include "app/event_schedule.hpp"
+#include "app/scheduled_sim_venue.hpp"
 #include "app/session_driver.hpp"
 #include "store/store.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_ticker.hpp"
 #include "venue/kite/kite_venue.hpp"
-#include "venue/sim/sim_venue.hpp"
 
 namespace aitrapp {
 
@@ -65,7 +65,6 @@ class KiteSession final : public SessionDriver {
   };
   using Inbound = std::variant<kite::KiteTick, VenueEvent::Body, Status, VenuePositions>;
   enum class Kind { VenueArrival = 0, VenueAnswer = 1, BarsClosed = 2, Timer = 3 };
-  class Port;
 
   void push_inbound(Inbound in);
   void schedule_timer() { queue_.schedule_timer(*engine_); }
@@ -88,10 +87,7 @@ class KiteSession final : public SessionDriver {
   std::deque<Inbound> inbound_;
 
   EventSchedule<Kind> queue_{Kind::Timer};
-  std::vector<VenueRequest> requests_;
-  std::vector<VenueEvent> answers_;
-  std::unique_ptr<Port> port_;
-  std::unique_ptr<SimVenue> paper_;
+  std::unique_ptr<ScheduledSimVenue<Kind>> paper_;
   std::unique_ptr<kite::KiteVenue> live_;
   std::unique_ptr<kite::KiteTicker> ticker_;
   std::unique_ptr<Engine> engine_;
