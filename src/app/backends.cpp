@@ -1,7 +1,6 @@
 #include "app/backends.hpp"
 
-#include <cstdlib>
-
+#include "app/env.hpp"
 #include "ha/redis_leader_lock.hpp"
 #include "ops/redis_event_bus.hpp"
 
@@ -10,23 +9,16 @@ namespace aitrapp {
 BackendSettings BackendSettings::from_env(std::string db_path, std::string instance_id) {
   BackendSettings s;
   s.db_path = std::move(db_path);
-  if (const char* v = std::getenv("DATABASE_URL")) s.database_url = v;
-  if (const char* v = std::getenv("REDIS_URL")) s.redis_url = v;
+  s.database_url = env_value("DATABASE_URL").value_or("");
+  s.redis_url = env_value("REDIS_URL").value_or("");
   s.instance_id = instance_id.empty() ? default_instance_id() : std::move(instance_id);
   return s;
 }
 
-namespace {
-bool env_set(const char* name) {
-  const char* v = std::getenv(name);
-  return v && *v;
-}
-}  // namespace
-
 std::optional<std::string> live_credentials_missing() {
-  const bool kite = env_set("KITE_API_KEY") && env_set("KITE_ACCESS_TOKEN");
-  const bool bitget =
-      env_set("BITGET_API_KEY") && env_set("BITGET_API_SECRET") && env_set("BITGET_PASSPHRASE");
+  const bool kite = env_value("KITE_API_KEY") && env_value("KITE_ACCESS_TOKEN");
+  const bool bitget = env_value("BITGET_API_KEY") && env_value("BITGET_API_SECRET") &&
+                      env_value("BITGET_PASSPHRASE");
   if (kite || bitget) return std::nullopt;
   return "no venue credentials (set KITE_API_KEY and KITE_ACCESS_TOKEN, or BITGET_API_KEY, "
          "BITGET_API_SECRET and BITGET_PASSPHRASE)";

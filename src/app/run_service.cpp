@@ -7,6 +7,7 @@
 #include "app/backends.hpp"
 #include "app/day_replay.hpp"
 #include "app/engine_service.hpp"
+#include "app/env.hpp"
 #include "app/json_log.hpp"
 #include "app/kite_session.hpp"
 #include "core/scaled_clock.hpp"
@@ -27,17 +28,12 @@ struct KiteSetup {
   std::vector<std::string> notes;
 };
 
-std::string env_or_empty(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
 // Credentials, the exchange clock and the instrument master, before anything trades.
 Result<KiteSetup> prepare_kite(const RunOptions& opts, AppConfig cfg) {
   KiteSetup k;
   KiteSessionSettings& s = k.settings;
-  s.api_key = env_or_empty("KITE_API_KEY");
-  s.access_token = env_or_empty("KITE_ACCESS_TOKEN");
+  s.api_key = env_value("KITE_API_KEY").value_or("");
+  s.access_token = env_value("KITE_ACCESS_TOKEN").value_or("");
   if (s.api_key.empty() || s.access_token.empty())
     return Error{"--venue kite needs KITE_API_KEY and KITE_ACCESS_TOKEN in the environment"};
   s.rest_root = opts.kite_root;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/day_replay.hpp"
+#include "app/env.hpp"
 #include "core/scaled_clock.hpp"
 #include "market/tick_path.hpp"
 #include "ops/http_server.hpp"
@@ -19,12 +20,6 @@ namespace aitrapp {
 using nlohmann::json;
 
 namespace {
-
-std::optional<std::string> env(const char* name) {
-  const char* v = std::getenv(name);
-  if (!v || !*v) return std::nullopt;
-  return std::string(v);
-}
 
 ops::HttpResponse reply(int status, json body) {
   ops::HttpResponse r;
@@ -60,8 +55,8 @@ int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& 
     return 2;
   }
   kite::Credentials creds;
-  const auto key = env("KITE_API_KEY"), secret = env("KITE_API_SECRET"),
-             token = env("KITE_ACCESS_TOKEN");
+  const auto key = env_value("KITE_API_KEY"), secret = env_value("KITE_API_SECRET"),
+             token = env_value("KITE_ACCESS_TOKEN");
   if (!key || !secret) {
     err << "error: the simulator needs KITE_API_KEY and KITE_API_SECRET (and KITE_ACCESS_TOKEN "
            "for a session that is already logged in)\n";
