@@ -26,6 +26,11 @@ struct KiteReply {
   bool ambiguous() const {
     return (kind == Kind::Transport && sent) || (kind == Kind::ApiError && http >= 500);
   }
+  // Worth another try later: the venue refused for now (429, token), never answered, or may have
+  // acted without telling (look before a retry when ambiguous()).
+  bool retryable() const {
+    return kind == Kind::Transport || token_error() || rate_limited() || ambiguous();
+  }
   std::string describe() const;
 };
 

@@ -35,6 +35,7 @@ KiteVenue::KiteVenue(std::unique_ptr<KiteRest> rest, std::string access_token,
       rows_(std::move(rows)),
       p_(params),
       hooks_(std::move(hooks)) {
+  for (const auto& [symbol, row] : rows_) symbol_of_key_[row.key()] = symbol;
   rest_->set_access_token(token_);
 }
 
@@ -287,7 +288,7 @@ bool KiteVenue::place(Job& job) {
     job.lookup_first = true;
     return transient(r, job);
   }
-  if (r.kind == KiteReply::Kind::Transport || r.token_error() || r.rate_limited()) {
+  if (r.retryable()) {   // not ambiguous (handled above): it never reached the venue
     --t.place_attempts;  // never reached the venue: does not count
     return transient(r, job);
   }
@@ -323,8 +324,7 @@ bool KiteVenue::cancel(Job& job) {
     reconcile_due_ = true;  // the CANCELLED update may have been missed
     return true;
   }
-  if (r.kind == KiteReply::Kind::Transport || r.token_error() || r.rate_limited() || r.ambiguous())
-    return transient(r, job);
+  if (r.retryable()) return transient(r, job);
   hooks_.emit(RequestRefused{cid, r.message});
   return true;
 }
@@ -349,8 +349,7 @@ bool KiteVenue::modify(Job& job) {
     hooks_.emit(OrderModified{m.client_order_id, m.qty, m.limit, m.trigger});
     return true;
   }
-  if (r.kind == KiteReply::Kind::Transport || r.token_error() || r.rate_limited() || r.ambiguous())
-    return transient(r, job);
+  if (r.retryable()) return transient(r, job);
   hooks_.emit(RequestRefused{m.client_order_id, r.message});
   return true;
 }
@@ -477,15 +476,12 @@ void KiteVenue::fetch_positions() {
   if (!hooks_.positions || !reads_allowed()) return;
   const KiteReply r = call("GET", "/portfolio/positions");
   if (!r.ok() || !r.data.is_object() || !r.data.contains("net")) return;
-  std::map<std::string, std::string> symbol_of;  // "NFO:NIFTY22APRFUT" -> engine symbol
-  for (const auto& [symbol, row] : rows_) symbol_of[row.key()] = symbol;
   std::map<std::string, int64_t> net;
   for (const json& p : r.data["net"]) {
-    const auto it = symbol_of.find(p.value("exchange", "") + ":" + p.value("tradingsymbol", ""));
     // An instrument the engine does not trade is reported under its Kite name: still a mismatch.
-    const std::string key = it != symbol_of.end()
-                                ? it->second
-                                : p.value("exchange", "") + ":" + p.value("tradingsymbol", "");
+    const std::string kite_key = p.value("exchange", "") + ":" + p.value("tradingsymbol", "");
+    const auto it = symbol_of_key_.find(kite_key);
+    const std::string& key = it != symbol_of_key_.end() ? it->second : kite_key;
     net[key] += p.value("quantity", int64_t{0});
   }
   hooks_.positions(std::move(net));

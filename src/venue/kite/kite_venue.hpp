@@ -115,6 +115,7 @@ class KiteVenue final : public VenuePort {
   std::unique_ptr<KiteRest> rest_;
   std::string token_;
   std::map<std::string, InstrumentRow> rows_;
+  std::map<std::string, std::string> symbol_of_key_;  // "NFO:NIFTY_F1" -> engine symbol
   KiteVenueParams p_;
   KiteVenueHooks hooks_;
 
