@@ -208,6 +208,7 @@ AppConfig build(const YAML::Node& root) {
     e.oms.ack_timeout_ms = o.integer("ack_timeout_ms", e.oms.ack_timeout_ms, 10, 600'000);
     e.oms.max_retries = static_cast<int>(o.integer("max_retries", e.oms.max_retries, 0, 20));
     e.oms.entry_timeout_ms = o.integer("entry_timeout_ms", e.oms.entry_timeout_ms, 1000, 3'600'000);
+    e.oms.reprice_entries = o.boolean("reprice_entries", e.oms.reprice_entries);
   }
   {
     Section s(top.child("eod"), "eod");
@@ -300,7 +301,8 @@ nlohmann::json canonical(const AppConfig& c) {
   j["oms"] = {{"orders_per_second", e.oms.orders_per_second},
               {"ack_timeout_ms", e.oms.ack_timeout_ms},
               {"max_retries", e.oms.max_retries},
-              {"entry_timeout_ms", e.oms.entry_timeout_ms}};
+              {"entry_timeout_ms", e.oms.entry_timeout_ms},
+              {"reprice_entries", e.oms.reprice_entries}};
   j["eod"] = {{"tighten_bps", e.eod.tighten_bps}};
   const KillTriggerParams& k = e.kill_switch;
   j["kill_switch"] = {{"ack_p95_limit_ms", k.ack_p95_limit_ms},

@@ -135,15 +135,21 @@ const Tick* DayReplay::step() {
   switch (ev.kind) {
     case Kind::VenueArrival:
       venue_->arrive(ev.index, ev.time);
-      break;
+      return tick;  // the engine did not run, so its next wake-up has not moved
     case Kind::Tick:
       tick = &ticks_[ev.index];
       venue_->venue().on_tick(*tick);
       engine_->on_tick(*tick);
       break;
-    case Kind::VenueAnswer:
-      engine_->on_venue_event(venue_->answer(ev.index));
+    case Kind::VenueAnswer: {
+      // Answers due at the same instant reach the engine as one step (one durable commit).
+      std::vector<VenueEvent> answers{venue_->answer(ev.index)};
+      while (!queue_.empty() && queue_.top().time == ev.time &&
+             queue_.top().kind == Kind::VenueAnswer)
+        answers.push_back(venue_->answer(queue_.pop().index));
+      engine_->on_venue_events(answers);
       break;
+    }
     case Kind::BarsClosed:
       engine_->on_bars_closed(closes_[ev.index]);
       break;

@@ -26,14 +26,15 @@ int role_index(LegRole r) {
 }
 }  // namespace
 
-Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& clock, LogSink& log)
+Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& clock, LogSink& log,
+               std::unique_ptr<Strategy> strategy)
     : cfg_(std::move(cfg)),
       cal_(cfg_.timezone, cfg_.session),
       store_(store),
       venue_(venue),
       clock_(clock),
       log_(log),
-      strategy_(cfg_.strategy),
+      strategy_(strategy ? std::move(strategy) : std::make_unique<BreakoutStrategy>(cfg_.strategy)),
       throttle_(cfg_.oms.orders_per_second),
       triggers_(cfg_.kill_switch) {
   // Every label the counters can take exists from the start, so rate() sees the first event.
@@ -144,6 +145,7 @@ const Instrument& Engine::inst(const std::string& symbol) const {
 // Day lifecycle and recovery.
 
 void Engine::start_day(int yyyymmdd) {
+  forget_closed_days();
   day_ = day_string(yyyymmdd);
   tighten_at_ = cal_.tighten_at(yyyymmdd);
   flat_at_ = cal_.flat_at(yyyymmdd);
@@ -163,6 +165,11 @@ void Engine::recover(const RecoveredState& st) {
   }
   for (const auto& o : st.orders) orders_[o.id()] = o;
   for (const auto& g : st.groups) groups_[g.plan_id] = g;
+  for (auto& [_, o] : orders_) index_order(o);
+  for (auto& [_, g] : groups_) {
+    index_group(g);
+    if (g.state == BracketState::Closed && g.entry_filled.units > 0) ++stats_.trades_closed;
+  }
   for (const auto& p : st.positions) portfolio_.restore(p);
   fill_ids_ = st.fill_ids;
   plan_ids_ = st.plan_ids;
@@ -190,9 +197,9 @@ void Engine::recover(const RecoveredState& st) {
 void Engine::warm_up(const Bar& bar) {
   auto it = cfg_.instruments.find(bar.symbol);
   if (it != cfg_.instruments.end() && it->second.tradable)
-    (void)strategy_.on_bar(bar);
+    (void)strategy_->on_bar(bar);
   else
-    strategy_.on_context_bar(bar);
+    strategy_->on_context_bar(bar);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,14 +223,14 @@ void Engine::on_tick(const Tick& t) {
     blown_out_.erase(t.symbol);
   }
   portfolio_.mark(t.symbol, t.last);
-  for (auto& [_, g] : groups_) {
-    if (g.symbol != t.symbol || g.net.units == 0) continue;
-    Price mae = g.mae, mfe = g.mfe;
-    update_excursions(g.side, g.avg_entry(), t.last, mae, mfe);
-    if (mae != g.mae || mfe != g.mfe) {
-      g.mae = mae;
-      g.mfe = mfe;
-      save(g);
+  for (BracketGroup* g : open_groups_) {
+    if (g->symbol != t.symbol || g->net.units == 0) continue;
+    Price mae = g->mae, mfe = g->mfe;
+    update_excursions(g->side, g->avg_entry(), t.last, mae, mfe);
+    if (mae != g->mae || mfe != g->mfe) {
+      g->mae = mae;
+      g->mfe = mfe;
+      save(*g);
     }
   }
   check_loss_limits();
@@ -238,10 +245,10 @@ void Engine::on_bars_closed(const std::vector<Bar>& bars) {
     const Instrument& in = inst(bar.symbol);
     quotes_[bar.symbol].bar_volume = bar.volume_raw / kScale;
     if (!in.tradable) {
-      strategy_.on_context_bar(bar);
+      strategy_->on_context_bar(bar);
       continue;
     }
-    if (auto sig = strategy_.on_bar(bar)) {
+    if (auto sig = strategy_->on_bar(bar)) {
       sig->seq = ++signal_seq_;
       ++stats_.signals;
       persist(SignalRecord{*sig, cfg_.config_sha});
@@ -257,8 +264,8 @@ void Engine::on_bars_closed(const std::vector<Bar>& bars) {
 }
 
 bool Engine::symbol_busy(const std::string& symbol) const {
-  for (const auto& [_, g] : groups_)
-    if (g.symbol == symbol && g.state != BracketState::Closed) return true;
+  for (const BracketGroup* g : open_groups_)
+    if (g->symbol == symbol) return true;
   return false;
 }
 
@@ -305,6 +312,7 @@ void Engine::decide(std::vector<Signal>& signals) {
     g.target = br->target;
     g.config_sha = cfg_.config_sha;
     BracketGroup& ref = groups_[plan_id] = g;
+    index_group(ref);
     ++decisions_today_;
     ++stats_.decisions;
     persist(DecisionRecord{plan_id, signal_id(s), s.strategy, s.symbol, s.side, now_, qty,
@@ -341,6 +349,7 @@ Order& Engine::new_order(BracketGroup& g, LegRole role, OrderType type, Side sid
   o.created = o.updated = now_;
   o.config_sha = cfg_.config_sha;
   Order& ref = orders_[o.id()] = o;
+  index_order(ref);
   ++stats_.orders;
   save(ref);
   enqueue(lane_of(role), PlaceRequest{ref.spec});
@@ -445,8 +454,8 @@ void Engine::try_exit(BracketGroup& g) {
 // True while an order of the bracket is live, or closed only by the engine's own decision and
 // not yet confirmed by the venue: either could still fill.
 bool Engine::may_trade(const BracketGroup& g) const {
-  for (const auto& [_, o] : orders_)
-    if (o.plan_id == g.plan_id && (o.live() || o.unconfirmed)) return true;
+  for (const Order* o : plans_.at(g.plan_id).orders)
+    if (o->live() || o->unconfirmed) return true;
   return false;
 }
 
@@ -455,10 +464,9 @@ void Engine::maybe_close(BracketGroup& g) {
   if (g.state != BracketState::Exiting || may_trade(g)) return;
   g.state = BracketState::Closed;
   g.closed = now_;
+  open_groups_.erase(&g);
   if (g.entry_filled.units > 0) {
-    stats_.trades_closed = std::count_if(groups_.begin(), groups_.end(), [](const auto& kv) {
-      return kv.second.state == BracketState::Closed && kv.second.entry_filled.units > 0;
-    });
+    ++stats_.trades_closed;
     log("info", "trade_closed",
         {{"plan_id", g.plan_id},
          {"symbol", g.symbol},
@@ -477,6 +485,8 @@ void Engine::on_fill(Order& o, const OrderFilled& f) {
     risk_event("ORDER", "LATE_FILL", "fill " + f.fill_id + " after " + o.id() + " was closed",
                g.symbol, g.plan_id);
     g.state = BracketState::Exiting;
+    open_groups_.insert(&g);
+    if (g.entry_filled.units > 0) --stats_.trades_closed;
   }
   o.filled += f.qty;
   o.filled_notional += Money::from_raw(f.price.raw * f.qty.units);
@@ -586,11 +596,22 @@ void Engine::reconcile_unconfirmed(Order& o, const VenueEvent::Body& body) {
 
 void Engine::on_venue_event(const VenueEvent& ev) {
   begin_step();
+  apply_venue_event(ev);
+  housekeeping();
+  flush();
+}
+
+void Engine::on_venue_events(const std::vector<VenueEvent>& evs) {
+  begin_step();
+  for (const VenueEvent& ev : evs) apply_venue_event(ev);
+  housekeeping();
+  flush();
+}
+
+void Engine::apply_venue_event(const VenueEvent& ev) {
   auto it = orders_.find(event_client_id(ev));
   if (it == orders_.end()) {
     log("warn", "venue_event_unknown_order", {{"client_order_id", event_client_id(ev)}});
-    housekeeping();
-    flush();
     return;
   }
   Order& o = it->second;
@@ -623,6 +644,7 @@ void Engine::on_venue_event(const VenueEvent& ev) {
               ++stats_.duplicate_fills_ignored;
               return;
             }
+            plans_[o.plan_id].fill_ids.push_back(f.fill_id);
             on_fill(o, f);
           },
           [&](const OrderCancelled&) {
@@ -714,8 +736,6 @@ void Engine::on_venue_event(const VenueEvent& ev) {
           },
       },
       ev.body);
-  housekeeping();
-  flush();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -747,7 +767,14 @@ void Engine::for_each_deadline(const Order& o, Visit&& visit) const {
 }
 
 void Engine::check_timeouts() {
-  for (auto& [id, o] : orders_) {
+  for (auto it = active_orders_.begin(); it != active_orders_.end();) {
+    Order& o = **it;
+    if (!o.live() && !o.unconfirmed) {  // settled for good: no deadline any more
+      it = active_orders_.erase(it);
+      continue;
+    }
+    ++it;  // the handlers below may add orders to the set, never remove them
+    const std::string& id = o.id();
     Deadline due = Deadline::None;
     for_each_deadline(o, [&](Deadline kind, TimeMs at) {
       if (at > now_) return false;
@@ -803,6 +830,7 @@ void Engine::check_timeouts() {
 // Moves a resting entry's remainder to the touch, shrunk to what the per-trade and heat caps
 // still allow after the filled part. False when no lot fits or the price is not acceptable.
 bool Engine::reprice_remainder(Order& o, BracketGroup& g) {
+  if (!cfg_.oms.reprice_entries) return false;
   const Quote& q = quotes_[o.spec.symbol];
   const Instrument& in = inst(o.spec.symbol);
   const bool buy = o.spec.side == Side::Buy;
@@ -945,13 +973,13 @@ FlattenReport Engine::kill(const std::string& reason, const std::string& source,
   FlattenReport r;
   r.open_risk = heat();
   int working = 0;
-  for (const auto& [_, o] : orders_)
-    if (o.live()) {
+  for (const Order* o : active_orders_)
+    if (o->live()) {
       ++working;
-      if (!o.cancel_requested && o.role != LegRole::Exit) ++r.orders_cancelled;
+      if (!o->cancel_requested && o->role != LegRole::Exit) ++r.orders_cancelled;
     }
-  for (const auto& [_, g] : groups_)
-    if (g.state != BracketState::Closed && g.net.units != 0) ++r.positions_closed;
+  for (const BracketGroup* g : open_groups_)
+    if (g->net.units != 0) ++r.positions_closed;
   ++stats_.kill_switch[reason];
   set_state(TradingState::HardStop, "kill switch (" + reason + ")");
   risk_event("KILL", reason, detail + " [" + source + "]");
@@ -1000,10 +1028,9 @@ FlattenReport Engine::flatten(const std::string& reason, const std::string& sour
 }
 
 bool Engine::is_flat() const {
-  for (const auto& [_, g] : groups_)
-    if (g.state != BracketState::Closed) return false;
-  for (const auto& [_, o] : orders_)
-    if (o.live() || o.unconfirmed) return false;
+  if (!open_groups_.empty()) return false;
+  for (const Order* o : active_orders_)
+    if (o->live() || o->unconfirmed) return false;
   return portfolio_.open_positions() == 0;
 }
 
@@ -1025,8 +1052,8 @@ TimeMs Engine::next_wakeup() const {
     if (t >= 0 && (best < 0 || t < best)) best = t;
   };
   consider(throttle_.next_release(now_));
-  for (const auto& [_, o] : orders_)
-    for_each_deadline(o, [&](Deadline, TimeMs at) {
+  for (const Order* o : active_orders_)
+    for_each_deadline(*o, [&](Deadline, TimeMs at) {
       consider(at);
       return false;
     });
@@ -1034,6 +1061,50 @@ TimeMs Engine::next_wakeup() const {
   if (!day_.empty() && !flattened_) consider(flat_at_);
   if (best >= 0 && best < now_) best = now_;
   return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indexes.
+
+void Engine::index_order(Order& o) {
+  plans_[o.plan_id].orders.push_back(&o);
+  if (o.live() || o.unconfirmed) active_orders_.insert(&o);
+}
+
+void Engine::index_group(BracketGroup& g) {
+  plans_[g.plan_id].group = &g;
+  if (g.state != BracketState::Closed) open_groups_.insert(&g);
+  mark_risk(g.plan_id);
+}
+
+void Engine::mark_risk(const std::string& plan_id) {
+  auto it = plans_.find(plan_id);
+  if (it == plans_.end() || !it->second.group || it->second.risk_stale) return;
+  it->second.risk_stale = true;
+  risk_stale_.push_back(&it->second);
+}
+
+// A new day keeps only what is still open. Settled brackets of earlier days are in the store;
+// keeping them in memory would make every later step and the resident size grow with each day.
+void Engine::forget_closed_days() {
+  heat();  // settles the cached risks, which point into the plans about to go
+  for (auto it = active_orders_.begin(); it != active_orders_.end();)
+    it = (*it)->live() || (*it)->unconfirmed ? std::next(it) : active_orders_.erase(it);
+  for (auto it = plans_.begin(); it != plans_.end();) {
+    const PlanIndex& p = it->second;
+    const bool settled = (!p.group || p.group->state == BracketState::Closed) &&
+                         std::none_of(p.orders.begin(), p.orders.end(),
+                                      [](const Order* o) { return o->live() || o->unconfirmed; });
+    if (!settled) {
+      ++it;
+      continue;
+    }
+    for (const Order* o : p.orders) orders_.erase(orders_.find(o->id()));
+    for (const std::string& f : p.fill_ids) fill_ids_.erase(f);
+    plan_ids_.erase(it->first);
+    if (p.group) groups_.erase(groups_.find(it->first));
+    it = plans_.erase(it);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1052,9 +1123,14 @@ Money Engine::group_risk(const BracketGroup& g) const {
 }
 
 Money Engine::heat() const {
-  Money h{};
-  for (const auto& [_, g] : groups_) h += group_risk(g);
-  return h;
+  for (PlanIndex* p : risk_stale_) {
+    const Money r = group_risk(*p->group);
+    heat_ += r - p->risk;
+    p->risk = r;
+    p->risk_stale = false;
+  }
+  risk_stale_.clear();
+  return heat_;
 }
 
 PortfolioRisk Engine::portfolio_risk() const {
@@ -1063,23 +1139,29 @@ PortfolioRisk Engine::portfolio_risk() const {
   r.day_pnl = portfolio_.day_pnl();
   r.drawdown = portfolio_.peak() - portfolio_.day_pnl();
   if (r.drawdown.raw < 0) r.drawdown = Money{};
-  int open = 0;
-  for (const auto& [_, g] : groups_)
-    if (g.state != BracketState::Closed) ++open;
-  r.open_positions = open;
+  r.open_positions = static_cast<int>(open_groups_.size());
   r.decisions_today = decisions_today_;
   return r;
 }
 
 size_t Engine::live_orders() const {
   size_t n = 0;
-  for (const auto& [_, o] : orders_)
-    if (o.live()) ++n;
+  for (const Order* o : active_orders_)
+    if (o->live()) ++n;
   return n;
 }
 
 std::vector<std::string> Engine::invariant_violations() const {
   std::vector<std::string> v;
+  Money full{};
+  for (const auto& [_, g] : groups_) full += group_risk(g);
+  if (heat() != full)
+    v.push_back("cached heat " + to_string(heat()) + " differs from the brackets' risk " +
+                to_string(full));
+  for (const auto& [_, g] : groups_)
+    if ((g.state != BracketState::Closed) !=
+        (open_groups_.count(const_cast<BracketGroup*>(&g)) > 0))
+      v.push_back(g.plan_id + ": open-bracket index out of date");
   for (const auto& [id, o] : orders_) {
     if (id != o.id()) v.push_back("order keyed " + id + " has id " + o.id());
     if (!is_valid_kite_tag(id)) v.push_back("client_order_id not a valid Kite tag: " + id);

@@ -6,6 +6,7 @@
 // committed to the Store, then its venue requests go out. Not thread-safe by design.
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -27,6 +28,7 @@
 #include "store/store.hpp"
 #include "strategy/breakout_strategy.hpp"
 #include "strategy/ranker.hpp"
+#include "strategy/strategy.hpp"
 
 namespace aitrapp {
 
@@ -35,6 +37,7 @@ struct OmsParams {
   TimeMs ack_timeout_ms = 5'000;  // resend (same id) when a placed order is not acknowledged
   int max_retries = 3;            // resends per order and new attempts per leg
   TimeMs entry_timeout_ms = 3 * kMinuteMs;  // then reprice the remainder once, then cancel
+  bool reprice_entries = true;  // false: a resting entry is only cancelled at twice the timeout
 };
 
 struct EodParams {
@@ -77,7 +80,9 @@ struct FlattenReport {
 
 class Engine {
  public:
-  Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& clock, LogSink& log);
+  // The ports must outlive the engine. `strategy` (owned) defaults to the configured breakout.
+  Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& clock, LogSink& log,
+         std::unique_ptr<Strategy> strategy = nullptr);
 
   // Starts a trading day (YYYYMMDD in the exchange's time zone); resets day counters.
   void start_day(int yyyymmdd);
@@ -90,6 +95,9 @@ class Engine {
   void on_tick(const Tick& tick);
   void on_bars_closed(const std::vector<Bar>& bars);
   void on_venue_event(const VenueEvent& ev);
+  // Several venue answers that arrived together, applied in order as one step: one durable
+  // commit and one housekeeping pass for the lot (a flatten's acks and fills come in bursts).
+  void on_venue_events(const std::vector<VenueEvent>& evs);
   void on_timer();
   // Earliest instant the engine needs on_timer() (ack/entry timeouts, throttle, EOD), or -1.
   TimeMs next_wakeup() const;
@@ -159,6 +167,7 @@ class Engine {
   void on_order_terminal(Order& o);
   void handle_reject(Order& o, const std::string& reason, bool retryable);
   void reconcile_unconfirmed(Order& o, const VenueEvent::Body& body);
+  void apply_venue_event(const VenueEvent& ev);
   enum class Deadline { None, Ack, Unconfirmed, Request, EntryReprice, EntryCancel };
   template <class Visit>  // Visit(Deadline, TimeMs at) -> true to stop
   void for_each_deadline(const Order& o, Visit&& visit) const;
@@ -176,8 +185,19 @@ class Engine {
   Money group_risk(const BracketGroup& g) const;
   const Instrument& inst(const std::string& symbol) const;
   bool symbol_busy(const std::string& symbol) const;
-  void save(const Order& o) { persist(o); }
-  void save(const BracketGroup& g) { persist(g); }
+  // Every change to an order or bracket is saved; saving is also what marks its risk stale.
+  void save(const Order& o) {
+    persist(o);
+    mark_risk(o.plan_id);
+  }
+  void save(const BracketGroup& g) {
+    persist(g);
+    mark_risk(g.plan_id);
+  }
+  void index_order(Order& o);
+  void index_group(BracketGroup& g);
+  void mark_risk(const std::string& plan_id);
+  void forget_closed_days();
   void log(const char* level, const std::string& event, LogFields f);
 
   EngineConfig cfg_;
@@ -193,7 +213,7 @@ class Engine {
   bool tightened_ = false, flattened_ = false;
 
   TradingStateMachine sm_;
-  BreakoutStrategy strategy_;
+  std::unique_ptr<Strategy> strategy_;
   PriorityThrottle throttle_;
   Portfolio portfolio_;
   std::map<std::string, Quote> quotes_;
@@ -210,6 +230,34 @@ class Engine {
   std::set<std::string> blown_out_;  // symbols whose spread is currently a blowout
   std::deque<Signal> recent_signals_;
   std::deque<RiskEventRecord> recent_risk_;
+
+  // Indexes that keep a step's cost proportional to what is open rather than to the day's
+  // history (orders_ and groups_ hold every record of the day). They point into those maps,
+  // whose elements never move; a record leaves the maps only after it left the indexes.
+  struct ById {
+    bool operator()(const Order* a, const Order* b) const { return a->id() < b->id(); }
+  };
+  struct ByPlan {
+    bool operator()(const BracketGroup* a, const BracketGroup* b) const {
+      return a->plan_id < b->plan_id;
+    }
+  };
+  struct PlanIndex {
+    BracketGroup* group = nullptr;
+    std::vector<Order*> orders;         // every attempt of every leg
+    std::vector<std::string> fill_ids;  // applied to the plan's orders
+    Money risk;                         // group_risk() when last refreshed
+    bool risk_stale = false;
+  };
+  // Live or unconfirmed orders, in id order (the order the full scan had). An order leaves when
+  // it is neither, which is final, so the set is pruned lazily as it is walked.
+  std::set<Order*, ById> active_orders_;
+  // Brackets not Closed; pruned lazily; a late fill re-opens a closed bracket and re-adds it.
+  std::set<BracketGroup*, ByPlan> open_groups_;
+  std::map<std::string, PlanIndex> plans_;
+  // heat() is the sum of the cached risks; saved brackets are re-priced on the next read.
+  mutable std::vector<PlanIndex*> risk_stale_;
+  mutable Money heat_;
 
   WriteBatch batch_;
   std::vector<VenueRequest> to_send_;

@@ -8,7 +8,7 @@
 
 #include "market/bar.hpp"
 #include "market/indicators.hpp"
-#include "strategy/signal.hpp"
+#include "strategy/strategy.hpp"
 
 namespace aitrapp {
 
@@ -25,14 +25,14 @@ struct BreakoutParams {
   ScoreWeights weights;
 };
 
-class BreakoutStrategy {
+class BreakoutStrategy final : public Strategy {
  public:
   static constexpr const char* kName = "breakout";
   explicit BreakoutStrategy(BreakoutParams p) : p_(p) {}
 
   // Context series (e.g. INDIAVIX) update the regime; tradable bars may yield a signal.
-  void on_context_bar(const Bar& bar);
-  std::optional<Signal> on_bar(const Bar& bar);
+  void on_context_bar(const Bar& bar) override;
+  std::optional<Signal> on_bar(const Bar& bar) override;
 
  private:
   struct State {
