@@ -2,6 +2,7 @@
 
 #include "core/overloaded.hpp"
 #include "core/scaled_clock.hpp"
+#include "venue/kite/kite_order_form.hpp"
 
 namespace aitrapp::kite {
 
@@ -259,20 +260,7 @@ bool KiteVenue::place(Job& job) {
     }
   }
   const InstrumentRow& row = rows_.at(s.symbol);
-  Form f{{"tradingsymbol", row.tradingsymbol},
-         {"exchange", row.exchange},
-         {"transaction_type", s.side == Side::Buy ? "BUY" : "SELL"},
-         {"order_type", std::string(to_string(s.type))},
-         {"quantity", std::to_string(s.qty.units)},
-         {"product", "MIS"},
-         {"validity", "DAY"},
-         {"tag", s.client_order_id}};
-  if (s.type == OrderType::Limit || s.type == OrderType::StopLimit)
-    f.add("price", format_fixed(s.limit.raw));
-  if (s.type == OrderType::StopLimit || s.type == OrderType::StopMarket)
-    f.add("trigger_price", format_fixed(s.trigger.raw));
-  if (s.type == OrderType::Market || s.type == OrderType::StopMarket)
-    f.add("market_protection", "-1");  // SEBI: MARKET orders must carry protection
+  const Form f = place_order_form(s, row.tradingsymbol, row.exchange);
   ++t.place_attempts;
   const KiteReply r = call("POST", "/orders/regular", f);
   if (r.ok()) {

@@ -1,0 +1,24 @@
+#include "venue/kite/kite_order_form.hpp"
+
+namespace aitrapp::kite {
+
+Form place_order_form(const OrderSpec& s, const std::string& tradingsymbol,
+                      const std::string& exchange) {
+  Form f{{"tradingsymbol", tradingsymbol},
+         {"exchange", exchange},
+         {"transaction_type", s.side == Side::Buy ? "BUY" : "SELL"},
+         {"order_type", std::string(to_string(s.type))},
+         {"quantity", std::to_string(s.qty.units)},
+         {"product", "MIS"},
+         {"validity", "DAY"},
+         {"tag", s.client_order_id}};
+  if (s.type == OrderType::Limit || s.type == OrderType::StopLimit)
+    f.add("price", format_fixed(s.limit.raw));
+  if (s.type == OrderType::StopLimit || s.type == OrderType::StopMarket)
+    f.add("trigger_price", format_fixed(s.trigger.raw));
+  if (s.type == OrderType::Market || s.type == OrderType::StopMarket)
+    f.add("market_protection", "-1");  // SEBI: MARKET orders must carry protection
+  return f;
+}
+
+}  // namespace aitrapp::kite

@@ -1,0 +1,16 @@
+#pragma once
+// The body of Kite's POST /orders/regular for an engine order (venues.md 1.4): what the adapter
+// sends and what the tick-to-intent benchmark encodes. Pure; thread-safe.
+#include <string>
+
+#include "venue/kite/kite_form.hpp"
+#include "venue/messages.hpp"
+
+namespace aitrapp::kite {
+
+// An intraday (MIS, DAY) order tagged with the client_order_id; MARKET and SL-M orders carry
+// the market protection SEBI requires.
+Form place_order_form(const OrderSpec& s, const std::string& tradingsymbol,
+                      const std::string& exchange);
+
+}  // namespace aitrapp::kite
