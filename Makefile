@@ -65,8 +65,10 @@ test-release: build
 test-asan: build-asan
 	cd $(ASAN_DIR) && ctest --output-on-failure -j$(TEST_JOBS)
 
+# Release benchmarks, five repetitions each, with a private PostgreSQL for the durable rows; one
+# table at the end (docs/benchmarks.md). BENCH_ARGS=--benchmark_filter=1_replay runs a subset.
 bench: build
-	$(BUILD_DIR)/bench/aitrapp_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	scripts/bench.sh $(BUILD_DIR) $(BENCH_ARGS)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

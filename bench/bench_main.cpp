@@ -1,207 +1,153 @@
-// Benchmarks (Google Benchmark). Run with `make bench`; figures go to docs/benchmarks.md.
+// `make bench`: every benchmark, then one table. Each row is the median of the repetitions with
+// their minimum and maximum, beside issue 6's target where it sets one.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <filesystem>
+#include <cmath>
 #include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
 #include <sstream>
+#include <thread>
 
-#include "../tests/support/many_positions.hpp"
-#include "app/config.hpp"
-#include "app/paper_session.hpp"
-#include "core/ids.hpp"
-#include "engine/engine.hpp"
-#include "market/csv_loader.hpp"
-#include "market/tick_path.hpp"
-#include "store/sqlite/sqlite_store.hpp"
-
-using namespace aitrapp;
+namespace aitrapp::bench {
+void register_replay_benchmarks();
+void register_latency_benchmarks();
+void register_flatten_benchmarks();
+void register_store_benchmarks();
+void register_soak_benchmarks();
+}  // namespace aitrapp::bench
 
 namespace {
 
-const std::string kSource = AITRAPP_SOURCE_DIR;
-const std::string kDay = kSource + "/data/nse/2022-04-01";
-
-const AppConfig& config() {
-  static AppConfig c = parse_config(embedded_default_config(), "default").value();
-  return c;
-}
-const TradingCalendar& calendar() {
-  static TradingCalendar cal(config().engine.timezone, config().engine.session);
-  return cal;
-}
-
-// Discards writes: isolates the engine's own cost from the store's fsync.
-class DiscardStore final : public Store {
- public:
-  void write(const WriteBatch& b) override { writes += b.writes.size(); }
-  RecoveredState recover(const std::string&) override { return {}; }
-  size_t writes = 0;
-};
-class DiscardVenue final : public VenuePort {
- public:
-  void send(const VenueRequest&) override { ++sent; }
-  size_t sent = 0;
+struct Target {
+  const char* name_prefix;
+  const char* metric;  // "time" or a counter
+  double bound;
+  bool at_most;  // true: the value must not exceed bound; false: must reach it
 };
 
-void BM_LoadNseFile(benchmark::State& st) {
-  const std::string path = kDay + "/2022-04-01_NIFTY_F1.csv";
-  size_t rows = 0;
-  for (auto _ : st) {
-    auto r = load_bar_file(path, calendar(), "BTCUSDT");
-    rows = r->bars.size();
-    benchmark::DoNotOptimize(r);
+// Issue 6's targets, in each metric's own unit (time in the benchmark's unit).
+const Target kTargets[] = {
+    {"1_replay/replay_only", "events_per_s", 5e6, false},
+    {"1_replay/market_orders_64", "events_per_s", 2e6, false},
+    {"1_replay/limit_orders_64_cancelled", "events_per_s", 2e6, false},
+    {"1_replay/ema_cross", "events_per_s", 2e6, false},
+    {"2_tick_to_intent/store_off", "intent_p50_ns", 1000, true},
+    {"2_tick_to_intent/store_off", "intent_p99_ns", 5000, true},
+    {"2_tick_to_intent/sqlite_wal", "intent_p99_ns", 500'000, true},
+    {"2_tick_to_intent/postgresql", "intent_p99_ns", 2'000'000, true},
+    {"3_flatten/in_process_sqlite/1000", "time", 100, true},
+    {"4_durable_orders/", "orders_per_s", 2000, false},
+    {"4_durable_orders/sqlite_wal/one_per_commit", "commit_p99_us", 500, true},
+    {"4_durable_orders/postgresql/one_per_commit", "commit_p99_us", 2000, true},
+    {"BM_KiteDecodeFullPacket/200", "time", 20, true},
+    {"6_soak/", "rss_growth_pct", 1, true},
+};
+
+std::string fmt(double v) {
+  std::ostringstream o;
+  const double a = std::fabs(v);
+  if (a >= 1e6)
+    o << std::fixed << std::setprecision(2) << v / 1e6 << "M";
+  else if (a >= 1e4)
+    o << std::fixed << std::setprecision(1) << v / 1e3 << "k";
+  else if (a >= 100 || v == static_cast<int64_t>(v))
+    o << std::fixed << std::setprecision(0) << v;
+  else
+    o << std::setprecision(3) << v;
+  return o.str();
+}
+
+std::string cpu_model() {
+  std::ifstream f("/proc/cpuinfo");
+  for (std::string line; std::getline(f, line);)
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+// Collects every repetition and prints the table once at the end.
+class TableReporter final : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override {
+    std::cout << "aitrapp benchmarks: nproc " << std::thread::hardware_concurrency() << ", "
+              << cpu_model() << "; running (a few minutes)...\n"
+              << std::flush;
+    return true;
   }
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * rows));
-  st.SetLabel("rows/s = items/s");
-}
-BENCHMARK(BM_LoadNseFile)->Unit(benchmark::kMicrosecond);
-
-void BM_BarToTicks(benchmark::State& st) {
-  auto bars = load_bar_file(kDay + "/2022-04-01_NIFTY_F1.csv", calendar(), "BTCUSDT")->bars;
-  const Instrument& in = config().engine.instruments.at("NIFTY_F1");
-  for (auto _ : st)
-    for (const auto& b : bars) benchmark::DoNotOptimize(bar_to_ticks(b, in));
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * bars.size()));
-}
-BENCHMARK(BM_BarToTicks)->Unit(benchmark::kMicrosecond);
-
-void BM_ClientOrderId(benchmark::State& st) {
-  int64_t t = 0;
-  for (auto _ : st) {
-    auto plan = make_plan_id("2022-04-01", "breakout", "NIFTY_F1", t += 60'000, Side::Buy);
-    benchmark::DoNotOptimize(make_client_order_id(plan, LegRole::StopLoss, 0));
-  }
-  st.SetItemsProcessed(st.iterations());
-}
-BENCHMARK(BM_ClientOrderId);
-
-// The engine alone over a real day's ticks and bar closes (store writes and venue sends
-// discarded, so no fills): the per-event cost of market data, strategy, ranking and risk.
-void BM_EngineMarketData(benchmark::State& st) {
-  auto files = load_bar_paths({kDay}, calendar(), "BTCUSDT").value();
-  std::vector<Bar> bars;
-  for (auto& f : files)
-    for (auto& b : f.bars)
-      if (calendar().in_session(b.start)) bars.push_back(b);
-  std::sort(bars.begin(), bars.end(), [](const Bar& a, const Bar& b) { return a.start < b.start; });
-  size_t events = 0;
-  for (auto _ : st) {
-    SimClock clock;
-    DiscardStore store;
-    DiscardVenue venue;
-    NullLog log;
-    Engine engine(config().engine, store, venue, clock, log);
-    engine.start_day(20220401);
-    events = 0;
-    for (size_t i = 0; i < bars.size();) {
-      const TimeMs start = bars[i].start;
-      std::vector<Bar> closing;
-      for (; i < bars.size() && bars[i].start == start; ++i) closing.push_back(bars[i]);
-      for (const auto& b : closing) {
-        const Instrument& in = config().engine.instruments.at(b.symbol);
-        if (!in.tradable) continue;
-        for (const auto& t : bar_to_ticks(b, in)) {
-          clock.advance_to(t.time);
-          engine.on_tick(t);
-          ++events;
-        }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      if (r.run_type != Run::RT_Iteration) continue;
+      // The registered name; macro-registered micro-benchmarks keep their arguments.
+      std::string name = r.run_name.function_name;
+      if (name.rfind("BM_", 0) == 0 && !r.run_name.args.empty()) name += "/" + r.run_name.args;
+      Row& row = rows_[name];
+      if (r.error_occurred) {
+        row.error = r.error_message;
+        continue;
       }
-      clock.advance_to(start + kMinuteMs);
-      engine.on_bars_closed(closing);
-      ++events;
+      row.unit = benchmark::GetTimeUnitString(r.time_unit);
+      row.values["time"].push_back(r.GetAdjustedRealTime());
+      for (const auto& [k, c] : r.counters) row.values[k].push_back(c.value);
+      row.labels.push_back(r.report_label);
     }
-    benchmark::DoNotOptimize(store.writes);
   }
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * events));
-  st.counters["events_per_day"] = static_cast<double>(events);
-}
-BENCHMARK(BM_EngineMarketData)->Unit(benchmark::kMillisecond);
-
-// One durable store transaction (WAL, synchronous=FULL): the floor under persist-before-send.
-void BM_StoreDurableWrite(benchmark::State& st) {
-  const auto path = std::filesystem::temp_directory_path() / "aitrapp_bench_store.sqlite";
-  std::filesystem::remove(path);
-  store::SqliteStore s(path.string());
-  s.write(WriteBatch{{ConfigSnapshotRecord{"bench", "{}"}}});
-  CheckpointRecord cp{"2022-04-01", 0, "ACTIVE", Money{}, 0, 0, false, false};
-  for (auto _ : st) {
-    ++cp.last_event;
-    s.write(WriteBatch{{cp}});
-  }
-  st.SetItemsProcessed(st.iterations());
-  std::filesystem::remove(path);
-}
-BENCHMARK(BM_StoreDurableWrite)->Unit(benchmark::kMicrosecond);
-
-// End to end: `aitrapp paper` over the bundled real day, SQLite store and simulated venue included.
-void BM_PaperDayEndToEnd(benchmark::State& st) {
-  const auto dir = std::filesystem::temp_directory_path() / "aitrapp_bench_paper";
-  std::filesystem::create_directories(dir);
-  std::string yaml = embedded_default_config();
-  const std::string from = "log_file: logs/aitrapp.log";
-  yaml.replace(yaml.find(from), from.size(), "log_file: " + (dir / "bench.log").string());
-  const auto cfg = (dir / "bench.yaml").string();
-  std::ofstream(cfg) << yaml;
-  int n = 0;
-  for (auto _ : st) {
-    PaperOptions o;
-    o.data = {kDay};
-    o.config_path = cfg;
-    o.db = (dir / ("day" + std::to_string(n++) + ".sqlite")).string();
-    std::ostringstream out, err;
-    if (run_paper(o, out, err) != 0) st.SkipWithError(err.str().c_str());
-  }
-  std::filesystem::remove_all(dir);
-}
-BENCHMARK(BM_PaperDayEndToEnd)->Unit(benchmark::kMillisecond)->Iterations(5);
-
-// The kill switch: N open bracketed positions (2N live children) flattened through the real
-// path (engine, durable SQLite commit per step, simulated venue with 40 ms each way). The wall
-// time from flatten() to flat is measured; building the positions is not. sim_ms is the
-// simulated time to flat: the order round trips (cancel children, then exit).
-void BM_FlattenOpenPositions(benchmark::State& st) {
-  const int n = static_cast<int>(st.range(0));
-  const AppConfig cfg = support::many_positions_config(n, 1'000'000, 1'000'000);
-  const auto dir = std::filesystem::temp_directory_path() / "aitrapp_bench_flatten";
-  TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
-  int run = 0;
-  double sim_ms = 0, steps = 0;
-  for (auto _ : st) {
-    st.PauseTiming();
-    std::filesystem::remove_all(dir);
-    store::SqliteStore store((dir / ("flatten" + std::to_string(run++) + ".sqlite")).string());
-    NullLog log;
-    DayReplay replay(cfg, support::many_positions_day(cfg, n, 1'000'000, false), store, store, log);
-    replay.start();
-    support::replay_until(replay, cal.local_to_utc(20220401, 9 * 60 + 25, 0));
-    if (replay.engine().portfolio().open_positions() != n) {
-      st.SkipWithError("scenario did not open every position");
-      break;
+  void Finalize() override {
+    std::cout << "\n| benchmark | metric | median | min | max | target |\n"
+              << "|---|---|---|---|---|---|\n";
+    for (const auto& [name, row] : rows_) {
+      if (!row.error.empty()) {
+        std::cout << "| " << name << " | skipped | " << row.error << " | | | |\n";
+        continue;
+      }
+      for (const auto& [metric, v] : row.values) {
+        std::vector<double> s = v;
+        std::sort(s.begin(), s.end());
+        const double med = s[s.size() / 2];
+        std::string target;
+        for (const Target& t : kTargets)
+          if (name.rfind(t.name_prefix, 0) == 0 && metric == t.metric)
+            target = std::string(t.at_most ? "<= " : ">= ") + fmt(t.bound) +
+                     ((t.at_most ? med <= t.bound : med >= t.bound) ? " met" : " MISSED");
+        const std::string m = metric == "time" ? "time (" + row.unit + ")" : metric;
+        std::cout << "| " << name << " | " << m << " | " << fmt(med) << " | " << fmt(s.front())
+                  << " | " << fmt(s.back()) << " | " << target << " |\n";
+      }
+      if (!row.labels.empty() && !row.labels.front().empty()) {
+        const bool same =
+            std::all_of(row.labels.begin(), row.labels.end(),
+                        [&](const std::string& l) { return l == row.labels.front(); });
+        std::cout << "| " << name << " | label | "
+                  << (same ? row.labels.front() + " (all " + std::to_string(row.labels.size()) +
+                                 " runs)"
+                           : std::string("DIFFERS between runs"))
+                  << " | | | |\n";
+      }
     }
-    const TimeMs kill_at = replay.now();
-    st.ResumeTiming();
-    replay.engine().flatten("drill");
-    replay.after_command();
-    const int64_t k = support::replay_until_flat(replay);
-    st.PauseTiming();
-    if (k < 0) st.SkipWithError("never flat");
-    sim_ms = static_cast<double>(replay.now() - kill_at);
-    steps = static_cast<double>(k);
-    st.ResumeTiming();
   }
-  st.counters["positions"] = n;
-  st.counters["sim_ms"] = sim_ms;
-  st.counters["events"] = steps;
-  std::filesystem::remove_all(dir);
-}
-BENCHMARK(BM_FlattenOpenPositions)
-    ->Arg(10)
-    ->Arg(100)
-    ->Arg(1000)
-    ->Unit(benchmark::kMillisecond)
-    ->Iterations(1);
+
+ private:
+  struct Row {
+    std::string unit, error;
+    std::map<std::string, std::vector<double>> values;
+    std::vector<std::string> labels;
+  };
+  std::map<std::string, Row> rows_;  // sorted: the numbered rows of issue 6 come first
+};
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  aitrapp::bench::register_replay_benchmarks();
+  aitrapp::bench::register_latency_benchmarks();
+  aitrapp::bench::register_flatten_benchmarks();
+  aitrapp::bench::register_store_benchmarks();
+  aitrapp::bench::register_soak_benchmarks();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  TableReporter table;
+  benchmark::RunSpecifiedBenchmarks(&table);
+  benchmark::Shutdown();
+  return 0;
+}

@@ -151,6 +151,15 @@ void Engine::start_day(int yyyymmdd) {
   flat_at_ = cal_.flat_at(yyyymmdd);
   tightened_ = flattened_ = false;
   decisions_today_ = 0;
+  // EOD reducing ends with its session (a market open around the clock starts a new day on the
+  // same engine); an operator pause or a hard stop outlives the day until the operator lifts it.
+  if (sm_.state() == TradingState::Reducing) {
+    begin_step();
+    set_state(TradingState::Active, "trading day " + day_ + " opens");
+    if (!degraded_.empty()) set_state(TradingState::SoftPause, "still degraded at the day's open");
+    housekeeping();
+    flush();
+  }
 }
 
 void Engine::recover(const RecoveredState& st) {

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make bench`: a private PostgreSQL (and Redis) on loopback for the durable rows, then every
+# benchmark in the release build, then one table. Extra arguments go to the benchmark binary,
+# e.g. scripts/bench.sh build --benchmark_filter=1_replay
+set -euo pipefail
+build=${1:-build}
+shift || true
+dir=$(mktemp -u /tmp/aitrapp-bench.XXXXXX)
+here=$(cd "$(dirname "$0")" && pwd)
+trap 'bash "$here/test_servers.sh" stop "$dir" >/dev/null 2>&1 || true' EXIT
+bash "$here/test_servers.sh" start "$dir"
+# shellcheck disable=SC1091
+source "$dir/env"
+"$build/bench/aitrapp_bench" --benchmark_repetitions="${BENCH_REPETITIONS:-5}" "$@"
