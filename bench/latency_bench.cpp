@@ -24,10 +24,10 @@
 namespace aitrapp::bench {
 using namespace aitrapp::support;
 
-// PostgreSQL from DATABASE_URL with the schema at head and every table empty, so that each
-// repetition writes the same plans afresh; empty when DATABASE_URL is not set.
+// PostgreSQL from AITRAPP_BENCH_DATABASE_URL (set by make bench) with the schema at head and every
+// table empty, so that each repetition writes the same plans afresh; empty when it is not set.
 std::string fresh_pg() {
-  const std::string url = env_value("DATABASE_URL").value_or("");
+  const std::string url = env_value("AITRAPP_BENCH_DATABASE_URL").value_or("");
   if (url.empty()) return {};
   store::PgSession s(url);
   store::migrate(s);
@@ -91,7 +91,8 @@ void BM_TickToIntent(benchmark::State& st) {
     } else {
       const std::string url = fresh_pg();
       if (url.empty()) {
-        st.SkipWithError("DATABASE_URL is not set (make bench starts a PostgreSQL server)");
+        st.SkipWithError(
+            "AITRAPP_BENCH_DATABASE_URL is not set (make bench starts a PostgreSQL server)");
         break;
       }
       store = std::make_unique<store::PostgresStore>(url);

@@ -73,7 +73,8 @@ void BM_DurableOrders(benchmark::State& st) {
     if (pg) {
       const std::string url = fresh_pg();
       if (url.empty()) {
-        st.SkipWithError("DATABASE_URL is not set (make bench starts a PostgreSQL server)");
+        st.SkipWithError(
+            "AITRAPP_BENCH_DATABASE_URL is not set (make bench starts a PostgreSQL server)");
         break;
       }
       store = std::make_unique<store::PostgresStore>(url);

@@ -11,4 +11,7 @@ trap 'bash "$here/test_servers.sh" stop "$dir" >/dev/null 2>&1 || true' EXIT
 bash "$here/test_servers.sh" start "$dir"
 # shellcheck disable=SC1091
 source "$dir/env"
+# Only the durable-store rows use it; the paper-day benchmark keeps its embedded SQLite store.
+export AITRAPP_BENCH_DATABASE_URL=$DATABASE_URL
+unset DATABASE_URL REDIS_URL
 "$build/bench/aitrapp_bench" --benchmark_repetitions="${BENCH_REPETITIONS:-5}" "$@"
