@@ -5,40 +5,20 @@
 // Timed per tick: from the decoded tick to the return of the engine; for the ticks that send an
 // order, to the Kite request body encoded (the "intent"). The simulated venue matches before the
 // clock starts and its answers are applied after it stops. Store off, SQLite (WAL, synchronous
-// FULL) or PostgreSQL (synchronous commit, loopback; DATABASE_URL). Pinned to one core.
+// FULL) or PostgreSQL (synchronous commit, loopback; see bench_stores.hpp). Pinned to one core.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <filesystem>
 
-#include "app/env.hpp"
+#include "bench/bench_stores.hpp"
 #include "bench/bench_util.hpp"
-#include "store/migrator.hpp"
-#include "store/postgres/pg_session.hpp"
-#include "store/postgres/postgres_store.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 #include "strategy/ema_cross_strategy.hpp"
 #include "tests/support/perp_pipeline.hpp"
 #include "venue/kite/kite_order_form.hpp"
 
 namespace aitrapp::bench {
 using namespace aitrapp::support;
-
-// PostgreSQL from AITRAPP_BENCH_DATABASE_URL (set by make bench) with the schema at head and every
-// table empty, so that each repetition writes the same plans afresh; empty when it is not set.
-std::string fresh_pg() {
-  const std::string url = env_value("AITRAPP_BENCH_DATABASE_URL").value_or("");
-  if (url.empty()) return {};
-  store::PgSession s(url);
-  store::migrate(s);
-  std::string tables;
-  s.run(
-      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN "
-      "('schema_migrations', 'leader_fence')",
-      {}, [&](const store::SqlRow& r) { tables += (tables.empty() ? "" : ", ") + r.text(0); });
-  if (!tables.empty()) s.exec_script("TRUNCATE " + tables);
-  return url;
-}
 
 namespace {
 
@@ -69,33 +49,22 @@ void bar_path(const Bar& b, Price tick, int n, std::vector<Tick>& out) {
   }
 }
 
-enum Backend { kOff, kSqlite, kPostgres };
-
 void BM_TickToIntent(benchmark::State& st) {
-  const auto backend = static_cast<Backend>(st.range(0));
+  const auto backend = static_cast<BenchStore>(st.range(0));
   const size_t bars = static_cast<size_t>(st.range(1));
   const AppConfig cfg = perp_config();
   const Price tick = cfg.engine.instruments.at("BTCUSDT").tick;
   const auto& month = perp_month();
-  const auto sqlite = std::filesystem::temp_directory_path() / "aitrapp_bench_latency.sqlite";
+  const auto sqlite =
+      (std::filesystem::temp_directory_path() / "aitrapp_bench_latency.sqlite").string();
   std::vector<uint32_t> all, intent;
-  int64_t intents = 0, ticks = 0;
   PinToOneCore pin;
   for (auto _ : st) {
-    std::unique_ptr<Store> store;
-    if (backend == kOff) {
-      store = std::make_unique<DiscardStore>();
-    } else if (backend == kSqlite) {
-      for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(sqlite.string() + ext);
-      store = std::make_unique<store::SqliteStore>(sqlite.string());
-    } else {
-      const std::string url = fresh_pg();
-      if (url.empty()) {
-        st.SkipWithError(
-            "AITRAPP_BENCH_DATABASE_URL is not set (make bench starts a PostgreSQL server)");
-        break;
-      }
-      store = std::make_unique<store::PostgresStore>(url);
+    std::string why;
+    const std::unique_ptr<Store> store = open_fresh_store(backend, sqlite, why);
+    if (!store) {
+      st.SkipWithError(why.c_str());
+      break;
     }
     int64_t sent_at = 0;
     std::string bytes;
@@ -130,10 +99,8 @@ void BM_TickToIntent(benchmark::State& st) {
     }
     st.SetIterationTime(static_cast<double>(now_ns() - run_start) / 1e9);
     benchmark::DoNotOptimize(bytes);
-    ticks = static_cast<int64_t>(all.size());
-    intents = static_cast<int64_t>(intent.size());
-    st.counters["ticks"] = static_cast<double>(ticks);
-    st.counters["intents"] = static_cast<double>(intents);
+    st.counters["ticks"] = static_cast<double>(all.size());
+    st.counters["intents"] = static_cast<double>(intent.size());
     st.counters["p50_ns"] = quantile(all, 0.5);
     st.counters["p99_ns"] = quantile(all, 0.99);
     st.counters["p999_ns"] = quantile(all, 0.999);
@@ -143,7 +110,7 @@ void BM_TickToIntent(benchmark::State& st) {
     st.counters["intent_p999_ns"] = quantile(intent, 0.999);
     st.counters["intent_max_ns"] = quantile(intent, 1.0);
   }
-  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(sqlite.string() + ext);
+  remove_sqlite(sqlite);
 }
 
 }  // namespace
@@ -152,11 +119,12 @@ void register_latency_benchmarks() {
   // Store off: the whole month (10 million ticks). Durable stores commit on every tick that
   // changes state, so they run the month's first day (322,560 ticks).
   const int64_t month = static_cast<int64_t>(perp_month().size());
-  benchmark::RegisterBenchmark("2_tick_to_intent/store_off", BM_TickToIntent)->Args({kOff, month});
+  benchmark::RegisterBenchmark("2_tick_to_intent/store_off", BM_TickToIntent)
+      ->Args({static_cast<int64_t>(BenchStore::Off), month});
   benchmark::RegisterBenchmark("2_tick_to_intent/sqlite_wal", BM_TickToIntent)
-      ->Args({kSqlite, 1440});
+      ->Args({static_cast<int64_t>(BenchStore::Sqlite), 1440});
   benchmark::RegisterBenchmark("2_tick_to_intent/postgresql", BM_TickToIntent)
-      ->Args({kPostgres, 1440});
+      ->Args({static_cast<int64_t>(BenchStore::Postgres), 1440});
 }
 
 }  // namespace aitrapp::bench

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "bench/bench_stores.hpp"
 #include "bench/bench_util.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "strategy/ema_cross_strategy.hpp"
@@ -18,20 +19,17 @@ namespace {
 
 void BM_SoakRss(benchmark::State& st) {
   const AppConfig cfg = perp_config();
-  const Price tick = cfg.engine.instruments.at("BTCUSDT").tick;
   const auto& month = perp_month();
-  const auto path = std::filesystem::temp_directory_path() / "aitrapp_bench_soak.sqlite";
+  const auto path = (std::filesystem::temp_directory_path() / "aitrapp_bench_soak.sqlite").string();
   constexpr size_t kWarmUpBars = 1440, kSampleEvery = 60;
   for (auto _ : st) {
-    for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + ext);
-    store::SqliteStore store(path.string());
+    remove_sqlite(path);
+    store::SqliteStore store(path);
     PerpPipeline p(cfg, store, std::make_unique<EmaCrossStrategy>(EmaCrossParams{}));
     int64_t warm = 0, peak = 0, first = rss_kib();
     size_t held_max = 0, live_max = 0;
     for (size_t i = 0; i < month.size(); ++i) {
-      const Tick q = close_quote(month[i], tick);
-      p.quote(q);
-      p.bars_closed({month[i]}, q.time);
+      p.bar(month[i]);
       held_max = std::max(held_max, p.engine().orders().size());
       live_max = std::max(live_max, p.engine().live_orders());
       if ((i + 1) % kSampleEvery != 0) continue;
@@ -49,7 +47,7 @@ void BM_SoakRss(benchmark::State& st) {
     st.counters["live_orders_max"] = static_cast<double>(live_max);
     st.counters["orders_total"] = static_cast<double>(p.engine().stats().orders);
   }
-  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + ext);
+  remove_sqlite(path);
 }
 
 }  // namespace

@@ -1,22 +1,17 @@
 // Issue 6 row 4: durable order throughput. What the engine commits before it sends an entry (the
 // signal, the decision, the bracket and the order, all tied by foreign keys) written to SQLite
-// (WAL, synchronous FULL) or PostgreSQL (synchronous commit, loopback; DATABASE_URL), one order
-// per commit or 64 per commit. 2,000 orders per repetition. commit_p50/p99 are per commit: with
-// one order per commit, the latency of one durable order write.
+// (WAL, synchronous FULL) or PostgreSQL (synchronous commit, loopback; see bench_stores.hpp), one
+// order per commit or 64 per commit. 2,000 orders per repetition. commit_p50/p99 are per commit:
+// with one order per commit, the latency of one durable order write.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
 
-#include "app/env.hpp"
+#include "bench/bench_stores.hpp"
 #include "bench/bench_util.hpp"
 #include "core/ids.hpp"
-#include "store/migrator.hpp"
-#include "store/postgres/pg_session.hpp"
-#include "store/postgres/postgres_store.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace aitrapp::bench {
-std::string fresh_pg();  // latency_bench.cpp
 namespace {
 
 constexpr int kOrders = 2000;
@@ -66,21 +61,16 @@ void entry_records(int i, WriteBatch& b) {
 void BM_DurableOrders(benchmark::State& st) {
   const bool pg = st.range(0) == 1;
   const int per_commit = static_cast<int>(st.range(1));
-  const auto path = std::filesystem::temp_directory_path() / "aitrapp_bench_orders.sqlite";
+  const auto path =
+      (std::filesystem::temp_directory_path() / "aitrapp_bench_orders.sqlite").string();
   std::vector<int64_t> commit_ns;
   for (auto _ : st) {
-    std::unique_ptr<Store> store;
-    if (pg) {
-      const std::string url = fresh_pg();
-      if (url.empty()) {
-        st.SkipWithError(
-            "AITRAPP_BENCH_DATABASE_URL is not set (make bench starts a PostgreSQL server)");
-        break;
-      }
-      store = std::make_unique<store::PostgresStore>(url);
-    } else {
-      for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + ext);
-      store = std::make_unique<store::SqliteStore>(path.string());
+    std::string why;
+    const std::unique_ptr<Store> store =
+        open_fresh_store(pg ? BenchStore::Postgres : BenchStore::Sqlite, path, why);
+    if (!store) {
+      st.SkipWithError(why.c_str());
+      break;
     }
     store->write(WriteBatch{{ConfigSnapshotRecord{kSha, "{}"}}});
     commit_ns.clear();
@@ -98,7 +88,7 @@ void BM_DurableOrders(benchmark::State& st) {
   }
   st.counters["orders_per_s"] =
       benchmark::Counter(kOrders, benchmark::Counter::kIsIterationInvariantRate);
-  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + ext);
+  remove_sqlite(path);
 }
 
 }  // namespace

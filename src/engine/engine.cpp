@@ -464,7 +464,7 @@ void Engine::try_exit(BracketGroup& g) {
 // not yet confirmed by the venue: either could still fill.
 bool Engine::may_trade(const BracketGroup& g) const {
   for (const Order* o : plans_.at(g.plan_id).orders)
-    if (o->live() || o->unconfirmed) return true;
+    if (o->active()) return true;
   return false;
 }
 
@@ -778,7 +778,7 @@ void Engine::for_each_deadline(const Order& o, Visit&& visit) const {
 void Engine::check_timeouts() {
   for (auto it = active_orders_.begin(); it != active_orders_.end();) {
     Order& o = **it;
-    if (!o.live() && !o.unconfirmed) {  // settled for good: no deadline any more
+    if (!o.active()) {  // settled for good: no deadline any more
       it = active_orders_.erase(it);
       continue;
     }
@@ -1039,7 +1039,7 @@ FlattenReport Engine::flatten(const std::string& reason, const std::string& sour
 bool Engine::is_flat() const {
   if (!open_groups_.empty()) return false;
   for (const Order* o : active_orders_)
-    if (o->live() || o->unconfirmed) return false;
+    if (o->active()) return false;
   return portfolio_.open_positions() == 0;
 }
 
@@ -1077,7 +1077,7 @@ TimeMs Engine::next_wakeup() const {
 
 void Engine::index_order(Order& o) {
   plans_[o.plan_id].orders.push_back(&o);
-  if (o.live() || o.unconfirmed) active_orders_.insert(&o);
+  if (o.active()) active_orders_.insert(&o);
 }
 
 void Engine::index_group(BracketGroup& g) {
@@ -1098,12 +1098,12 @@ void Engine::mark_risk(const std::string& plan_id) {
 void Engine::forget_closed_days() {
   heat();  // settles the cached risks, which point into the plans about to go
   for (auto it = active_orders_.begin(); it != active_orders_.end();)
-    it = (*it)->live() || (*it)->unconfirmed ? std::next(it) : active_orders_.erase(it);
+    it = (*it)->active() ? std::next(it) : active_orders_.erase(it);
   for (auto it = plans_.begin(); it != plans_.end();) {
     const PlanIndex& p = it->second;
-    const bool settled = (!p.group || p.group->state == BracketState::Closed) &&
-                         std::none_of(p.orders.begin(), p.orders.end(),
-                                      [](const Order* o) { return o->live() || o->unconfirmed; });
+    const bool settled =
+        (!p.group || p.group->state == BracketState::Closed) &&
+        std::none_of(p.orders.begin(), p.orders.end(), [](const Order* o) { return o->active(); });
     if (!settled) {
       ++it;
       continue;
@@ -1164,8 +1164,8 @@ std::vector<std::string> Engine::invariant_violations() const {
   std::vector<std::string> v;
   Money full{};
   for (const auto& [_, g] : groups_) full += group_risk(g);
-  if (heat() != full)
-    v.push_back("cached heat " + to_string(heat()) + " differs from the brackets' risk " +
+  if (const Money cached = heat(); cached != full)
+    v.push_back("cached heat " + to_string(cached) + " differs from the brackets' risk " +
                 to_string(full));
   for (const auto& [_, g] : groups_)
     if ((g.state != BracketState::Closed) !=

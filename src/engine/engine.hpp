@@ -252,7 +252,7 @@ class Engine {
   // Live or unconfirmed orders, in id order (the order the full scan had). An order leaves when
   // it is neither, which is final, so the set is pruned lazily as it is walked.
   std::set<Order*, ById> active_orders_;
-  // Brackets not Closed; pruned lazily; a late fill re-opens a closed bracket and re-adds it.
+  // Brackets not Closed: one leaves when it closes, and a late fill that re-opens it re-adds it.
   std::set<BracketGroup*, ByPlan> open_groups_;
   std::map<std::string, PlanIndex> plans_;
   // heat() is the sum of the cached risks; saved brackets are re-priced on the next read.

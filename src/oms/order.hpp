@@ -48,6 +48,8 @@ struct Order {
   const std::string& id() const { return spec.client_order_id; }
   Qty open_qty() const { return spec.qty - filled; }
   bool live() const { return !is_terminal(status); }
+  // Live, or closed by the engine alone: either way the venue may still fill it.
+  bool active() const { return live() || unconfirmed; }
 };
 
 struct Fill {

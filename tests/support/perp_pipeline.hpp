@@ -120,6 +120,12 @@ class PerpPipeline final : public VenuePort {
     engine_.on_bars_closed(bars);
     settle();
   }
+  // A bar as the replay delivers it: the quote it closes on, then its close.
+  void bar(const Bar& b) {
+    const Tick q = close_quote(b, cfg_.engine.instruments.at(b.symbol).tick);
+    quote(q);
+    bars_closed({b}, q.time);
+  }
   // Lets time pass to `t`, firing the engine's timers due before it.
   void advance_to(TimeMs t) {
     for (int spins = 0;; ++spins) {

@@ -60,7 +60,6 @@ TEST(EmaCross, SignalsOnEachCrossWithTheBracketOnTheRightSide) {
 // heat equals a recount; and a second run is the same run.
 TEST(MultiDay, EachDayTradesAndOnlyOpenRecordsStayInMemory) {
   const AppConfig cfg = support::perp_config();
-  const Price tick = cfg.engine.instruments.at("BTCUSDT").tick;
   const auto& month = support::perp_month();
   std::string digests[2];
   for (std::string& digest : digests) {
@@ -69,10 +68,9 @@ TEST(MultiDay, EachDayTradesAndOnlyOpenRecordsStayInMemory) {
     std::map<int, int64_t> decisions_by_day;
     TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
     for (size_t i = 0; i < 3 * 1440 + 60; ++i) {
-      const Tick q = support::close_quote(month[i], tick);
-      p.quote(q);
-      p.bars_closed({month[i]}, q.time);
-      decisions_by_day[cal.local_yyyymmdd(q.time)] = p.engine().stats().decisions;
+      p.bar(month[i]);
+      decisions_by_day[cal.local_yyyymmdd(month[i].start + kMinuteMs)] =
+          p.engine().stats().decisions;
       if (i % 97 == 0) {
         ASSERT_EQ(p.engine().invariant_violations(), std::vector<std::string>{});
       }
@@ -96,14 +94,11 @@ TEST(MultiDay, EachDayTradesAndOnlyOpenRecordsStayInMemory) {
 TEST(MultiDay, EntriesAreCancelledUnrepricedWhenRepricingIsOff) {
   const AppConfig cfg = support::perp_config(
       "oms: {orders_per_second: 1000, entry_timeout_ms: 60000, reprice_entries: false}");
-  const Price tick = cfg.engine.instruments.at("BTCUSDT").tick;
   const auto& month = support::perp_month();
   CountingStore store;
   PerpPipeline p(cfg, store, std::make_unique<support::ScriptedStrategy>(5, 100, -100, 10));
   for (size_t i = 0; i < 600; ++i) {
-    const Tick q = support::close_quote(month[i], tick);
-    p.quote(q);
-    p.bars_closed({month[i]}, q.time);
+    p.bar(month[i]);
   }
   EXPECT_EQ(p.engine().stats().orders, 5);
   EXPECT_EQ(p.engine().stats().fills, 0);
