@@ -15,6 +15,7 @@ namespace aitrapp::bench {
 void register_replay_benchmarks();
 void register_latency_benchmarks();
 void register_flatten_benchmarks();
+void register_kite_flatten_benchmarks();
 void register_store_benchmarks();
 void register_soak_benchmarks();
 }  // namespace aitrapp::bench
@@ -39,6 +40,7 @@ const Target kTargets[] = {
     {"2_tick_to_intent/sqlite_wal", "intent_p99_ns", 500'000, true},
     {"2_tick_to_intent/postgresql", "intent_p99_ns", 2'000'000, true},
     {"3_flatten/in_process_sqlite/1000", "time", 100, true},
+    {"3_flatten/kite_sim/", "vs_rate_bound", 1.05, true},
     {"4_durable_orders/", "orders_per_s", 2000, false},
     {"4_durable_orders/sqlite_wal/one_per_commit", "commit_p99_us", 500, true},
     {"4_durable_orders/postgresql/one_per_commit", "commit_p99_us", 2000, true},
@@ -142,6 +144,7 @@ int main(int argc, char** argv) {
   aitrapp::bench::register_replay_benchmarks();
   aitrapp::bench::register_latency_benchmarks();
   aitrapp::bench::register_flatten_benchmarks();
+  aitrapp::bench::register_kite_flatten_benchmarks();
   aitrapp::bench::register_store_benchmarks();
   aitrapp::bench::register_soak_benchmarks();
   benchmark::Initialize(&argc, argv);

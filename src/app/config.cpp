@@ -205,6 +205,8 @@ AppConfig build(const YAML::Node& root) {
     Section o(top.child("oms"), "oms");
     e.oms.orders_per_second =
         static_cast<int>(o.integer("orders_per_second", e.oms.orders_per_second, 1, 1'000'000));
+    e.oms.orders_per_minute =
+        static_cast<int>(o.integer("orders_per_minute", e.oms.orders_per_minute, 0, 60'000'000));
     e.oms.ack_timeout_ms = o.integer("ack_timeout_ms", e.oms.ack_timeout_ms, 10, 600'000);
     e.oms.max_retries = static_cast<int>(o.integer("max_retries", e.oms.max_retries, 0, 20));
     e.oms.entry_timeout_ms = o.integer("entry_timeout_ms", e.oms.entry_timeout_ms, 1000, 3'600'000);
@@ -299,6 +301,7 @@ nlohmann::json canonical(const AppConfig& c) {
                                  {"reward_risk", p.weights.reward_risk}}}};
   j["ranker"] = {{"min_score", e.ranker.min_score}, {"max_per_instant", e.ranker.max_per_instant}};
   j["oms"] = {{"orders_per_second", e.oms.orders_per_second},
+              {"orders_per_minute", e.oms.orders_per_minute},
               {"ack_timeout_ms", e.oms.ack_timeout_ms},
               {"max_retries", e.oms.max_retries},
               {"entry_timeout_ms", e.oms.entry_timeout_ms},

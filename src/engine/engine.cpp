@@ -35,7 +35,7 @@ Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& cl
       clock_(clock),
       log_(log),
       strategy_(strategy ? std::move(strategy) : std::make_unique<BreakoutStrategy>(cfg_.strategy)),
-      throttle_(cfg_.oms.orders_per_second),
+      throttle_(cfg_.oms.orders_per_second, cfg_.oms.orders_per_minute),
       triggers_(cfg_.kill_switch) {
   // Every label the counters can take exists from the start, so rate() sees the first event.
   for (const char* t : {"ack_timeout", "cancel", "modify_query", "unconfirmed_query",
@@ -69,8 +69,9 @@ void Engine::housekeeping() {
   check_timeouts();
   check_eod();
   for (auto& r : throttle_.release(now_)) {
+    auto it = orders_.find(request_client_id(r));
+    if (it != orders_.end()) left_throttle(it->second);
     if (auto* place = std::get_if<PlaceRequest>(&r)) {
-      auto it = orders_.find(place->spec.client_order_id);
       if (it == orders_.end()) continue;
       Order& o = it->second;
       if (o.status != OrderStatus::Pending) continue;  // answered meanwhile (e.g. by a query)
@@ -361,19 +362,27 @@ Order& Engine::new_order(BracketGroup& g, LegRole role, OrderType type, Side sid
   index_order(ref);
   ++stats_.orders;
   save(ref);
-  enqueue(lane_of(role), PlaceRequest{ref.spec});
+  enqueue(ref, lane_of(role), PlaceRequest{ref.spec});
   return ref;
 }
 
-void Engine::enqueue(Lane lane, VenueRequest r) {
+void Engine::enqueue(Order& o, Lane lane, VenueRequest r) {
+  if (o.queued++ == 0) o.queued_at = now_;
   throttle_.push(lane, std::move(r));
+}
+
+void Engine::left_throttle(Order& o) {
+  if (o.queued == 0 || --o.queued > 0) return;
+  // Stamped while it waited: the deadlines run from now, when the venue can first see it.
+  for (TimeMs* t : {&o.sent, &o.request_sent, &o.query_sent})
+    if (*t >= o.queued_at) *t = now_;
 }
 
 void Engine::query(Order& o) {
   o.query_pending = true;
   o.query_sent = now_;
   o.query_seq = ++query_seq_;
-  enqueue(Lane::Exit, QueryRequest{o.id(), o.query_seq});
+  enqueue(o, Lane::Exit, QueryRequest{o.id(), o.query_seq});
 }
 
 void Engine::request_cancel(Order& o) {
@@ -381,7 +390,7 @@ void Engine::request_cancel(Order& o) {
   o.cancel_requested = true;
   o.updated = o.request_sent = now_;
   save(o);
-  if (o.status != OrderStatus::Pending) enqueue(Lane::Exit, CancelRequest{o.id()});
+  if (o.status != OrderStatus::Pending) enqueue(o, Lane::Exit, CancelRequest{o.id()});
 }
 
 // One modification at a time; it is settled only by its echo or by a query answer.
@@ -390,7 +399,7 @@ void Engine::send_modify(Order& o, Qty qty, Price limit, Price trigger) {
   o.request_sent = now_;
   o.modify = ModifyRequest{o.id(), qty, limit, trigger};
   save(o);
-  enqueue(lane_of(o.role), o.modify);
+  enqueue(o, lane_of(o.role), o.modify);
 }
 
 void Engine::ensure_protection(BracketGroup& g) {
@@ -595,7 +604,7 @@ void Engine::reconcile_unconfirmed(Order& o, const VenueEvent::Body& body) {
                o.id() + " is alive at the venue after the engine closed it", o.spec.symbol,
                o.plan_id);
     o.request_sent = now_;
-    enqueue(Lane::Exit, CancelRequest{o.id()});
+    enqueue(o, Lane::Exit, CancelRequest{o.id()});
   } else if (gone) {
     o.unconfirmed = false;  // the venue does not hold it (any more)
     save(o);
@@ -741,7 +750,7 @@ void Engine::apply_venue_event(const VenueEvent& ev) {
             o.status = OrderStatus::Pending;
             save(o);
             ++stats_.retries["place_unknown"];
-            enqueue(lane_of(o.role), PlaceRequest{o.spec});
+            enqueue(o, lane_of(o.role), PlaceRequest{o.spec});
           },
       },
       ev.body);
@@ -762,11 +771,16 @@ void Engine::on_timer() {
 template <class Visit>
 void Engine::for_each_deadline(const Order& o, Visit&& visit) const {
   const TimeMs ack = cfg_.oms.ack_timeout_ms;
-  if (o.status == OrderStatus::Sent && visit(Deadline::Ack, o.sent + ack)) return;
-  if (o.unconfirmed && visit(Deadline::Unconfirmed, o.request_sent + ack)) return;
-  if (o.live() && o.status != OrderStatus::Pending && (o.cancel_requested || o.modify_in_flight) &&
-      visit(Deadline::Request, o.request_sent + ack))
-    return;
+  // A request still in the throttle has no answer to wait for: repeating it would only lengthen
+  // the queue (a flatten at 10 orders/s once sent each cancel three times over).
+  if (o.queued == 0) {
+    if (o.status == OrderStatus::Sent && visit(Deadline::Ack, o.sent + ack)) return;
+    if (o.unconfirmed && visit(Deadline::Unconfirmed, o.request_sent + ack)) return;
+    if (o.live() && o.status != OrderStatus::Pending &&
+        (o.cancel_requested || o.modify_in_flight) &&
+        visit(Deadline::Request, o.request_sent + ack))
+      return;
+  }
   if (o.role != LegRole::Entry || o.status != OrderStatus::Working || o.cancel_requested) return;
   const TimeMs entry = cfg_.oms.entry_timeout_ms;
   if (!groups_.at(o.plan_id).repriced && !o.modify_in_flight)
@@ -798,7 +812,7 @@ void Engine::check_timeouts() {
           o.unconfirmed = true;
           o.request_sent = now_;
           handle_reject(o, "ACK_TIMEOUT", false);
-          enqueue(Lane::Exit, CancelRequest{id});  // in case it did arrive
+          enqueue(o, Lane::Exit, CancelRequest{id});  // in case it did arrive
           break;
         }
         ++stats_.retries["ack_timeout"];
@@ -817,7 +831,7 @@ void Engine::check_timeouts() {
         ++stats_.retries[o.cancel_requested ? "cancel" : "modify_query"];
         o.request_sent = now_;
         if (o.cancel_requested)
-          enqueue(Lane::Exit, CancelRequest{id});
+          enqueue(o, Lane::Exit, CancelRequest{id});
         else
           query(o);
         break;

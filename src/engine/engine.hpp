@@ -34,6 +34,7 @@ namespace aitrapp {
 
 struct OmsParams {
   int orders_per_second = 10;     // Kite's order rate limit
+  int orders_per_minute = 0;      // 0: none (Kite: 400)
   TimeMs ack_timeout_ms = 5'000;  // resend (same id) when a placed order is not acknowledged
   int max_retries = 3;            // resends per order and new attempts per leg
   TimeMs entry_timeout_ms = 3 * kMinuteMs;  // then reprice the remainder once, then cancel
@@ -154,7 +155,8 @@ class Engine {
   void decide(std::vector<Signal>& signals);
   Order& new_order(BracketGroup& g, LegRole role, OrderType type, Side side, Qty qty, Price limit,
                    Price trigger);
-  void enqueue(Lane lane, VenueRequest r);
+  void enqueue(Order& o, Lane lane, VenueRequest r);
+  void left_throttle(Order& o);  // one of its requests was released to the venue
   void request_cancel(Order& o);
   void query(Order& o);
   void ensure_protection(BracketGroup& g);

@@ -40,6 +40,10 @@ struct Order {
   bool query_pending = false;  // only the answer to a query in flight may say "unknown" or "open"
   TimeMs query_sent = 0;
   uint64_t query_seq = 0;  // the query whose answer counts
+  // Requests for it still waiting in the throttle, and since when (not persisted). No answer is
+  // awaited before its request has left: the answer deadlines restart when the last one goes.
+  int queued = 0;
+  TimeMs queued_at = 0;
   // Terminal by the engine's own decision (ack timeout, cancelled before any ack): the venue may
   // still hold it, so it is queried until the venue confirms, and cancelled if seen alive.
   bool unconfirmed = false;

@@ -1,7 +1,8 @@
 #pragma once
 // Outbound request throttle with two priority lanes: exits (and all cancels) always go before
-// entries. A sliding one-second window enforces the venue's orders-per-second limit.
-// Engine-owned; not thread-safe.
+// entries. Sliding windows enforce the venue's order-call limits: per second, and per minute
+// when set (Kite: 10/s and 400/min). Queries are reads, not order calls: they keep their place
+// in the lane but use no slot. Engine-owned; not thread-safe.
 #include <deque>
 
 #include "core/time.hpp"
@@ -13,20 +14,26 @@ enum class Lane { Exit, Entry };
 
 class PriorityThrottle {
  public:
-  explicit PriorityThrottle(int per_second) : per_second_(per_second) {}
+  // `per_minute` 0: no per-minute limit.
+  explicit PriorityThrottle(int per_second, int per_minute = 0)
+      : per_second_(per_second), per_minute_(per_minute) {}
   void push(Lane lane, VenueRequest r) {
     (lane == Lane::Exit ? exits_ : entries_).push_back(std::move(r));
   }
-  // Requests that may go now, exits first; records them as sent.
+  // Requests that may go now, exits first; records the order calls among them as sent.
   std::deque<VenueRequest> release(TimeMs now);
   // When the next queued request may go, or -1 if nothing is queued.
   TimeMs next_release(TimeMs now) const;
   size_t depth(Lane lane) const { return lane == Lane::Exit ? exits_.size() : entries_.size(); }
 
  private:
-  int per_second_;
+  const VenueRequest* front() const;
+  // The earliest instant at or after `now` with a free slot for an order call.
+  TimeMs slot_at(TimeMs now) const;
+
+  int per_second_, per_minute_;
   std::deque<VenueRequest> exits_, entries_;
-  std::deque<TimeMs> window_;
+  std::deque<TimeMs> window_;  // order calls still inside the longest window, oldest first
 };
 
 }  // namespace aitrapp

@@ -15,9 +15,10 @@ inline std::string symbol_name(int i) {
   return buf;
 }
 
-// Caps wide enough for N positions; fast indicators; `orders_per_second` as given (the embedded
-// venue has no rate limit of its own).
-inline AppConfig many_positions_config(int n, int orders_per_second, int64_t bar_volume) {
+// Caps wide enough for N positions; fast indicators; the order rate limits as given (the embedded
+// venue has none of its own; 0 per minute: none).
+inline AppConfig many_positions_config(int n, int orders_per_second, int64_t bar_volume,
+                                       int orders_per_minute = 0) {
   std::string y =
       "app: {log_file: /dev/null}\n"
       "risk: {capital: 100000000, per_trade_risk_pct: 0.01, portfolio_heat_pct: 20,"
@@ -32,6 +33,7 @@ inline AppConfig many_positions_config(int n, int orders_per_second, int64_t bar
       "}\n"
       "oms: {orders_per_second: " +
       std::to_string(orders_per_second) +
+      ", orders_per_minute: " + std::to_string(orders_per_minute) +
       "}\n"
       "instruments:\n";
   for (int i = 0; i < n; ++i)

@@ -90,5 +90,35 @@ TEST_F(KillSwitch, FlattensManyPositionsWithFillsInFlightAndBlocksEntriesUntilRe
   EXPECT_TRUE(e.invariant_violations().empty());
 }
 
+// At Kite's 10 order calls a second, 40 positions need 120 calls to get flat: the cancels wait
+// in the engine's throttle for up to 8 s, longer than the 5 s answer deadline. A deadline runs
+// only once its request has left, so each cancel goes once and flat takes the rate limit's time.
+TEST_F(KillSwitch, AtTheVenuesRateLimitEachCancelLeavesOnceAndFlatTakesTheLimitsTime) {
+  constexpr int kSymbols = 40;
+  const AppConfig cfg = support::many_positions_config(kSymbols, 10, 1'000'000, 400);
+  store::SqliteStore store((dir_ / "limit.sqlite").string());
+  NullLog log;
+  DayReplay replay(cfg, support::many_positions_day(cfg, kSymbols, 1'000'000, false), store, store,
+                   log);
+  ASSERT_TRUE(replay.start().empty());
+  TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
+  support::replay_until(replay, cal.local_to_utc(20220401, 9 * 60 + 25, 0));
+  Engine& e = replay.engine();
+  ASSERT_EQ(e.portfolio().open_positions(), kSymbols);
+  const int64_t placed = e.stats().orders_placed;
+
+  const TimeMs kill_at = replay.now();
+  e.flatten("manual");
+  replay.after_command();
+  ASSERT_GE(support::replay_until_flat(replay), 0) << "never flat";
+  const auto again = e.stats().retries.find("cancel");
+  EXPECT_TRUE(again == e.stats().retries.end() || again->second == 0)
+      << "a cancel was sent again while queued";
+  EXPECT_EQ(e.stats().orders_placed - placed, kSymbols);  // one market exit each
+  // 80 cancels and 40 exits at 10 a second: 12 s, plus the venue's round trips.
+  EXPECT_LE(replay.now() - kill_at, 12'500);
+  EXPECT_TRUE(e.invariant_violations().empty());
+}
+
 }  // namespace
 }  // namespace aitrapp

@@ -166,3 +166,32 @@ TEST(Throttle, ExitsOutrankEntriesWithinTheRateLimit) {
   EXPECT_EQ(th.depth(Lane::Entry), 0u);
   EXPECT_EQ(th.next_release(2000), -1);
 }
+
+TEST(Throttle, ThePerMinuteLimitHoldsCallsThePerSecondOneWouldLetGo) {
+  PriorityThrottle th(10, 25);  // 25 order calls a minute at most
+  for (int i = 0; i < 30; ++i) th.push(Lane::Exit, CancelRequest{"X" + std::to_string(i)});
+  EXPECT_EQ(th.release(0).size(), 10u);
+  EXPECT_EQ(th.release(1000).size(), 10u);
+  EXPECT_EQ(th.release(2000).size(), 5u);  // the minute's 25 are spent
+  EXPECT_TRUE(th.release(3000).empty());
+  EXPECT_EQ(th.next_release(3000), 60'000);  // when the first call of the minute expires
+  EXPECT_EQ(th.release(60'000).size(), 5u);  // the ten of 0 ms have expired; 5 were queued
+  EXPECT_EQ(th.next_release(60'000), -1);
+}
+
+TEST(Throttle, QueriesKeepTheirPlaceButUseNoOrderSlot) {
+  PriorityThrottle th(2);
+  th.push(Lane::Exit, CancelRequest{"A"});
+  th.push(Lane::Exit, QueryRequest{"B", 1});
+  th.push(Lane::Exit, CancelRequest{"C"});
+  th.push(Lane::Exit, CancelRequest{"D"});
+  th.push(Lane::Exit, QueryRequest{"E", 2});
+  auto now = th.release(0);
+  ASSERT_EQ(now.size(), 3u);  // A, the query B, C: two order calls
+  EXPECT_EQ(request_client_id(now[1]), "B");
+  EXPECT_EQ(request_client_id(now[2]), "C");
+  EXPECT_EQ(th.next_release(0), 1000);  // the query E waits behind D
+  auto later = th.release(1000);
+  ASSERT_EQ(later.size(), 2u);
+  EXPECT_EQ(request_client_id(later[1]), "E");
+}
