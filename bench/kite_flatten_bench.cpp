@@ -69,8 +69,8 @@ class KiteRig {
       : cfg_(cfg),
         cal_(cfg.engine.timezone, cfg.engine.session),
         warp_(cal_.local_to_utc(20220401, 9 * 60 + 15, 0)),
-        exchange_(cfg.engine.instruments, cfg.engine.limits.capital, {"key", "secret", "tok"},
-                  cal_, warp_, 6 * 60),
+        exchange_(cfg.engine.instruments, cfg.engine.limits.capital, {"key", "secret", "tok"}, cal_,
+                  warp_, 6 * 60),
         server_(exchange_, exchange_mu_, "127.0.0.1", 0),
         engine_clock_(warp_.now()) {
     server_.start();
@@ -217,7 +217,7 @@ class KiteRig {
   std::mutex in_mu_;
   std::condition_variable in_cv_;
   std::deque<VenueEvent::Body> inbound_;  // stamped when the engine takes them
-  std::string degraded_;  // guarded by in_mu_ (written on the adapter's thread)
+  std::string degraded_;                  // guarded by in_mu_ (written on the adapter's thread)
 };
 
 void BM_FlattenAgainstKiteSim(benchmark::State& st) {
