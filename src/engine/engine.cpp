@@ -267,7 +267,7 @@ void Engine::on_bars_closed(const std::vector<Bar>& bars) {
       signals.push_back(*sig);
     }
   }
-  if (cal_.phase(now_) == SessionPhase::Open && !signals.empty()) decide(signals);
+  if (!signals.empty() && cal_.phase(now_) == SessionPhase::Open) decide(signals);
   dirty_checkpoint_ = true;
   housekeeping();
   flush();

@@ -28,10 +28,10 @@ TimeMs PriorityThrottle::slot_at(TimeMs now) const {
   return at;
 }
 
-std::deque<VenueRequest> PriorityThrottle::release(TimeMs now) {
+std::vector<VenueRequest> PriorityThrottle::release(TimeMs now) {
   const TimeMs keep = per_minute_ > 0 ? kMinuteWindowMs : kSecondMs;
   while (!window_.empty() && window_.front() <= now - keep) window_.pop_front();
-  std::deque<VenueRequest> out;
+  std::vector<VenueRequest> out;
   while (const VenueRequest* r = front()) {
     const bool order_call = !std::holds_alternative<QueryRequest>(*r);
     if (order_call && slot_at(now) > now) break;

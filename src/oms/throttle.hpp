@@ -4,6 +4,7 @@
 // when set (Kite: 10/s and 400/min). Queries are reads, not order calls: they keep their place
 // in the lane but use no slot. Engine-owned; not thread-safe.
 #include <deque>
+#include <vector>
 
 #include "core/time.hpp"
 #include "venue/messages.hpp"
@@ -21,7 +22,7 @@ class PriorityThrottle {
     (lane == Lane::Exit ? exits_ : entries_).push_back(std::move(r));
   }
   // Requests that may go now, exits first; records the order calls among them as sent.
-  std::deque<VenueRequest> release(TimeMs now);
+  std::vector<VenueRequest> release(TimeMs now);  // empty (no allocation) on most steps
   // When the next queued request may go, or -1 if nothing is queued.
   TimeMs next_release(TimeMs now) const;
   size_t depth(Lane lane) const { return lane == Lane::Exit ? exits_.size() : entries_.size(); }

@@ -31,6 +31,7 @@ void KillTriggers::expire(TimeMs now) {
 }
 
 TimeMs KillTriggers::ack_p95(TimeMs now) const {
+  if (static_cast<int>(acks_.size()) < p_.ack_min_samples || acks_.empty()) return -1;
   std::vector<TimeMs> v;
   for (const auto& [t, lat] : acks_)
     if (t > now - p_.ack_window_ms) v.push_back(lat);

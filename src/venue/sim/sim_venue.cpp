@@ -23,8 +23,17 @@ void SimVenue::emit(TimeMs at, VenueEvent::Body body) {
 }
 
 size_t SimVenue::working_orders() const {
-  return std::count_if(orders_.begin(), orders_.end(),
-                       [](const auto& kv) { return kv.second.status == Status::Working; });
+  return std::count_if(working_.begin(), working_.end(),
+                       [](const VenueOrder* o) { return o->status == Status::Working; });
+}
+
+void SimVenue::track_working(VenueOrder& o) {
+  if (o.status != Status::Working) return;
+  const auto at = std::lower_bound(working_.begin(), working_.end(), &o,
+                                   [](const VenueOrder* a, const VenueOrder* b) {
+                                     return a->spec.client_order_id < b->spec.client_order_id;
+                                   });
+  if (at == working_.end() || *at != &o) working_.insert(at, &o);
 }
 
 void SimVenue::journal(const VenueOrder& o) {
@@ -71,7 +80,9 @@ void SimVenue::restore(const std::vector<std::string>& entries) {
                            Price::from_raw(f[2].get<int64_t>()), f[3].get<TimeMs>()});
         matched_until_ = std::max(matched_until_, o.fills.back().time);
       }
-    orders_[o.spec.client_order_id] = std::move(o);
+    const std::string id = o.spec.client_order_id;
+    VenueOrder& ref = orders_[id] = std::move(o);
+    track_working(ref);
   }
 }
 
@@ -166,6 +177,7 @@ void SimVenue::place(const OrderSpec& spec, TimeMs now) {
       return reject("trigger price outside the allowed band", true);
   }
   VenueOrder& ref = orders_[spec.client_order_id] = o;
+  track_working(ref);
   journal(ref);
   emit(now, OrderAcked{spec.client_order_id, ref.venue_order_id});
   if (q != last_.end()) try_match(ref, q->second, true, now);
@@ -174,8 +186,12 @@ void SimVenue::place(const OrderSpec& spec, TimeMs now) {
 void SimVenue::on_tick(const Tick& t) {
   last_[t.symbol] = t;
   if (t.time <= matched_until_) return;  // replayed after a restart: matched before the crash
-  for (auto& [_, o] : orders_)
-    if (o.status == Status::Working && o.spec.symbol == t.symbol) try_match(o, t, false, t.time);
+  size_t kept = 0;
+  for (VenueOrder* o : working_) {
+    if (o->status == Status::Working && o->spec.symbol == t.symbol) try_match(*o, t, false, t.time);
+    if (o->status == Status::Working) working_[kept++] = o;
+  }
+  working_.resize(kept);
 }
 
 void SimVenue::try_match(VenueOrder& o, const Tick& q, bool arrival, TimeMs now) {

@@ -64,12 +64,16 @@ class SimVenue {
   void try_match(VenueOrder& o, const Tick& q, bool arrival, TimeMs now);
   void fill(VenueOrder& o, Qty qty, Price price, TimeMs now);
   void journal(const VenueOrder& o);
+  void track_working(VenueOrder& o);
 
   std::map<std::string, Instrument> instruments_;
   SimVenueParams p_;
   Deliver deliver_;
   Journal journal_;
-  std::map<std::string, VenueOrder> orders_;
+  std::map<std::string, VenueOrder> orders_;  // every order ever placed (idempotent re-place)
+  // The orders a tick may fill, in client_order_id order like orders_ (so fills keep their
+  // order); entries no longer working are dropped on the next tick.
+  std::vector<VenueOrder*> working_;
   std::map<std::string, Tick> last_;  // last tick per symbol
   std::map<std::string, Qty> caps_;
   TimeMs matched_until_ = -1;  // after a restore: ticks up to here were already matched
