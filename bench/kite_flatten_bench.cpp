@@ -2,16 +2,16 @@
 // every order call goes over loopback HTTP to the simulator enforcing Kite's limits (10 order
 // calls/s, 400/min), through the LIVE adapter (KiteVenue) with its throttle, and order updates
 // come back over the simulator's WebSocket ticker (KiteTicker). The engine paces itself at
-// oms.orders_per_second 10 as configured for Kite. Store: SQLite, a durable commit per step.
+// Kite's limits as configs/app.yaml sets them. Store: SQLite, a durable commit per step.
 //
 // The lower bound is the rate limit: flat needs 3 order calls per position (its stop-loss and
 // take-profit cancelled, the position exited), so no client can be flat before 3N / 10 s. The
 // row reports the wall time to flat, its ratio to that bound, and the order calls made.
 //
-// Building the positions is not timed. Between the synthetic day's minutes (SYM0000.. all
-// breaking out at 09:18-09:22) the exchange clock jumps ahead to the next bar once the engine
-// and the adapter are quiet; while requests are in flight it runs at 1x, so the engine's ack
-// timeouts and the adapter's pacing see real time. During the flatten no bar arrives.
+// Building the positions is not timed. Between the synthetic day's minutes (every symbol breaks
+// out in the same minute) the exchange clock jumps ahead to the next bar once the engine and the
+// adapter are quiet; while requests are in flight it runs at 1x, so the engine's ack timeouts
+// and the adapter's pacing see real time. During the flatten no bar arrives.
 #include <benchmark/benchmark.h>
 
 #include <atomic>

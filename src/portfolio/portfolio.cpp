@@ -10,9 +10,29 @@ Money Position::unrealized() const {
   return pnl_of(last - avg_price, qty, units_per_whole);
 }
 
+void Portfolio::leave_totals(const Position& p) {
+  realized_ -= p.realized;
+  unrealized_ -= p.unrealized();
+  if (p.qty.units != 0) --open_;
+}
+
+void Portfolio::join_totals(const Position& p) {
+  realized_ += p.realized;
+  unrealized_ += p.unrealized();
+  if (p.qty.units != 0) ++open_;
+}
+
+void Portfolio::restore(Position p) {
+  Position& slot = positions_[p.symbol];
+  leave_totals(slot);
+  slot = std::move(p);
+  join_totals(slot);
+}
+
 Money Portfolio::apply_fill(const std::string& symbol, int64_t upw, Side side, Qty qty,
                             Price price) {
   Position& p = positions_[symbol];
+  leave_totals(p);
   p.symbol = symbol;
   p.units_per_whole = upw;
   if (p.last.raw == 0) p.last = price;
@@ -38,37 +58,22 @@ Money Portfolio::apply_fill(const std::string& symbol, int64_t upw, Side side, Q
       p.avg_price = price;  // flipped: the remainder opened at this fill
     }
   }
+  join_totals(p);
   return realized;
 }
 
 void Portfolio::mark(const std::string& symbol, Price last) {
   auto it = positions_.find(symbol);
-  if (it != positions_.end()) it->second.last = last;
-}
-
-Money Portfolio::realized() const {
-  Money m{};
-  for (const auto& [_, p] : positions_) m += p.realized;
-  return m;
-}
-
-Money Portfolio::unrealized() const {
-  Money m{};
-  for (const auto& [_, p] : positions_) m += p.unrealized();
-  return m;
+  if (it == positions_.end()) return;
+  leave_totals(it->second);
+  it->second.last = last;
+  join_totals(it->second);
 }
 
 Money Portfolio::update_drawdown() {
   Money now = day_pnl();
   if (now > peak_) peak_ = now;
   return peak_ - now;
-}
-
-int Portfolio::open_positions() const {
-  int n = 0;
-  for (const auto& [_, p] : positions_)
-    if (p.qty.units != 0) ++n;
-  return n;
 }
 
 void update_excursions(Side side, Price avg_entry, Price price, Price& mae, Price& mfe) {

@@ -25,19 +25,26 @@ class Portfolio {
   Money apply_fill(const std::string& symbol, int64_t units_per_whole, Side side, Qty qty,
                    Price price);
   void mark(const std::string& symbol, Price last);
-  Money realized() const;
-  Money unrealized() const;
+  Money realized() const { return realized_; }
+  Money unrealized() const { return unrealized_; }
   Money day_pnl() const { return realized() + unrealized(); }
   // Tracks peak of day P&L; returns current drawdown from it.
   Money update_drawdown();
   Money peak() const { return peak_; }
-  int open_positions() const;
+  int open_positions() const { return open_; }
   const std::map<std::string, Position>& positions() const { return positions_; }
-  void restore(Position p) { positions_[p.symbol] = p; }
+  void restore(Position p);
   void restore_peak(Money p) { peak_ = p; }
 
  private:
+  // Takes `p`'s share out of the totals before it changes, and puts it back after: the totals
+  // stay exact sums (integer money) while a tick costs O(1) however many symbols are held.
+  void leave_totals(const Position& p);
+  void join_totals(const Position& p);
+
   std::map<std::string, Position> positions_;
+  Money realized_, unrealized_;  // over positions_
+  int open_ = 0;                 // positions with a quantity
   Money peak_;
 };
 

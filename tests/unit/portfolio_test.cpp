@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 using namespace aitrapp;
 
 namespace {
@@ -54,6 +56,48 @@ TEST(Portfolio, DrawdownFromPeak) {
   pf.mark("X", P("104"));
   EXPECT_EQ(pf.update_drawdown(), Money::from_units(60));
   EXPECT_EQ(pf.peak(), Money::from_units(100));
+}
+
+// The totals are kept incrementally (a tick is O(1) however many symbols are held): after every
+// fill, mark and restore they must equal the sums over the positions.
+TEST(Portfolio, KeptTotalsEqualTheSumsOverEveryPosition) {
+  Portfolio pf;
+  std::mt19937 rng(7);
+  const char* symbols[] = {"A", "B", "C", "D"};
+  auto check = [&](int step) {
+    Money realized, unrealized;
+    int open = 0;
+    for (const auto& [_, p] : pf.positions()) {
+      realized += p.realized;
+      unrealized += p.unrealized();
+      if (p.qty.units != 0) ++open;
+    }
+    ASSERT_EQ(pf.realized(), realized) << "step " << step;
+    ASSERT_EQ(pf.unrealized(), unrealized) << "step " << step;
+    ASSERT_EQ(pf.open_positions(), open) << "step " << step;
+  };
+  for (int step = 0; step < 5000; ++step) {
+    const std::string sym = symbols[rng() % 4];
+    const Price px = Price::from_raw(static_cast<int64_t>(90 + rng() % 20) * kScale +
+                                     static_cast<int64_t>(rng() % 20) * kScale / 20);
+    switch (rng() % 3) {
+      case 0:
+        pf.apply_fill(sym, 1 + static_cast<int64_t>(rng() % 2) * 999,
+                      rng() % 2 ? Side::Buy : Side::Sell, Qty{1 + static_cast<int64_t>(rng() % 9)},
+                      px);
+        break;
+      case 1:
+        pf.mark(sym, px);
+        break;
+      default:
+        if (auto it = pf.positions().find(sym); it != pf.positions().end()) {
+          Position p = it->second;  // a recovery replacing what is held
+          p.last = px;
+          pf.restore(p);
+        }
+    }
+    check(step);
+  }
 }
 
 TEST(Excursions, LongAndShort) {
