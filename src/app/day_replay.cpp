@@ -134,7 +134,7 @@ const Tick* DayReplay::step() {
   clock_.advance_to(ev.time);
   switch (ev.kind) {
     case Kind::VenueArrival:
-      venue_->arrive(ev.index, ev.time);
+      venue_->arrive(ev.index, ev.time, ev.time);
       return tick;  // the engine did not run, so its next wake-up has not moved
     case Kind::Tick:
       tick = &ticks_[ev.index];

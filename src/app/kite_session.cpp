@@ -187,7 +187,7 @@ const Tick* KiteSession::step() {
     const auto ev = queue_.pop();
     switch (ev.kind) {
       case Kind::VenueArrival:
-        paper_->arrive(ev.index, clock_.now());
+        paper_->arrive(ev.index, ev.time, clock_.now());
         break;
       case Kind::VenueAnswer:
         engine_->on_venue_event(paper_->answer(ev.index));

@@ -28,16 +28,31 @@ class ScheduledSimVenue final : public VenuePort {
               answers_.push_back(std::move(ev));
               schedule_.push(answers_.back().time, answer_, answers_.size() - 1);
             },
-            [&journal](const std::string& id, const std::string& json) {
-              journal.save_venue_order(id, json);
-            }) {}
+            [this, &journal](const std::string& id, const std::string& json) {
+              if (arriving_)
+                journaled_.emplace_back(id, json);
+              else
+                journal.save_venue_order(id, json);
+            }),
+        journal_(journal) {}
 
   void send(const VenueRequest& r) override {
     requests_.push_back(r);
     schedule_.push(clock_.now() + latency_ms_, arrival_, requests_.size() - 1);
   }
-  // An `arrival` event: the request reaches the venue.
-  void arrive(size_t index, TimeMs now) { venue_.on_request(requests_[index], now); }
+  // An `arrival` event due at `due`, with the arrivals queued right behind it for the same
+  // instant: the requests reach the venue together at `now`, and what they change is journaled
+  // in one write before any of their answers (a link latency later) can reach the engine. A
+  // flatten's thousand cancels are one commit, not a thousand.
+  void arrive(size_t index, TimeMs due, TimeMs now) {
+    arriving_ = true;
+    venue_.on_request(requests_[index], now);
+    while (!schedule_.empty() && schedule_.top().time == due && schedule_.top().kind == arrival_)
+      venue_.on_request(requests_[schedule_.pop().index], now);
+    arriving_ = false;
+    if (!journaled_.empty()) journal_.save_venue_orders(journaled_);
+    journaled_.clear();
+  }
   // An `answer` event: what the venue said.
   const VenueEvent& answer(size_t index) const { return answers_[index]; }
   SimVenue& venue() { return venue_; }
@@ -50,7 +65,10 @@ class ScheduledSimVenue final : public VenuePort {
   Kind arrival_, answer_;
   std::vector<VenueRequest> requests_;
   std::vector<VenueEvent> answers_;
+  bool arriving_ = false;
+  std::vector<std::pair<std::string, std::string>> journaled_;  // while arriving_
   SimVenue venue_;
+  VenueJournal& journal_;
 };
 
 }  // namespace aitrapp

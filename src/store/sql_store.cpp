@@ -331,6 +331,12 @@ void SqlStore::save_venue_order(const std::string& id, const std::string& json) 
   session_->run(kVenueSql, {id, json});
 }
 
+void SqlStore::save_venue_orders(const std::vector<std::pair<std::string, std::string>>& states) {
+  in_transaction(*session_, [&] {
+    for (const auto& [id, json] : states) session_->run(kVenueSql, {id, json});
+  });
+}
+
 std::vector<std::string> SqlStore::load_venue_orders() {
   std::vector<std::string> out;
   session_->run("SELECT state_json FROM sim_venue_orders ORDER BY client_order_id", {},

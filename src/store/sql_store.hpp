@@ -31,6 +31,7 @@ class SqlStore : public Store, public VenueJournal {
   RecoveredState recover(const std::string& trading_day) override;
 
   void save_venue_order(const std::string& client_order_id, const std::string& state_json) override;
+  void save_venue_orders(const std::vector<std::pair<std::string, std::string>>& states) override;
   std::vector<std::string> load_venue_orders() override;
 
   SqlSession& session() { return *session_; }

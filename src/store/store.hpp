@@ -116,6 +116,11 @@ class VenueJournal {
   virtual ~VenueJournal() = default;
   virtual void save_venue_order(const std::string& client_order_id,
                                 const std::string& state_json) = 0;
+  // Several states in order (a later one of the same order wins), as one durable write where
+  // the backend can.
+  virtual void save_venue_orders(const std::vector<std::pair<std::string, std::string>>& states) {
+    for (const auto& [id, json] : states) save_venue_order(id, json);
+  }
   virtual std::vector<std::string> load_venue_orders() = 0;
 };
 

@@ -120,5 +120,51 @@ TEST_F(KillSwitch, AtTheVenuesRateLimitEachCancelLeavesOnceAndFlatTakesTheLimits
   EXPECT_TRUE(e.invariant_violations().empty());
 }
 
+// The simulated venue journals what arriving requests change in one write per instant: the
+// flatten's 80 cancels reach it together and are one commit, and every order is still there.
+class CountingJournal final : public VenueJournal {
+ public:
+  explicit CountingJournal(VenueJournal& inner) : inner_(inner) {}
+  void save_venue_order(const std::string& id, const std::string& json) override {
+    ++writes;
+    inner_.save_venue_order(id, json);
+  }
+  void save_venue_orders(const std::vector<std::pair<std::string, std::string>>& states) override {
+    ++writes;
+    largest = std::max(largest, states.size());
+    inner_.save_venue_orders(states);
+  }
+  std::vector<std::string> load_venue_orders() override { return inner_.load_venue_orders(); }
+  int writes = 0;
+  size_t largest = 0;
+
+ private:
+  VenueJournal& inner_;
+};
+
+TEST_F(KillSwitch, TheVenueJournalsTheCancelsThatArriveTogetherInOneWrite) {
+  constexpr int kSymbols = 40;
+  const AppConfig cfg = support::many_positions_config(kSymbols, 10'000, 1'000'000);
+  store::SqliteStore store((dir_ / "journal.sqlite").string());
+  CountingJournal journal(store);
+  NullLog log;
+  DayReplay replay(cfg, support::many_positions_day(cfg, kSymbols, 1'000'000, false), store,
+                   journal, log);
+  ASSERT_TRUE(replay.start().empty());
+  TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
+  support::replay_until(replay, cal.local_to_utc(20220401, 9 * 60 + 25, 0));
+  ASSERT_EQ(replay.engine().portfolio().open_positions(), kSymbols);
+  const int writes_before = journal.writes;
+  journal.largest = 0;
+  replay.engine().flatten("manual");
+  replay.after_command();
+  ASSERT_GE(support::replay_until_flat(replay), 0) << "never flat";
+  EXPECT_EQ(journal.largest, 2u * kSymbols);  // every stop-loss and take-profit cancel
+  // The cancels, then the exits with their fills (each filled on arrival): two writes.
+  EXPECT_EQ(journal.writes - writes_before, 2);
+  // 40 entries, 80 children and 40 exits, each journaled in its final state.
+  EXPECT_EQ(journal.load_venue_orders().size(), 4u * kSymbols);
+}
+
 }  // namespace
 }  // namespace aitrapp
