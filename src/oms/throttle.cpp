@@ -4,10 +4,6 @@
 
 namespace aitrapp {
 
-namespace {
-constexpr TimeMs kMinuteWindowMs = 60 * kSecondMs;
-}
-
 const VenueRequest* PriorityThrottle::front() const {
   if (!exits_.empty()) return &exits_.front();
   if (!entries_.empty()) return &entries_.front();
@@ -24,12 +20,12 @@ TimeMs PriorityThrottle::slot_at(TimeMs now) const {
     if (inside >= max_calls) at = std::max(at, *(window_.end() - max_calls) + length);
   };
   limit(per_second_, kSecondMs);
-  if (per_minute_ > 0) limit(per_minute_, kMinuteWindowMs);
+  if (per_minute_ > 0) limit(per_minute_, kMinuteMs);
   return at;
 }
 
 std::vector<VenueRequest> PriorityThrottle::release(TimeMs now) {
-  const TimeMs keep = per_minute_ > 0 ? kMinuteWindowMs : kSecondMs;
+  const TimeMs keep = per_minute_ > 0 ? kMinuteMs : kSecondMs;
   while (!window_.empty() && window_.front() <= now - keep) window_.pop_front();
   std::vector<VenueRequest> out;
   while (const VenueRequest* r = front()) {

@@ -27,6 +27,8 @@ class SimVenue {
 
   SimVenue(std::map<std::string, Instrument> instruments, SimVenueParams params, Deliver deliver,
            Journal journal = {});
+  SimVenue(const SimVenue&) = delete;  // working_ points into orders_
+  SimVenue& operator=(const SimVenue&) = delete;
 
   void on_request(const VenueRequest& r, TimeMs arrival);
   void on_tick(const Tick& t);
