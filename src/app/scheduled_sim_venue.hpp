@@ -28,11 +28,11 @@ class ScheduledSimVenue final : public VenuePort {
               answers_.push_back(std::move(ev));
               schedule_.push(answers_.back().time, answer_, answers_.size() - 1);
             },
-            [this, &journal](const std::string& id, const std::string& json) {
+            [this](const std::string& id, const std::string& json) {
               if (arriving_)
                 journaled_.emplace_back(id, json);
               else
-                journal.save_venue_order(id, json);
+                journal_.save_venue_order(id, json);
             }),
         journal_(journal) {}
 
