@@ -4,7 +4,11 @@ BUILD_DIR   ?= build
 ASAN_DIR    ?= build-asan
 DAY         ?= data/nse/2022-04-01
 SPEED       ?= 600
+# The operator's store: never deleted by make; a restart resumes its day (with DATABASE_URL set it
+# keeps only local files, among them the simulated venue's journal, which PostgreSQL's day needs).
 RUN_DB      ?= var/run.sqlite
+# The demo store of `make run`, fresh on every start (it holds nothing but the demo).
+DEMO_DB     ?= var/demo.sqlite
 PORT        ?= 8000
 # Test processes at once: most end-to-end tests wait on accelerated clocks, not on the CPU.
 TEST_JOBS   ?= 4
@@ -28,14 +32,18 @@ $(ASAN_DIR)/CMakeCache.txt:
 build-asan: bootstrap $(ASAN_DIR)/CMakeCache.txt
 	cmake --build $(ASAN_DIR) -j$(JOBS)
 
-# The service: a fresh PAPER session over a bundled real NSE day on an accelerated simulated
-# clock, with the operator API on 127.0.0.1:$(PORT). Ctrl-C stops it.
+# The service: a PAPER session over a bundled real NSE day on an accelerated simulated clock,
+# with the operator API on 127.0.0.1:$(PORT). Ctrl-C stops it. `make run` starts the demo on a
+# fresh $(DEMO_DB) (with DATABASE_URL set: on PostgreSQL, deleting nothing); `make paper` runs on
+# $(RUN_DB), which it never deletes: run it again after a stop and it resumes the day.
 run: build
 	@mkdir -p var logs
-	@rm -f $(RUN_DB) $(RUN_DB)-wal $(RUN_DB)-shm
-	$(BUILD_DIR)/aitrapp run --data $(DAY) --speed $(SPEED) --db $(RUN_DB) --port $(PORT)
+	@$(if $(DATABASE_URL),,rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).journal)
+	$(BUILD_DIR)/aitrapp run --data $(DAY) --speed $(SPEED) --db $(if $(DATABASE_URL),$(RUN_DB),$(DEMO_DB)) --port $(PORT)
 
-paper: run
+paper: build
+	@mkdir -p var logs
+	$(BUILD_DIR)/aitrapp run --data $(DAY) --speed $(SPEED) --db $(RUN_DB) --port $(PORT)
 
 # The same day as a batch replay at full speed, ending with the day summary.
 replay: build

@@ -69,6 +69,21 @@ WHERE g.net <> 0 AND g.state <> 'CLOSED' AND NOT EXISTS
      AND o.status NOT IN ('FILLED', 'CANCELLED', 'REJECTED'))
 ORDER BY g.plan_id;
 
+-- check: open_after_hard_flat: live orders or open brackets from before a day's hard flat
+\echo '== open_after_hard_flat: orders still live or brackets still open after the hard flat that should have closed them'
+SELECT 'live order' AS problem, o.client_order_id AS id, o.status AS state, o.created_ms AS since_ms
+FROM orders o
+WHERE o.status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')
+  AND EXISTS (SELECT 1 FROM risk_events e
+              WHERE e.kind = 'EOD' AND e.check_name = 'HARD_FLAT' AND e.time_ms > o.created_ms)
+UNION ALL
+SELECT 'open bracket', g.plan_id, g.state, d.time_ms
+FROM oco_groups g JOIN decisions d ON d.plan_id = g.plan_id
+WHERE g.net <> 0 AND g.state <> 'CLOSED'
+  AND EXISTS (SELECT 1 FROM risk_events e
+              WHERE e.kind = 'EOD' AND e.check_name = 'HARD_FLAT' AND e.time_ms > d.time_ms)
+ORDER BY 1, 2;
+
 -- report: risk_events_of_the_day: the risk events of the latest trading day (informational)
 \echo '== risk_events_of_the_day (informational)'
 SELECT trading_day, time_ms, kind, check_name, reason, symbol, plan_id

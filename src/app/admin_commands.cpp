@@ -8,6 +8,8 @@
 
 #include "app/backends.hpp"
 #include "app/config.hpp"
+#include "app/env.hpp"
+#include "app/kite_instrument_map.hpp"
 #include "report/reconcile.hpp"
 #include "store/migrator.hpp"
 
@@ -97,9 +99,7 @@ int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream&) {
   };
   const auto s = BackendSettings::from_env(opts.db);
 
-  auto cfg = opts.config_path.empty()
-                 ? parse_config(embedded_default_config(), "embedded default configuration")
-                 : load_config_file(opts.config_path);
+  auto cfg = load_app_config(opts.config_path);
   report(cfg.ok(), "config", cfg.ok() ? "valid, config_sha " + cfg->config_sha : cfg.error());
   if (cfg.ok()) {
     try {
@@ -164,6 +164,20 @@ int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream&) {
   if (opts.mode == "LIVE") {
     const auto missing = live_credentials_missing();
     report(!missing, "venue_credentials", missing ? *missing : "present");
+    const auto key = env_value("KITE_API_KEY"), token = env_value("KITE_ACCESS_TOKEN");
+    if (!cfg.ok()) {
+      report(false, "instrument_master", "no valid configuration to map");
+    } else if (key && token) {
+      auto instruments = cfg.value().engine.instruments;
+      const auto mapped = map_kite_instruments(opts.kite_root, *key, *token, instruments);
+      report(mapped.ok(), "instrument_master",
+             mapped.ok()
+                 ? std::to_string(mapped->rows.size()) +
+                       " instruments found in Kite's instrument master (" + opts.kite_root + ")"
+                 : mapped.error());
+    } else {
+      report(true, "instrument_master", "no Kite credentials: Kite's master not checked");
+    }
   } else {
     report(true, "venue_credentials", "not needed for PAPER (use --mode LIVE to check them)");
   }

@@ -11,6 +11,8 @@ struct AdminOptions {
   std::string db = "var/run.sqlite";
   std::string config_path;     // verify: empty means the embedded default
   std::string mode = "PAPER";  // verify: LIVE also requires venue credentials
+  // verify --mode LIVE with Kite credentials: where Kite's instrument master is read.
+  std::string kite_root = "https://api.kite.trade";
 };
 
 // 0 at head (migrations applied or none needed), 2 bad setting, 1 failure.

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -336,9 +337,62 @@ nlohmann::json canonical(const AppConfig& c) {
 
 }  // namespace
 
+namespace {
+
+// An overlay's keys replace the base's; mappings merge key by key, anything else (a list, a
+// scalar) is replaced whole, so an overlay never half-edits the instrument list.
+YAML::Node merged(const YAML::Node& base, const YAML::Node& over) {
+  if (!base.IsMap() || !over.IsMap()) return YAML::Clone(over);
+  YAML::Node out = YAML::Clone(base);
+  std::set<std::string> seen;
+  for (const auto& kv : over) {
+    const std::string k = kv.first.as<std::string>();
+    if (!seen.insert(k).second) throw ConfigError("duplicate key '" + k + "'");
+    out[k] = out[k] ? merged(out[k], kv.second) : YAML::Clone(kv.second);
+  }
+  return out;
+}
+
+// The document of `text` with its `extends:` chain resolved: `default` is the embedded default
+// configuration, anything else a file relative to the extending file's directory.
+YAML::Node resolve(const std::string& text, const std::string& source, int depth) {
+  YAML::Node root = YAML::Load(text);
+  if (!root || !root.IsMap() || !root["extends"]) return root;
+  const YAML::Node ext = root["extends"];
+  if (!ext.IsScalar() || ext.Scalar().empty())
+    throw ConfigError("'extends' must name a configuration file or 'default'");
+  if (depth >= 4) throw ConfigError("'extends' chains deeper than 4 files (a cycle?)");
+  const std::string name = ext.Scalar();
+  std::string base_text, base_source;
+  if (name == "default") {
+    if (source == kEmbeddedSource)
+      throw ConfigError("the embedded default configuration cannot extend 'default'");
+    base_text = embedded_default_config();
+    base_source = kEmbeddedSource;
+  } else {
+    const auto dir = std::filesystem::path(source).parent_path();
+    base_source = (dir / name).lexically_normal().string();
+    std::ifstream in(base_source);
+    if (!in) throw ConfigError("'extends': cannot open " + base_source);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    base_text = ss.str();
+  }
+  YAML::Node base;
+  try {
+    base = resolve(base_text, base_source, depth + 1);
+  } catch (const ConfigError& e) {
+    throw ConfigError("in " + base_source + " (extended): " + e.what());
+  }
+  root.remove("extends");
+  return merged(base, root);
+}
+
+}  // namespace
+
 Result<AppConfig> parse_config(const std::string& text, const std::string& source) {
   try {
-    YAML::Node root = YAML::Load(text);
+    YAML::Node root = resolve(text, source, 0);
     if (!root || root.IsNull()) return Error{source + ": configuration is empty"};
     AppConfig c = build(root);
     c.canonical_json = canonical(c).dump();
@@ -350,6 +404,11 @@ Result<AppConfig> parse_config(const std::string& text, const std::string& sourc
   } catch (const YAML::Exception& e) {
     return Error{source + ": YAML error at line " + std::to_string(e.mark.line + 1) + ": " + e.msg};
   }
+}
+
+Result<AppConfig> load_app_config(const std::string& path) {
+  if (path.empty()) return parse_config(embedded_default_config(), kEmbeddedSource);
+  return load_config_file(path);
 }
 
 Result<AppConfig> load_config_file(const std::string& path) {

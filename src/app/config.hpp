@@ -19,9 +19,16 @@ struct AppConfig {
   std::string config_sha;
 };
 
+// A configuration may start from another with `extends: FILE` (relative to its own directory) or
+// `extends: default` (the embedded default) and give only the keys it changes: mappings merge
+// key by key, lists and scalars are replaced whole.
 Result<AppConfig> load_config_file(const std::string& path);
 Result<AppConfig> parse_config(const std::string& yaml_text, const std::string& source_name);
-// The configuration compiled into the binary (identical to configs/app.yaml).
+// The configuration file, or the embedded default when `config_path` is empty.
+Result<AppConfig> load_app_config(const std::string& config_path);
+// The configuration compiled into the binary (identical to configs/app.yaml), and the name
+// errors give it.
 const std::string& embedded_default_config();
+inline constexpr const char* kEmbeddedSource = "embedded default configuration (configs/app.yaml)";
 
 }  // namespace aitrapp

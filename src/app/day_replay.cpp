@@ -1,19 +1,14 @@
 #include "app/day_replay.hpp"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
+#include "core/text.hpp"
 #include "market/csv_loader.hpp"
 #include "market/tick_path.hpp"
 
 namespace aitrapp {
-
-Result<AppConfig> load_app_config(const std::string& path) {
-  if (path.empty())
-    return parse_config(embedded_default_config(),
-                        "embedded default configuration (configs/app.yaml)");
-  return load_config_file(path);
-}
 
 namespace {
 
@@ -25,11 +20,18 @@ Result<DayData> load_day(const AppConfig& cfg, const std::vector<std::string>& p
   if (!files) return Error{files.error()};
   DayData d;
   std::set<int> days;
+  // Where each (symbol, minute) came from: the same minute twice, in one file given twice or in
+  // two files, is refused rather than replayed twice.
+  std::map<std::pair<std::string, TimeMs>, std::string> origin;
   for (const auto& f : files.value()) {
     for (const auto& b : f.bars) {
+      const std::string here = f.path + ":" + std::to_string(b.source_line);
       if (!ec.instruments.count(b.symbol))
-        return Error{f.path + ":" + std::to_string(b.source_line) + ": unknown instrument '" +
-                     b.symbol + "' (not in the configuration's 'instruments')"};
+        return Error{here + ": unknown instrument " + quote_bytes(b.symbol) +
+                     " (not in the configuration's 'instruments')"};
+      if (auto [it, fresh] = origin.emplace(std::make_pair(b.symbol, b.start), here); !fresh)
+        return Error{here + ": duplicate bar: " + b.symbol + " " + cal.local_time_string(b.start) +
+                     " is also at " + it->second};
       if (!cal.in_session(b.start)) {
         ++d.dropped;
         continue;
@@ -48,6 +50,20 @@ Result<DayData> load_day(const AppConfig& cfg, const std::vector<std::string>& p
   std::stable_sort(d.bars.begin(), d.bars.end(), [](const Bar& a, const Bar& b) {
     return a.start != b.start ? a.start < b.start : a.symbol < b.symbol;
   });
+  // Price sanity: a bar whose range leaves the instrument's band around the previous close is
+  // a bad row (a 1.00 print in a NIFTY day), not a market the venue could trade.
+  std::map<std::string, const Bar*> prev;
+  for (const Bar& b : d.bars) {
+    const Bar*& p = prev[b.symbol];
+    const int64_t band = ec.instruments.at(b.symbol).band_bps;
+    if (p && (!within_band(b.high, p->close, band) || !within_band(b.low, p->close, band)))
+      return Error{origin.at({b.symbol, b.start}) + ": " + b.symbol + " bar at " +
+                   cal.local_time_string(b.start) + " (high " + to_string(b.high) + ", low " +
+                   to_string(b.low) + ") leaves the band of " + format_fixed(band * 100) +
+                   "% around the previous close " + to_string(p->close) + " at " +
+                   origin.at({p->symbol, p->start})};
+    p = &b;
+  }
   return d;
 }
 
@@ -81,7 +97,19 @@ std::vector<std::string> DayReplay::start() {
   RecoveredState rec = store_.recover(day_string());
   resumed_ = rec.checkpoint.has_value();
   resume_after_ = resumed_ ? rec.checkpoint->last_event : -1;
-  venue_->venue().restore(venue_journal_.load_venue_orders());
+  const auto venue_orders = venue_journal_.load_venue_orders();
+  // The simulated venue's book lives in its journal (beside a PostgreSQL store, a local file).
+  // Without it every recovered order is unknown there and the day cannot be carried on honestly.
+  if (venue_orders.empty()) {
+    size_t acked = 0;
+    for (const Order& o : rec.orders) acked += o.venue_order_id.empty() ? 0 : 1;
+    if (acked > 0)
+      return {"the simulated venue's journal holds none of the " + std::to_string(acked) +
+              " orders this store's " + day_string() +
+              " placed there: it was deleted or belongs to another store; restore it with the "
+              "store, or replay the day on a fresh database"};
+  }
+  venue_->venue().restore(venue_orders);
 
   std::map<TimeMs, size_t> close_index;
   for (const Bar& b : data_.bars) {

@@ -31,8 +31,6 @@ struct ReplayInputs {
   AppConfig cfg;
   DayData day;
 };
-// The configuration file, or the embedded default when `config_path` is empty.
-Result<AppConfig> load_app_config(const std::string& config_path);
 // The configuration (the embedded default when `config_path` is empty) and the day's bars, every
 // file and row validated before anything touches the store (errors name the key or file:line).
 Result<ReplayInputs> load_replay_inputs(const std::string& config_path,

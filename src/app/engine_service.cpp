@@ -93,16 +93,56 @@ ops::CommandOutcome EngineService::execute(const ops::Command& c) {
   {
     std::lock_guard lock(mu_);
     if (stop_) return {503, json{{"error", "engine stopped"}}};
+    // A follower refuses at once: queued, the command would run when it takes over.
+    // (A LAPSED lease still applies them: the kill switch must work while Redis is away.)
+    if (snap_ && (snap_->leadership == to_string(Leadership::Follower) ||
+                  snap_->leadership == to_string(Leadership::Lost)))
+      return not_leader();
     commands_.push_back(p);
   }
   cv_.notify_all();
   const auto limit =
       c.kind == ops::Command::Kind::Flatten ? opts_.flatten_timeout : opts_.command_timeout;
-  if (fut.wait_for(limit) != std::future_status::ready)
-    return {504,
-            json{{"error", "the engine did not finish the command within " +
-                               std::to_string(limit.count()) + " ms; it is still being executed"}}};
-  return fut.get();
+  if (fut.wait_for(limit) == std::future_status::ready) return fut.get();
+  std::lock_guard lock(mu_);
+  if (p->state == Pending::State::Queued) {
+    p->state = Pending::State::Abandoned;
+    std::erase(commands_, p);
+    return {504, json{{"error", "the engine did not take the command within " +
+                                    std::to_string(limit.count()) +
+                                    " ms; it was withdrawn and will not be executed"}}};
+  }
+  // Started: a flatten keeps working until flat; the state shows its progress.
+  return {504, json{{"error", "the engine started the command but did not finish it within " +
+                                  std::to_string(limit.count()) +
+                                  " ms; it completes on its own (see GET /risk)"}}};
+}
+
+ops::CommandOutcome EngineService::not_leader() const {
+  const std::string leader = snap_ ? snap_->leader_id : "";
+  return {409, json{{"error", "not the leader: this instance (" + lock_.instance_id() +
+                                  ") is a follower and applies no command; the leader is " +
+                                  (leader.empty() ? std::string("unknown") : leader)},
+                    {"leader", leader},
+                    {"instance_id", lock_.instance_id()}}};
+}
+
+void EngineService::run_commands(bool leader) {
+  std::deque<std::shared_ptr<Pending>> cmds;
+  {
+    std::lock_guard lock(mu_);
+    cmds.swap(commands_);
+    for (auto& p : cmds) p->state = Pending::State::Started;
+  }
+  if (cmds.empty()) return;
+  if (!leader) {
+    std::lock_guard lock(mu_);
+    for (auto& p : cmds) p->done.set_value(not_leader());
+    return;
+  }
+  sync_clock();
+  for (auto& p : cmds) run_command(*p);
+  publish();
 }
 
 // On a paced replay simulated time flows with the wall clock, so a command happens "now".
@@ -117,6 +157,7 @@ void EngineService::loop() {
   // A follower waits for the lock and does nothing else: only the leader trades.
   while (!lock_.try_acquire()) {
     publish();
+    run_commands(false);  // a command that slipped in before the first snapshot
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; })) return;
   }
@@ -128,23 +169,26 @@ void EngineService::loop() {
     throw std::runtime_error("invariants broken after recovery:" + all);
   }
   recovered_ = true;
+  // A day already replayed to its end in this store: said plainly instead of a silent no-op.
+  nothing_to_replay_ = replay_.idle();
+  recovered_positions_ = replay_.engine().portfolio().open_positions();
+  recovered_orders_ = replay_.engine().live_orders();
+  if (mode_ == "LIVE")
+    events_.log(
+        replay_.now(), "info", "mode_switched",
+        {{"message", "Mode switched to LIVE"}, {"mode", "LIVE"}, {"by", "--live at start"}});
   wall_anchor_ = Wall::now();
   sim_anchor_ = replay_.now();
   publish();
 
   for (;;) {
-    std::deque<std::shared_ptr<Pending>> cmds;
     {
       std::unique_lock lock(mu_);
       if (stop_) return;
-      cmds.swap(commands_);
     }
-    if (!cmds.empty()) {
-      sync_clock();
-      for (auto& p : cmds) run_command(*p);
-      publish();
-    }
-    if (!check_leadership()) {
+    const bool leader = check_leadership();
+    run_commands(leader);
+    if (!leader) {
       publish();
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop_; });
@@ -257,8 +301,11 @@ ops::CommandOutcome EngineService::switch_mode(const std::string& mode) {
       return {409, json{{"error",
                          "PAPER refused: this session sends orders to Kite; restart it without "
                          "--live to trade on paper"}}};
+    if (mode_ != "PAPER")
+      events_.log(replay_.now(), "info", "mode_switched",
+                  {{"message", "Mode switched to PAPER"}, {"mode", "PAPER"}, {"by", "operator"}});
     mode_ = "PAPER";
-    return {200, json{{"mode", mode_}}};
+    return {200, json{{"mode", mode_}, {"status", mode_}}};
   }
   // LIVE: the API has checked the confirmation phrase; the rest is the engine's to check.
   if (!recovered_)
@@ -267,7 +314,7 @@ ops::CommandOutcome EngineService::switch_mode(const std::string& mode) {
     return {409, json{{"error", "LIVE refused: this instance is not the leader"}}};
   if (const auto missing = live_credentials_missing())
     return {409, json{{"error", "LIVE refused: " + *missing}}};
-  if (opts_.live_venue) return {200, json{{"mode", mode_}}};
+  if (opts_.live_venue) return {200, json{{"mode", mode_}, {"status", mode_}}};
   return {409, json{{"error",
                      "LIVE refused: this session fills orders in process (PAPER); restart it "
                      "with --venue kite --live to send orders to Kite"}}};
@@ -297,6 +344,7 @@ void EngineService::publish() {
   auto s = std::make_shared<ops::ServiceSnapshot>();
   s->instance_id = lock_.instance_id();
   s->leader = lock_.is_leader();
+  s->leader_id = lock_.holder();
   s->leadership = to_string(lock_.leadership());
   s->fencing_token = lock_.fencing_token();
   s->store_backend = opts_.store_backend;
@@ -305,6 +353,9 @@ void EngineService::publish() {
   s->mode = mode_;
   s->config_sha = cfg_.config_sha;
   s->recovered = recovered_;
+  s->recovered_positions = recovered_positions_;
+  s->recovered_orders = recovered_orders_;
+  s->nothing_to_replay = nothing_to_replay_;
   s->store_ok = store_ok_;
   s->store_error = store_error_;
   s->marketdata_seen = marketdata_seen_;

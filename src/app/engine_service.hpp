@@ -56,10 +56,14 @@ class EngineService final : public ops::ControlPort {
   std::string fatal_error() const;
 
  private:
+  // A command waits Queued until the engine thread takes it (Started). One whose caller gave up
+  // first is Abandoned and never runs: a timed-out request must not take effect later.
   struct Pending {
+    enum class State { Queued, Started, Abandoned };
     ops::Command command;
     std::promise<ops::CommandOutcome> done;
     ops::SteadyTime received;
+    State state = State::Queued;  // guarded by mu_
   };
   struct FlattenWait {
     std::promise<ops::CommandOutcome> done;
@@ -72,6 +76,9 @@ class EngineService final : public ops::ControlPort {
   // Applies the lease state before a step; false while this instance must not touch the engine.
   bool check_leadership();
   void run_command(Pending& p);
+  // Runs the queued commands the leader may run; a non-leader answers them 409 instead.
+  void run_commands(bool leader);
+  ops::CommandOutcome not_leader() const;
   ops::CommandOutcome switch_mode(const std::string& mode);
   void finish_flattens();
   void sync_clock();
@@ -88,7 +95,7 @@ class EngineService final : public ops::ControlPort {
   ServiceOptions opts_;
   TradingCalendar cal_;
 
-  mutable std::mutex mu_;  // guards commands_, stop_, snap_, fatal_
+  mutable std::mutex mu_;  // guards commands_, Pending::state, stop_, snap_, fatal_
   std::condition_variable cv_;
   std::deque<std::shared_ptr<Pending>> commands_;
   bool stop_ = false, woken_ = false;
@@ -100,7 +107,9 @@ class EngineService final : public ops::ControlPort {
   std::string mode_ = "PAPER";
   uint64_t fenced_token_ = 0;
   std::optional<ops::SteadyTime> lost_since_;
-  bool recovered_ = false, store_ok_ = true;
+  bool recovered_ = false, store_ok_ = true, nothing_to_replay_ = false;
+  int recovered_positions_ = 0;
+  size_t recovered_orders_ = 0;
   std::string store_error_;
   std::vector<std::unique_ptr<FlattenWait>> flattens_;
   ops::FlattenHistogramMs flatten_ms_ = ops::make_flatten_histogram_ms();

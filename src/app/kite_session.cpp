@@ -51,7 +51,13 @@ KiteSession::KiteSession(const AppConfig& cfg, Store& store, VenueJournal& journ
   cb.on_order_update = [this](const nlohmann::json& o) {
     if (live_) live_->on_order_update(o);
   };
-  cb.on_connection = [this](bool up, const std::string&) {
+  cb.on_connection = [this, &log](bool up, const std::string& why) {
+    // On the ticker's thread: the log sink is thread-safe, the exchange clock immutable.
+    const int64_t reconnects = ticker_ ? ticker_->reconnects() : 0;
+    log.log(source_.now(), up ? "info" : "warn", up ? "ticker_connected" : "ticker_disconnected",
+            {{"message", up ? (reconnects > 0 ? "Kite ticker reconnected" : "Kite ticker connected")
+                            : "Kite ticker disconnected: " + why},
+             {"reconnects", std::to_string(reconnects)}});
     if (up && live_) live_->reconcile_soon();  // updates sent while we were away are lost
   };
   ticker_ = std::make_unique<kite::KiteTicker>(

@@ -70,6 +70,9 @@ int main(int argc, char** argv) {
   rcmd->add_option("--db", run.db, "SQLite store file (the day resumes from it after a restart)")
       ->capture_default_str();
   rcmd->add_option("--bind", run.bind, "Address the API listens on")->capture_default_str();
+  rcmd->add_option("--allowed-host", run.allowed_hosts,
+                   "A Host header name the API answers besides localhost, 127.0.0.1, [::1] and "
+                   "the bind address (repeatable)");
   rcmd->add_option("--port", run.port, "API port (0: any free port)")->capture_default_str();
   rcmd->add_option("--token-file", run.token_file,
                    "Bearer token file, created (mode 0600) when missing and AITRAPP_API_TOKEN is "
@@ -107,6 +110,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
   vcmd->add_option("--config", admin.config_path,
                    "YAML configuration (default: the embedded configs/app.yaml)");
+  vcmd->add_option("--kite-root", admin.kite_root,
+                   "Kite REST root whose instrument master --mode LIVE checks")
+      ->capture_default_str();
   vcmd->add_option("--mode", admin.mode, "PAPER or LIVE (LIVE also checks venue credentials)")
       ->check(CLI::IsMember({"PAPER", "LIVE"}))
       ->capture_default_str();

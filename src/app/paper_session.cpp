@@ -25,19 +25,15 @@ int run_paper(const PaperOptions& opts, std::ostream& out, std::ostream& err) {
   const size_t bars = in->day.bars.size(), dropped = in->day.dropped;
 
   // ---- Ports.
-  auto opened = open_store_backends(BackendSettings::from_env(opts.db));
+  const auto settings = BackendSettings::from_env(opts.db);
+  auto logger = open_log(cfg, cal, settings.instance_id, err);
+  if (!logger) return 2;
+  auto opened = open_store_backends(settings);
   if (auto* e = std::get_if<StartupError>(&opened)) {
     err << "error: " << e->message << "\n";
     return e->exit_code;
   }
   Backends& b = std::get<Backends>(opened);
-  std::unique_ptr<JsonLineLog> logger;
-  try {
-    logger = std::make_unique<JsonLineLog>(cfg.log_file, cal);
-  } catch (const std::exception& e) {
-    err << "error: " << e.what() << "\n";
-    return 1;
-  }
   DayReplay replay(cfg, std::move(in.value().day), b.store(), b.venue_journal(), *logger);
   const auto broken = replay.start();
   const Engine& engine = replay.engine();
@@ -48,6 +44,10 @@ int run_paper(const PaperOptions& opts, std::ostream& out, std::ostream& err) {
         << " live orders\n";
     for (const auto& v : broken) err << "invariant violated after recovery: " << v << "\n";
     if (!broken.empty()) return 1;
+    if (replay.idle())
+      out << "Nothing left to replay: " << replay.day_string()
+          << " was already replayed to its end in this store (" << b.describe()
+          << "); a fresh --db (or another database) replays it again\n";
   }
 
   // ---- Replay.

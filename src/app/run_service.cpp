@@ -9,6 +9,7 @@
 #include "app/engine_service.hpp"
 #include "app/env.hpp"
 #include "app/json_log.hpp"
+#include "app/kite_instrument_map.hpp"
 #include "app/kite_session.hpp"
 #include "core/scaled_clock.hpp"
 #include "ops/api.hpp"
@@ -55,33 +56,11 @@ Result<KiteSetup> prepare_kite(const RunOptions& opts, AppConfig cfg) {
       const TimeMs now = ScaledClock::wall_now_ms();
       k.clock = std::make_unique<ScaledClock>(now, 1.0, now);
     }
-    kite::KiteRest rest(opts.kite_root, s.api_key, std::chrono::seconds(7));
-    rest.set_access_token(s.access_token);
-    const auto reply = rest.call("GET", "/instruments");
-    if (!reply.ok())
-      return Error{"Kite instrument master (" + opts.kite_root +
-                   "/instruments): " + reply.describe()};
-    auto rows = kite::parse_instruments_csv(reply.raw);
-    if (!rows) return Error{"Kite instrument master: " + rows.error()};
-    std::map<std::string, kite::InstrumentRow> by_key;
-    for (auto& r : rows.value()) by_key[r.key()] = r;
-    for (auto& [symbol, in] : cfg.engine.instruments) {
-      if (kite::segment_id(in.exchange, false) == 0) continue;  // not a Kite exchange
-      const std::string key =
-          in.exchange + ":" + (in.venue_symbol.empty() ? symbol : in.venue_symbol);
-      auto it = by_key.find(key);
-      if (it == by_key.end())
-        return Error{"instrument " + symbol + " (" + key +
-                     ") is not in Kite's instrument master; set its venue_symbol"};
-      const kite::InstrumentRow& row = it->second;
-      if (in.tradable && (row.tick_size != in.tick || row.lot_size != in.lot.units)) {
-        k.notes.push_back(symbol + ": tick " + format_fixed(row.tick_size.raw) + " lot " +
-                          std::to_string(row.lot_size) + " from Kite's instrument master");
-        in.tick = row.tick_size;
-        in.lot = Qty{row.lot_size};
-      }
-      s.rows[symbol] = row;
-    }
+    auto mapped =
+        map_kite_instruments(opts.kite_root, s.api_key, s.access_token, cfg.engine.instruments);
+    if (!mapped) return Error{mapped.error()};
+    s.rows = std::move(mapped.value().rows);
+    k.notes = std::move(mapped.value().notes);
   } catch (const std::exception& e) {
     return Error{e.what()};
   }
@@ -135,14 +114,9 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  std::unique_ptr<JsonLineLog> logger;
-  try {
-    logger = std::make_unique<JsonLineLog>(cfg.log_file, cal);
-  } catch (const std::exception& e) {
-    err << "error: " << e.what() << "\n";
-    return 1;
-  }
   auto settings = BackendSettings::from_env(opts.db, opts.instance_id);
+  auto logger = open_log(cfg, cal, settings.instance_id, err);
+  if (!logger) return 2;
   settings.lease.ttl = std::chrono::milliseconds(opts.lease_ms);
   settings.lease.refresh = std::chrono::milliseconds(opts.lease_refresh_ms);
   auto opened = open_backends(settings);
@@ -176,7 +150,9 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     };
   LeaderLock& lock = *b.lock;
   EngineService service(cfg, replay, store, lock, events, so);
-  ops::ControlApi api(service, token->value);
+  std::vector<std::string> hosts = opts.allowed_hosts;
+  if (opts.bind != "0.0.0.0" && opts.bind != "::") hosts.push_back(opts.bind);
+  ops::ControlApi api(service, token->value, hosts);
   std::unique_ptr<ops::HttpServer> server;
   try {
     server = std::make_unique<ops::HttpServer>(
@@ -224,10 +200,15 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
       said_leader = true;
     }
     if (!said_recovered && s->recovered) {
-      out << "Recovering " << s->open_positions << " open positions, " << s->live_orders
-          << " live orders; trading state " << s->trading_state << "; mode " << s->mode << "\n"
+      out << "Recovering " << s->recovered_positions << " open positions, " << s->recovered_orders
+          << " live orders; mode " << s->mode << "\n"
           << std::flush;
       said_recovered = true;
+      if (s->nothing_to_replay)
+        out << "Nothing left to replay: " << s->trading_day
+            << " was already replayed to its end in this store; a fresh --db (or another "
+               "database) replays it again\n"
+            << std::flush;
     }
     if (!said_done && s->recovered && s->replay_done) {
       out << "replay of " << s->trading_day << " done at " << s->sim_time_local << ": signals "

@@ -16,6 +16,8 @@ struct RunOptions {
   double speed = 60;        // simulated seconds per wall second; 0 = max
   std::string bind = "127.0.0.1";
   uint16_t port = 8000;  // 0: any free port (see port_file)
+  // Host header names the API answers besides localhost, 127.0.0.1, [::1] and the bind address.
+  std::vector<std::string> allowed_hosts;
   std::string token_file = "var/api_token";
   std::string port_file;    // when set, the bound port is written there once serving
   std::string instance_id;  // default hostname:pid

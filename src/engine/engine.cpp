@@ -732,12 +732,25 @@ void Engine::apply_venue_event(const VenueEvent& ev) {
             on_order_terminal(o);
           },
           [&](const OrderUnknown& u) {
-            // Only the answer to the query in flight counts, and only before any ack: then the
-            // order never reached the venue and is safe to send again under the same id.
-            if (!o.live() || !o.query_pending || u.seq != o.query_seq ||
-                o.status == OrderStatus::Working)
-              return;
+            // Only the answer to the query in flight counts.
+            if (!o.live() || !o.query_pending || u.seq != o.query_seq) return;
             o.query_pending = false;
+            if (o.status == OrderStatus::Working) {
+              // Acknowledged once, unknown now (a venue restarted without its book, or state
+              // recovered against another venue session): nothing there can fill, and sending it
+              // again could double it. Settle it as gone and let the bracket re-protect or exit.
+              risk_event("ORDER", "VENUE_LOST_ORDER",
+                         o.id() +
+                             " was acknowledged but the venue no longer knows it; settled "
+                             "as cancelled",
+                         o.spec.symbol, o.plan_id);
+              o.status = OrderStatus::Cancelled;
+              o.reason = "unknown at the venue after its acknowledgement";
+              o.modify_in_flight = false;
+              save(o);
+              on_order_terminal(o);
+              return;
+            }
             if (o.cancel_requested) {
               o.status = OrderStatus::Cancelled;
               o.reason = "cancelled before reaching the venue";

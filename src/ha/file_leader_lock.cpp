@@ -34,6 +34,15 @@ bool FileLeaderLock::try_acquire() {
   return true;
 }
 
+std::string FileLeaderLock::holder() const {
+  if (held_) return instance_id_;
+  char buf[512];
+  const ssize_t n = ::pread(fd_, buf, sizeof buf, 0);
+  std::string who(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  while (!who.empty() && (who.back() == '\n' || who.back() == '\0')) who.pop_back();
+  return who;
+}
+
 const char* to_string(Leadership l) {
   switch (l) {
     case Leadership::Follower:

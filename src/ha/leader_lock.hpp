@@ -26,6 +26,9 @@ class LeaderLock {
   virtual const std::string& instance_id() const = 0;
   // Fencing token of the lease held now (0: the lock has none); grows with every acquisition.
   virtual uint64_t fencing_token() const { return 0; }
+  // The instance id of the holder as last seen (this one's own while it leads); empty when
+  // nobody is known to hold it. For messages only: it may be stale by the time it is read.
+  virtual std::string holder() const = 0;
 };
 
 // flock(2) on a file: released by the kernel when the process dies, so a crashed leader never
@@ -39,6 +42,7 @@ class FileLeaderLock final : public LeaderLock {
     return held_ ? Leadership::Leader : Leadership::Follower;
   }
   const std::string& instance_id() const override { return instance_id_; }
+  std::string holder() const override;  // what the holder wrote into the lock file
   const std::string& path() const { return path_; }
 
  private:

@@ -59,6 +59,11 @@ Leadership RedisLeaderLock::leadership() const {
   return ever_led_.load() ? Leadership::Lapsed : Leadership::Follower;
 }
 
+std::string RedisLeaderLock::holder() const {
+  std::lock_guard lock(mu_);
+  return holder_;
+}
+
 std::chrono::milliseconds RedisLeaderLock::lost_for() const {
   const auto since = lost_since_.load();
   if (since == 0) return std::chrono::milliseconds{0};
@@ -87,8 +92,19 @@ void RedisLeaderLock::tick(RedisConnection& c) {
       return;
     }
   }
-  if (acquire(c, sent)) return;
+  if (acquire(c, sent)) {
+    std::lock_guard lock(mu_);
+    holder_ = instance_id_;
+    return;
+  }
   valid_until_.store(0);
+  {  // the lease value is "<instance id>#<nonce>"
+    const RedisReply who = c.command({"GET", key_});
+    std::string id = who.type == RedisReply::Type::String ? who.str : "";
+    id = id.substr(0, id.rfind('#'));
+    std::lock_guard lock(mu_);
+    holder_ = std::move(id);
+  }
   if (ever_led_.load() && lost_since_.load() == 0)  // someone else holds it now
     lost_since_.store(Clock::now().time_since_epoch().count());
 }

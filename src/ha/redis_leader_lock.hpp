@@ -38,6 +38,7 @@ class RedisLeaderLock final : public LeaderLock {
   Leadership leadership() const override;
   const std::string& instance_id() const override { return instance_id_; }
   uint64_t fencing_token() const override { return token_.load(); }
+  std::string holder() const override;
   // How long leadership has been lost (zero unless LOST).
   std::chrono::milliseconds lost_for() const;
 
@@ -54,8 +55,9 @@ class RedisLeaderLock final : public LeaderLock {
   std::atomic<Clock::rep> valid_until_{0};  // steady-clock ticks; 0: no lease
   std::atomic<Clock::rep> lost_since_{0};   // 0: not lost
   std::atomic<bool> ever_led_{false};
-  std::mutex mu_;
+  mutable std::mutex mu_;  // guards stop_ and holder_
   std::condition_variable cv_;
+  std::string holder_;  // the lease's holder as last read by the keeper
   bool stop_ = false;
   std::thread thread_;
 };

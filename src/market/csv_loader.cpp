@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text.hpp"
+
 namespace aitrapp {
 namespace {
 
@@ -40,8 +42,9 @@ std::string parse_ohlc(const std::vector<std::string>& f, size_t first, Bar& b) 
   Price* dst[] = {&b.open, &b.high, &b.low, &b.close};
   for (int i = 0; i < 4; ++i) {
     auto v = parse_fixed(f[first + i]);
-    if (!v) return std::string("bad ") + names[i] + " '" + f[first + i] + "'";
-    if (*v <= 0) return std::string(names[i]) + " must be positive, got '" + f[first + i] + "'";
+    if (!v) return std::string("bad ") + names[i] + " " + quote_bytes(f[first + i]);
+    if (*v <= 0)
+      return std::string(names[i]) + " must be positive, got " + quote_bytes(f[first + i]);
     *dst[i] = Price::from_raw(*v);
   }
   if (b.high < std::max({b.open, b.close, b.low}) || b.low > std::min({b.open, b.close, b.high}))
@@ -88,11 +91,12 @@ Result<LoadedFile> load_bar_file(const std::string& path, const TradingCalendar&
   } else if (line == "timestamp,open,high,low,close,volume") {
     file.format = BarFormat::BtcPerp;
   } else {
-    return fail("unrecognized header '" + line +
-                "' (expected 'symbol,date,time,open,high,low,close,volume,oi' or "
+    return fail("unrecognized header " + quote_bytes(line, 80) +
+                " (expected 'symbol,date,time,open,high,low,close,volume,oi' or "
                 "'timestamp,open,high,low,close,volume')");
   }
   const size_t want = file.format == BarFormat::Nse ? 9 : 6;
+  int64_t first_ymd = 0;
   while (std::getline(in, line)) {
     ++lineno;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -107,28 +111,33 @@ Result<LoadedFile> load_bar_file(const std::string& path, const TradingCalendar&
       if (b.symbol.empty()) return fail("empty symbol");
       int64_t ymd = 0;
       if (f[1].size() != 8 || !parse_int(f[1], ymd))
-        return fail("bad date '" + f[1] + "' (YYYYMMDD)");
+        return fail("bad date " + quote_bytes(f[1]) + " (YYYYMMDD)");
       int minute = parse_hhmm(f[2]);
-      if (minute < 0 || minute >= 24 * 60) return fail("bad time '" + f[2] + "' (HH:MM)");
+      if (minute < 0 || minute >= 24 * 60)
+        return fail("bad time " + quote_bytes(f[2]) + " (HH:MM)");
       try {
         b.start = cal.local_to_utc(static_cast<int>(ymd), minute);
       } catch (const std::exception& e) {
-        return fail(std::string("bad date '") + f[1] + "'");
+        return fail("bad date " + quote_bytes(f[1]));
       }
       if (auto err = parse_ohlc(f, 3, b); !err.empty()) return fail(err);
       int64_t vol = 0;
-      if (!parse_int(f[7], vol)) return fail("bad volume '" + f[7] + "'");
+      if (!parse_int(f[7], vol)) return fail("bad volume " + quote_bytes(f[7]));
       b.volume_raw = vol * kScale;
-      if (!parse_int(f[8], b.oi)) return fail("bad oi '" + f[8] + "'");
+      if (!parse_int(f[8], b.oi)) return fail("bad oi " + quote_bytes(f[8]));
       if (!file.bars.empty() && file.bars.front().symbol != b.symbol)
-        return fail("symbol '" + b.symbol + "' differs from '" + file.bars.front().symbol +
-                    "' earlier in the file");
+        return fail("symbol " + quote_bytes(b.symbol) + " differs from " +
+                    quote_bytes(file.bars.front().symbol) + " earlier in the file");
+      if (!file.bars.empty() && ymd != first_ymd)
+        return fail("date " + f[1] + " differs from " + std::to_string(first_ymd) +
+                    " earlier in the file (a file holds one trading day)");
+      first_ymd = ymd;
     } else {
       b.symbol = perp_symbol;
-      if (!parse_utc_timestamp(f[0], b.start)) return fail("bad timestamp '" + f[0] + "'");
+      if (!parse_utc_timestamp(f[0], b.start)) return fail("bad timestamp " + quote_bytes(f[0]));
       if (auto err = parse_ohlc(f, 1, b); !err.empty()) return fail(err);
       auto vol = parse_fixed_truncating(f[5]);
-      if (!vol || *vol < 0) return fail("bad volume '" + f[5] + "'");
+      if (!vol || *vol < 0) return fail("bad volume " + quote_bytes(f[5]));
       b.volume_raw = *vol;
     }
     if (!file.bars.empty() && b.start <= file.bars.back().start)

@@ -1,8 +1,12 @@
 #include "ops/api.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <optional>
 #include <set>
 
 #include "core/result.hpp"
+#include "core/text.hpp"
 #include "ops/api_token.hpp"
 #include "ops/metrics.hpp"
 #include "ops/prometheus_text.hpp"
@@ -16,8 +20,31 @@ using nlohmann::json;
 HttpResponse reply(int status, const json& body) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump();
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Parses JSON, refusing a key repeated within one object: with "last one wins" the body
+// {"mode":"PAPER","mode":"LIVE"} would be read as a LIVE request that a reader sees as PAPER.
+json parse_json(const std::string& body, std::optional<std::string>& dup) {
+  std::vector<std::set<std::string>> open;
+  json::parser_callback_t cb = [&](int depth, json::parse_event_t ev, json& parsed) {
+    const auto d = static_cast<size_t>(depth);
+    if (ev == json::parse_event_t::object_start) {
+      if (open.size() <= d) open.resize(d + 1);
+      open[d].clear();
+    } else if (ev == json::parse_event_t::key && d >= 1 && open.size() >= d) {
+      if (!open[d - 1].insert(parsed.get<std::string>()).second && !dup)
+        dup = parsed.get<std::string>();
+    }
+    return true;
+  };
+  return json::parse(body, cb, false);
 }
 
 HttpResponse fail(int status, const std::string& message) {
@@ -37,9 +64,11 @@ std::string join(const std::set<std::string>& s) {
 // An optional JSON object body with only `allowed` keys.
 Result<json> parse_body(const std::string& body, const std::set<std::string>& allowed) {
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
-  json j = json::parse(body, nullptr, false);
+  std::optional<std::string> dup;
+  json j = parse_json(body, dup);
   if (j.is_discarded()) return Error{"request body is not valid JSON"};
   if (!j.is_object()) return Error{"request body must be a JSON object"};
+  if (dup) return Error{"field '" + *dup + "' appears twice"};
   for (const auto& [k, _] : j.items())
     if (!allowed.count(k))
       return Error{"unknown field '" + k + "'" +
@@ -83,7 +112,31 @@ json newest(const json& arr, size_t limit) {
 
 }  // namespace
 
+ControlApi::ControlApi(ControlPort& port, std::string token, std::vector<std::string> extra_hosts)
+    : port_(port), token_(std::move(token)), hosts_{"localhost", "127.0.0.1", "[::1]"} {
+  for (auto& h : extra_hosts) {
+    // An IPv6 literal is written in brackets in a Host header.
+    if (h.find(':') != std::string::npos && h.front() != '[') h = "[" + h + "]";
+    hosts_.push_back(lower(h));
+  }
+}
+
+bool ControlApi::host_allowed(const std::string& header) const {
+  if (header.empty()) return true;  // HTTP/1.0 tools send none; browsers always do
+  std::string host = lower(header);
+  const size_t colon = host.rfind(':');
+  if (colon != std::string::npos && host.find(']', colon) == std::string::npos)
+    host.resize(colon);  // drop the port (the colon is not inside an IPv6 literal)
+  return std::find(hosts_.begin(), hosts_.end(), host) != hosts_.end();
+}
+
 HttpResponse ControlApi::handle(const HttpRequest& r) const {
+  if (!host_allowed(r.host)) {
+    std::string names;
+    for (const auto& h : hosts_) names += (names.empty() ? "" : ", ") + h;
+    return fail(421, "Host " + quote_bytes(r.host) + " is not served here (served: " + names +
+                         "; add one with --allowed-host)");
+  }
   const bool is_get = kGetPaths.count(r.path), is_post = kPostPaths.count(r.path);
   if (!is_get && !is_post)
     return fail(404, "no endpoint " + r.path + " (GET " + join(kGetPaths) + "; POST " +
@@ -174,8 +227,8 @@ HttpResponse ControlApi::get(const HttpRequest& r) const {
 }
 
 HttpResponse ControlApi::post(const HttpRequest& r) const {
-  static const std::string kBearer = "Bearer ";
-  const bool bearer = r.authorization.compare(0, kBearer.size(), kBearer) == 0;
+  static const std::string kBearer = "bearer ";  // the scheme is case-insensitive (RFC 7235)
+  const bool bearer = lower(r.authorization.substr(0, kBearer.size())) == kBearer;
   if (!bearer || !token_matches(token_, r.authorization.substr(kBearer.size()))) {
     HttpResponse res =
         fail(401, bearer ? "invalid bearer token"

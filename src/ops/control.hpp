@@ -29,6 +29,7 @@ inline FlattenHistogramMs make_flatten_histogram_ms() {
 // Everything the API serves, as of one instant of the engine thread. Immutable once published.
 struct ServiceSnapshot {
   std::string instance_id, mode = "PAPER", config_sha, venue = "sim";
+  std::string leader_id;  // the lock holder as last seen (empty: unknown)
   std::string trading_day, trading_state, sim_time_local;
   TimeMs sim_time = 0;
   bool leader = false, recovered = false, replay_done = false, session_open = false;
@@ -41,6 +42,10 @@ struct ServiceSnapshot {
   EngineStats stats;
   double heat = 0, heat_cap = 0, net_liquidity = 0, day_pnl = 0, realized = 0, unrealized = 0;
   int open_positions = 0;
+  // What recovery found, before the first step traded (the boot line reports these).
+  int recovered_positions = 0;
+  size_t recovered_orders = 0;
+  bool nothing_to_replay = false;  // the store already held the whole day
   std::map<std::string, int> positions_by_strategy;
   size_t live_orders = 0, throttle_exit = 0, throttle_entry = 0;  // engine's plus the adapter's
   int64_t late_ticks = 0;  // market data ticks that missed their bar

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "core/text.hpp"
+
 namespace aitrapp::ops {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -44,8 +46,19 @@ std::string decode(const std::string& s) {
 HttpResponse error_response(int status, const std::string& message) {
   HttpResponse r;
   r.status = status;
-  r.body = nlohmann::json{{"error", message}}.dump();
+  r.body = nlohmann::json{{"error", message}}.dump(-1, ' ', false,
+                                                   nlohmann::json::error_handler_t::replace);
   return r;
+}
+
+// Every byte a handler reads from the request line is UTF-8, so that it can echo it in JSON.
+std::string non_utf8_part(const HttpRequest& r) {
+  if (!valid_utf8(r.path)) return "the request path " + quote_bytes(r.path) + " is not valid UTF-8";
+  for (const auto& [k, v] : r.query) {
+    if (!valid_utf8(k)) return "query parameter name " + quote_bytes(k) + " is not valid UTF-8";
+    if (!valid_utf8(v)) return "query parameter '" + k + "' is not valid UTF-8: " + quote_bytes(v);
+  }
+  return {};
 }
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -70,8 +83,11 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     HttpResponse res;
     bool keep_alive = false;
+    head_ = false;
     if (ec == http::error::body_limit) {
       res = error_response(413, "request body larger than 65536 bytes");
+    } else if (ec == http::error::header_limit) {
+      res = error_response(431, "request header fields larger than 8192 bytes");
     } else if (ec) {
       res = error_response(400, "malformed HTTP request: " + ec.message());
     } else {
@@ -79,17 +95,24 @@ class Session : public std::enable_shared_from_this<Session> {
       keep_alive = req.keep_alive();
       HttpRequest r;
       r.method = std::string(req.method_string());
+      head_ = r.method == "HEAD";
+      if (head_) r.method = "GET";
       const std::string target(req.target());
       const auto q = target.find('?');
       r.path = target.substr(0, q);
       if (q != std::string::npos) r.query = parse_query(target.substr(q + 1));
       r.authorization = std::string(req[http::field::authorization]);
+      r.host = std::string(req[http::field::host]);
       r.content_type = std::string(req[http::field::content_type]);
       r.body = req.body();
-      try {
-        res = handler_(r);
-      } catch (const std::exception& e) {
-        res = error_response(500, "internal error");
+      if (const std::string bad = non_utf8_part(r); !bad.empty()) {
+        res = error_response(400, bad);
+      } else {
+        try {
+          res = handler_(r);
+        } catch (const std::exception& e) {
+          res = error_response(500, "internal error");
+        }
       }
     }
     auto msg = std::make_shared<http::response<http::string_body>>();
@@ -102,6 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
     msg->keep_alive(keep_alive);
     msg->body() = std::move(res.body);
     msg->prepare_payload();
+    if (head_) msg->body().clear();  // HEAD: GET's headers (Content-Length too), no body
     http::async_write(stream_, *msg,
                       [self = shared_from_this(), msg, keep_alive](beast::error_code wec, size_t) {
                         if (wec || !keep_alive) return self->close();
@@ -118,6 +142,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpHandler& handler_;
+  bool head_ = false;
 };
 
 }  // namespace

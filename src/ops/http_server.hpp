@@ -1,7 +1,8 @@
 #pragma once
 // Minimal HTTP/1.1 server on Boost.Beast for the operator API: bounded request size, read
 // timeouts, keep-alive. A handler may block (POST /flatten waits until flat), so the server runs
-// its io_context on several threads; the handler must be thread-safe.
+// its io_context on several threads; the handler must be thread-safe. A path or query that is not
+// UTF-8 is answered 400 before the handler sees it; HEAD is answered as GET without the body.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -17,6 +18,7 @@ struct HttpRequest {
   std::string path;    // without the query string
   std::map<std::string, std::string> query;
   std::string authorization;  // the Authorization header, verbatim
+  std::string host;           // the Host header, verbatim
   std::string content_type;
   std::string body;
 };

@@ -72,7 +72,7 @@ pg_day)
   [ "$(jq -r .digest pg.json)" = "$(jq -r .digest lite.json)" ] || fail "PostgreSQL and SQLite days differ"
   [ "$(jq -r .orders pg.json)" -gt 0 ] || fail "no orders: the digest proves nothing"
   psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f "$SRC/scripts/reconcile_db.sql" > reconcile.txt
-  [ "$(grep -c '^(0 rows)' reconcile.txt)" -eq 5 ] || fail "reconcile_db.sql found problems: $(cat reconcile.txt)"
+  [ "$(grep -c '^(0 rows)' reconcile.txt)" -eq 6 ] || fail "reconcile_db.sql found problems: $(cat reconcile.txt)"
   grep -q 'risk_events_of_the_day' reconcile.txt || fail "no risk events section"
   "$BIN" reconcile --db local.sqlite > rec.txt || fail "aitrapp reconcile failed: $(cat rec.txt)"
   # A stop-loss left working on a closed bracket must make reconcile fail, in both tools.
@@ -127,9 +127,15 @@ takeover)
   [ "$(metric A trader_orders_placed_total)" -gt 0 ] || fail "the leader placed no orders: nothing to take over"
   [ "$(metric B trader_orders_placed_total)" = 0 ] || fail "the follower sent orders"
   [ "$(sqlite3 local.sqlite 'SELECT COUNT(*) FROM sim_venue_orders')" -gt 0 ] || fail "no venue orders"
+  # The follower refuses commands at once, naming the leader, and never applies them later.
+  code=$(curl -s -o refused.json -w '%{http_code}' -m 3 -X POST -H "Authorization: Bearer $AITRAPP_API_TOKEN" \
+    -d '{"reason":"drill"}' "$(url B)/flatten")
+  [ "$code" = 409 ] && [ "$(jq -r .leader refused.json)" = A ] || fail "follower /flatten: $code $(cat refused.json)"
   kill -9 "$A_PID"
   wait_for 10 is_leader B || fail "B did not take over within the lease"
   echo "B took over with fencing token $(health B | jq -r .checks.leader.fencing_token)"
+  [ "$(psql "$DATABASE_URL" -At -c 'SELECT COUNT(*) FROM kill_switch_events')" = 0 ] \
+    || fail "the flatten refused by the follower ran after the takeover"
   wait_for 40 replay_done B || fail "B did not finish the day"
   [ "$(metric B trader_duplicate_client_ids_total)" = 0 ] || fail "the venue saw a reused client id"
   [ "$(metric B trader_positions_open)" = "" ] || [ "$(curl -s "$(url B)/positions" | jq length)" = 0 ] || fail "not flat at EOD"
@@ -137,6 +143,49 @@ takeover)
   venue_matches_store local.sqlite "$DATABASE_URL"
   [ "$(psql "$DATABASE_URL" -At -c 'SELECT token FROM leader_fence')" = "$(health B | jq -r .checks.leader.fencing_token)" ] \
     || fail "the store is not fenced with the new leader's token"
+  ;;
+
+paper_restart)
+  # The rollback procedure's "restart the service" on PostgreSQL, as `make paper` does it: stopped
+  # with positions open, started again on the same --db (which holds the simulated venue's
+  # journal): it resumes and ends the day flat, venue and store agreeing.
+  export DATABASE_URL=$(fresh_db t_restart)
+  "$BIN" migrate --db local.sqlite > /dev/null
+  make -s -n -C "$SRC" paper DATABASE_URL="$DATABASE_URL" | grep -E '^rm .*run\.sqlite' \
+    && fail "make paper deletes the store's local files"
+  open_positions() { [ "$(curl -s "$(url "$1")/positions" | jq .count)" -gt 0 ]; }
+  start_run R1 --db local.sqlite --speed 600
+  wait_for 60 open_positions R1 || fail "no position opened"
+  kill -TERM "$R1_PID"; wait "$R1_PID" 2> /dev/null || true
+  start_run R2 --db local.sqlite --speed 600
+  wait_for 10 grep -q "Recovering [1-9][0-9]* open positions" R2.log \
+    || fail "the restart recovered no position: $(grep Recovering R2.log)"
+  wait_for 60 replay_done R2 || fail "the restarted day did not end"
+  [ "$(curl -s "$(url R2)/positions" | jq .count)" = 0 ] || fail "not flat after the restart"
+  "$BIN" reconcile --db local.sqlite > rec.txt || fail "reconcile after the restart: $(cat rec.txt)"
+  venue_matches_store local.sqlite "$DATABASE_URL"
+  kill -TERM "$R2_PID"; wait "$R2_PID" 2> /dev/null || true
+  # The same day once more on the same store: nothing is left, and it says so.
+  start_run R3 --db local.sqlite --speed 600
+  wait_for 10 grep -q "Nothing left to replay: 2022-04-01" R3.log || fail "a finished day replayed silently"
+  kill -TERM "$R3_PID"; wait "$R3_PID" 2> /dev/null || true
+  # What the old Makefile did: the venue's journal deleted under a day PostgreSQL still holds.
+  # The restart refuses at once, naming the journal, instead of retrying cancels of orders the
+  # venue no longer knows past 15:25.
+  export DATABASE_URL=$(fresh_db t_lost)
+  "$BIN" migrate --db lost.sqlite > /dev/null
+  start_run L1 --db lost.sqlite --speed 600
+  wait_for 60 open_positions L1 || fail "no position opened"
+  kill -TERM "$L1_PID"; wait "$L1_PID" 2> /dev/null || true
+  rm -f lost.sqlite lost.sqlite-wal lost.sqlite-shm
+  set +e
+  timeout 20 "$BIN" run --config app.yaml --data "$DAY" --port 0 --db lost.sqlite > L2.log 2>&1
+  rc=$?
+  set -e
+  [ $rc = 1 ] || fail "a restart without the venue's journal exited $rc"
+  grep -q "the simulated venue's journal holds none of the [0-9]* orders" L2.log \
+    || fail "the refusal does not name the journal: $(tail -3 L2.log)"
+  echo "restart resumed and ended flat; without the venue's journal: $(grep -o "journal holds none of the [0-9]* orders" L2.log)"
   ;;
 
 redis_bounce)

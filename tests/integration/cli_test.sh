@@ -95,8 +95,59 @@ bad_input)
   grep -qF "'risk.per_trade_risk_pct' = 7.00 is out of range" err.txt || fail "config error: $(cat err.txt)"
   [ ! -e cfg.sqlite ] || fail "config error: the store was written"
   echo "config_out_of_range: $(cat err.txt)"
+  # The same minutes twice: one file given twice, or a conflicting copy of a minute elsewhere.
+  rm -f day/*.csv
+  cp "$DAY"/*.csv day/
+  expect_2 duplicate_file "2022-04-01_NIFTY_F1.csv:2: duplicate bar: NIFTY_F1 2022-04-01T09:16:00.000+05:30 is also at day/2022-04-01_NIFTY_F1.csv:2" --data day --data day/2022-04-01_NIFTY_F1.csv
+  mkdir -p extra
+  { head -1 "$DAY/2022-04-01_NIFTY_F1.csv"; sed -n 50p "$DAY/2022-04-01_NIFTY_F1.csv" | sed 's/,[0-9]*,[0-9]*$/,1,1/'; } \
+    > extra/late_fix.csv
+  expect_2 duplicate_minute "extra/late_fix.csv:2: duplicate bar: NIFTY_F1" --data day --data extra
+  # A 1.00 bar in a 17,000 market is a bad row, not a price.
+  sed -i '100s/^\(NIFTY_F1,20220401,[0-9:]*\),[^,]*,[^,]*,[^,]*,[^,]*,/\1,1.00,1.00,1.00,1.00,/' \
+    day/2022-04-01_NIFTY_F1.csv
+  expect_2 price_band "2022-04-01_NIFTY_F1.csv:100: NIFTY_F1 bar at" --data day
+  grep -qF "leaves the band of 10" err.txt || fail "price_band: $(cat err.txt)"
+  cp "$DAY"/*.csv day/
+  sed -i '50s/^NIFTY_F1,20220401,/NIFTY_F1,20220402,/' day/2022-04-01_NIFTY_F1.csv
+  expect_2 date_change "2022-04-01_NIFTY_F1.csv:50: date 20220402 differs from 20220401 earlier in the file" --data day
+  # Binary and terminal escapes are quoted and cut, never echoed raw.
+  rm -f day/*.csv
+  { printf 'symbol,date,time,open,high,low,close,volume,oi\nNIFTY_F1,20220401,09:15,\033[2J'; head -c 2000 /dev/urandom | tr -d ',\n'; printf ',1,1,1,1,1\n'; } \
+    > day/2022-04-01_NIFTY_F1.csv
+  expect_2 binary_row "2022-04-01_NIFTY_F1.csv:2: bad open '\x1b[2J" --data day
+  [ "$(wc -c < err.txt)" -lt 400 ] || fail "binary_row: a $(wc -c < err.txt)-byte message"
+  ! grep -q $'\033' err.txt || fail "binary_row: a raw escape reached the message"
+  # A log file that cannot be opened stops the start (exit 2) and names the key.
+  : > not_a_dir
+  sed "s#log_file: .*#log_file: $WORK/not_a_dir/x.log#" "$SRC/configs/app.yaml" > badlog.yaml
+  set +e
+  "$BIN" paper --config badlog.yaml --data "$DAY" --db badlog.sqlite > /dev/null 2> err.txt
+  rc=$?
+  set -e
+  [ $rc = 2 ] || fail "unwritable log: exit $rc"
+  grep -qF "app.log_file: cannot create the log directory $WORK/not_a_dir" err.txt || fail "unwritable log: $(cat err.txt)"
+  [ ! -e badlog.sqlite ] || fail "unwritable log: the store was written"
+  echo "unwritable_log: $(cat err.txt)"
   expect_2 missing_path "no such file or directory" --data "$WORK/nope"
   expect_2 two_days "spans 2 trading days" --data "$DAY" --data "$SRC/data/nse/2022-04-04"
+  ;;
+
+reconcile)
+  # A finished day with an order still live from before the 15:25 hard flat is a failure.
+  "$BIN" paper --config app.yaml --data "$DAY" --db r.sqlite > /dev/null
+  "$BIN" reconcile --db r.sqlite > clean.txt || fail "a clean day does not reconcile: $(cat clean.txt)"
+  grep -q "^PASS  open_after_hard_flat (0 rows)" clean.txt || fail "no open_after_hard_flat check"
+  SL=$(q r.sqlite "SELECT client_order_id FROM orders WHERE role = 'SL' AND status = 'CANCELLED' LIMIT 1")
+  q r.sqlite "UPDATE orders SET status = 'WORKING' WHERE client_order_id = '$SL'"
+  set +e
+  "$BIN" reconcile --db r.sqlite > dirty.txt
+  rc=$?
+  set -e
+  [ $rc = 1 ] || fail "reconcile passed a live order after the hard flat"
+  grep -q "^FAIL  open_after_hard_flat (1 rows)" dirty.txt || fail "$(cat dirty.txt)"
+  grep -q "live order | $SL | WORKING" dirty.txt || fail "the live order is not named: $(cat dirty.txt)"
+  echo "reconcile names $SL, live after the hard flat"
   ;;
 
 crash_recovery)

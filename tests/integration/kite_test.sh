@@ -22,6 +22,9 @@
 #   manual_trade   someone trades the account by hand (tags MANUAL*) while the engine holds a
 #                  position: the position reconciliation pauses entries until the venue and the
 #                  engine agree again
+#   configs        every shipped configuration starts LIVE on the simulator and passes
+#                  `verify --mode LIVE` (instrument master included); one with a wrong venue_symbol
+#                  fails it by name
 # Every case ends with: the venue and the store agree order for order and trade for fill, no tag
 # reached the venue twice, flat at the venue and in the engine, and a clean `reconcile`.
 set -euo pipefail
@@ -75,6 +78,39 @@ wait_for() {
 }
 echo "$KITE_ACCESS_TOKEN" > kite_token
 
+if [ "$CASE" = configs ]; then
+  "$BIN" migrate --db verify.sqlite > /dev/null
+  sed 's/venue_symbol: NIFTY BANK/venue_symbol: NIFTY BANKS/' "$SRC/configs/app.yaml" > wrong.yaml
+  for cfg in "$SRC"/configs/*.yaml wrong.yaml; do
+    name=$(basename "$cfg")
+    set +e
+    "$BIN" verify --mode LIVE --config "$cfg" --db verify.sqlite \
+      --kite-root "http://127.0.0.1:$PORT" > verify.txt 2>&1
+    rc=$?
+    set -e
+    if [ "$name" = wrong.yaml ]; then
+      [ $rc != 0 ] || fail "verify passed a configuration whose BANKNIFTY is not in the master"
+      grep -q "^FAIL  instrument_master: instrument BANKNIFTY (NSE:NIFTY BANKS)" verify.txt \
+        || fail "verify did not name the unmapped instrument: $(cat verify.txt)"
+      continue
+    fi
+    [ $rc = 0 ] || fail "verify --mode LIVE --config $name: $(grep FAIL verify.txt)"
+    grep -q "^OK    instrument_master" verify.txt || fail "$name: no instrument_master check"
+    rm -f cfg.sqlite* cfg_port
+    "$BIN" run --config "$cfg" --venue kite --live --kite-root "http://127.0.0.1:$PORT" \
+      --kite-ws "ws://127.0.0.1:$PORT/" --kite-sim-clock "http://127.0.0.1:$CONTROL" \
+      --db cfg.sqlite --port 0 --port-file cfg_port --token-file api_token > run.log 2>&1 &
+    RUN_PID=$!
+    wait_for 20 "curl -sf http://127.0.0.1:\$(cat cfg_port)/health"
+    kill "$RUN_PID"; wait "$RUN_PID" 2> /dev/null || true; RUN_PID=
+    # And on the in-process venue, as `paper` runs it.
+    "$BIN" paper --config "$cfg" --data "$SRC/data/nse/2022-04-01" --db "paper-$name.sqlite" \
+      > paper.txt 2>&1 || fail "paper --config $name: $(tail -3 paper.txt)"
+    echo "$name: verify --mode LIVE passed, started LIVE on the simulator, paper day done"
+  done
+  exit 0
+fi
+
 [ "$CASE" = lost_response ] && ctl /faults/lose_response
 [ "$CASE" = stale_limit ] && ctl /faults/reject_limit
 [ "$CASE" = partial_fill ] && ctl "/faults/partial_fill?qty=50"
@@ -85,6 +121,12 @@ echo "$KITE_ACCESS_TOKEN" > kite_token
   --token-file api_token > run.log 2>&1 &
 RUN_PID=$!
 wait_for 10 "[ -s api_port ]"
+# The order stream heartbeat is an age in seconds on the LIVE link (it once mixed the wall and
+# the exchange clocks and read -1.8e9).
+wait_for 20 "curl -sf http://127.0.0.1:\$(cat api_port)/health"
+HEARTBEAT=$(metric trader_order_stream_heartbeat_seconds)
+awk -v h="$HEARTBEAT" 'BEGIN { exit !(h >= 0 && h < 5) }' \
+  || fail "trader_order_stream_heartbeat_seconds is $HEARTBEAT, not an age under 5 s"
 
 # A position is open at the venue (the fault then hits working protective orders).
 in_position() { [ "$(stats | jq '[.positions[] | select(.quantity != 0)] | length')" -gt 0 ]; }
@@ -162,6 +204,11 @@ done
   || fail "venue not flat: $(jq -c .positions <<< "$S")"
 [ "$(jq .open_orders <<< "$S")" = 0 ] || fail "orders still open at the venue"
 FILLS=$(q "SELECT count(*) FROM fills")
+# Rupee amounts to the paisa, never floating-point residue such as 3.27e-10.
+kite /portfolio/positions > positions.json
+NOISE=$(jq -r '.data.net[] | [.pnl, .m2m, .realised, .unrealised, .value] | .[] | tostring' positions.json \
+  | grep -E 'e-|\.[0-9]{3,}' || true)
+[ -z "$NOISE" ] || fail "positions carry float noise: $NOISE"
 MANUAL_IDS=$(jq -c '[.data[] | select(.tag | startswith("MANUAL")) | .order_id]' venue_orders)
 TRADES=$(kite /trades | jq --argjson m "$MANUAL_IDS" '[.data[] | select(.order_id as $o | $m | index($o) | not)] | length')
 [ "$TRADES" = "$FILLS" ] || fail "venue has $TRADES trades, store $FILLS fills"
@@ -184,6 +231,8 @@ case "$CASE" in
     # at once on two cores) can miss for a tick or two, drop or no drop: up to 3 of the 1,200.
     LATE=$(metric trader_marketdata_late_ticks_total)
     [ "$LATE" -le 3 ] || fail "$LATE ticks landed outside their bars"
+    grep -q '"message":"Kite ticker disconnected' logs/aitrapp.log || fail "no log line for the drop"
+    grep -q '"message":"Kite ticker reconnected"' logs/aitrapp.log || fail "no log line for the reconnect"
     DETAIL="ws reconnect attempts $(retries ws_reconnect)"
     ;;
   refuse)
@@ -233,6 +282,13 @@ case "$CASE" in
     DETAIL="$(retries rate_limited) requests answered 429 and retried"
     ;;
 esac
+# What the runbooks grep the log for, with the instance that wrote each line.
+LOG=logs/aitrapp.log
+grep -q '"message":"Mode switched to LIVE"' $LOG || fail "no 'Mode switched to LIVE' in the log"
+grep -i recover $LOG | grep -q '"message":"Recovering 0 open positions"' \
+  || fail "no recovery line in the log"
+[ "$(jq -r 'select(.instance == null) | .event' $LOG | head -1)" = "" ] \
+  || fail "log lines without the instance id"
 kill "$RUN_PID"; wait "$RUN_PID" 2> /dev/null || true; RUN_PID=
 "$BIN" reconcile --db run.sqlite > reconcile.txt || fail "reconcile: $(cat reconcile.txt)"
 echo "kite $CASE: $ORDERS orders, $FILLS fills, flat, no duplicate tags, reconcile clean" \

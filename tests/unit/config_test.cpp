@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 using namespace aitrapp;
@@ -35,7 +37,7 @@ TEST(Config, EmbeddedDefaultIsConfigsAppYaml) {
   EXPECT_EQ(c->engine.instruments.at("NIFTY_F1").lot.units, 50);
 }
 
-TEST(Config, CanaryLiveCaps) {
+TEST(Config, CanaryLiveIsTheDefaultWithTheCanaryCaps) {
   auto c = load_config_file(std::string(AITRAPP_SOURCE_DIR) + "/configs/canary_live.yaml");
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_EQ(c->engine.limits.per_trade_risk_bps, 25);
@@ -43,6 +45,39 @@ TEST(Config, CanaryLiveCaps) {
   EXPECT_EQ(c->engine.limits.daily_loss_bps, 100);
   auto d = parse_config(embedded_default_config(), "default");
   EXPECT_NE(c->config_sha, d->config_sha);
+  // Everything but the three caps is the default's, key for key.
+  auto want = nlohmann::json::parse(d->canonical_json);
+  want["risk"]["per_trade_risk_bps"] = 25;
+  want["risk"]["portfolio_heat_bps"] = 100;
+  want["risk"]["daily_loss_bps"] = 100;
+  EXPECT_EQ(nlohmann::json::parse(c->canonical_json), want);
+}
+
+TEST(Config, ExtendsMergesMappingsAndReplacesLists) {
+  const std::string dir = ::testing::TempDir() + "/extends";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/base.yaml") << read("configs/app.yaml");
+  std::ofstream(dir + "/over.yaml") << "extends: base.yaml\nrisk: {max_open_positions: 1}\n"
+                                       "instruments:\n  - {symbol: NIFTY_F1, lot: 50}\n";
+  auto c = load_config_file(dir + "/over.yaml");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->engine.limits.max_open_positions, 1);
+  EXPECT_EQ(c->engine.limits.daily_loss_bps, 200);  // from the base
+  EXPECT_EQ(c->engine.instruments.size(), 1u);      // the list replaced whole
+  std::ofstream(dir + "/self.yaml") << "extends: self.yaml\n";
+  auto cycle = load_config_file(dir + "/self.yaml");
+  ASSERT_FALSE(cycle.ok());
+  EXPECT_NE(cycle.error().find("deeper than 4"), std::string::npos) << cycle.error();
+  std::ofstream(dir + "/missing.yaml") << "extends: nowhere.yaml\n";
+  auto missing = load_config_file(dir + "/missing.yaml");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().find("nowhere.yaml"), std::string::npos) << missing.error();
+  std::ofstream(dir + "/typo.yaml") << "extends: default\nrisk: {daily_loss: 1}\n";
+  auto typo = load_config_file(dir + "/typo.yaml");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.error().find("unknown key 'risk.daily_loss'"), std::string::npos) << typo.error();
+  // The embedded default is the root of every chain.
+  EXPECT_EQ(embedded_default_config().find("\nextends:"), std::string::npos);
 }
 
 TEST(Config, ShaIsCanonicalAndSensitive) {

@@ -168,6 +168,32 @@ TEST(Engine, LostPlaceIsQueriedThenResentUnderTheSameId) {
   EXPECT_TRUE(h.problems().empty());
 }
 
+TEST(Engine, AnAcknowledgedOrderTheVenueNoLongerKnowsIsSettledNotRetriedForever) {
+  EngineHarness h;
+  ScriptedVenue v;
+  const std::string plan = h.open_bracket(v, "NIFTY_F1");
+  const std::string sl = h.group(plan).sl_id, tp = h.group(plan).tp_id;
+  ASSERT_EQ(h.order(sl).status, OrderStatus::Working);
+  v.book.erase(sl);  // the venue lost both children (a venue restarted without its book)
+  v.book.erase(tp);
+  h.engine.flatten("manual");
+  h.settle(v, h.last_price["NIFTY_F1"]);  // cancel refused -> query -> unknown -> settled
+  for (int i = 0; i < 3; ++i) {           // and nothing is retried after ack timeouts
+    h.at(h.clock.now() + 10'000);
+    h.engine.on_timer();
+    h.settle(v, h.last_price["NIFTY_F1"]);
+  }
+  EXPECT_EQ(h.order(sl).status, OrderStatus::Cancelled);
+  EXPECT_EQ(h.order(tp).status, OrderStatus::Cancelled);
+  EXPECT_EQ(h.group(plan).state, BracketState::Closed);
+  EXPECT_TRUE(h.engine.is_flat());
+  int lost = 0;
+  for (const auto& e : h.store.risk_events) lost += e.check == "VENUE_LOST_ORDER";
+  EXPECT_EQ(lost, 2);
+  EXPECT_TRUE(h.port.sent.empty());
+  EXPECT_TRUE(h.problems().empty());
+}
+
 TEST(Engine, EodTightensAtTwentyAndIsFlatAtTwentyFive) {
   EngineHarness h;
   ScriptedVenue v;

@@ -64,19 +64,26 @@ class HttpApi : public ::testing::Test {
     server_.start();
   }
   Reply call(http::verb verb, const std::string& target, const std::string& body = "",
-             const std::string& auth = "Bearer " + kToken) {
+             const std::string& auth = "Bearer " + kToken, const std::string& host = "127.0.0.1") {
     boost::asio::io_context ioc;
     tcp::socket sock(ioc);
     sock.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), server_.port()));
     http::request<http::string_body> req(verb, target, 11);
-    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::host, host);
     if (!auth.empty()) req.set(http::field::authorization, auth);
     req.body() = body;
     req.prepare_payload();
     http::write(sock, req);
     boost::beast::flat_buffer buf;
     http::response<http::string_body> res;
-    http::read(sock, buf, res);
+    if (verb == http::verb::head) {  // a HEAD answer has headers only
+      http::response_parser<http::string_body> p;
+      p.skip(true);
+      http::read(sock, buf, p);
+      res = p.release();
+    } else {
+      http::read(sock, buf, res);
+    }
     return {static_cast<int>(res.result_int()), res.body(),
             std::string(res[http::field::content_type]), std::string(res[http::field::allow]),
             std::string(res[http::field::www_authenticate])};
@@ -174,6 +181,61 @@ TEST_F(HttpApi, ValidCommandsReachTheEngine) {
   EXPECT_EQ(port_.commands[2].kind, Command::Kind::Pause);
   EXPECT_EQ(port_.commands[2].reason, "lunch");
   EXPECT_EQ(port_.commands[3].kind, Command::Kind::Resume);
+}
+
+TEST_F(HttpApi, BytesThatAreNotUtf8Are400NamingTheParameter) {
+  const Reply value = get("/events?limit=%ff");
+  EXPECT_EQ(value.status, 400);
+  EXPECT_NE(value.json()["error"].get<std::string>().find("'limit'"), std::string::npos)
+      << value.body;
+  const Reply name = get("/events?%ff=1");
+  EXPECT_EQ(name.status, 400);
+  EXPECT_NE(name.body.find("not valid UTF-8"), std::string::npos) << name.body;
+  EXPECT_EQ(get("/health\xff").status, 400);  // a raw byte: paths are not percent-decoded
+  EXPECT_EQ(post("/pause", "{\"reason\":\"\xff\"}").status, 400);
+  EXPECT_TRUE(port_.commands.empty());
+}
+
+TEST_F(HttpApi, ARepeatedJsonKeyIsRefused) {
+  const Reply r = post("/mode", R"({"mode":"PAPER","mode":"LIVE"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.json()["error"].get<std::string>().find("'mode' appears twice"), std::string::npos);
+  EXPECT_EQ(post("/flatten", R"({"reason":"manual","reason":"drill"})").status, 400);
+  EXPECT_TRUE(port_.commands.empty());
+}
+
+TEST_F(HttpApi, TheBearerSchemeIsCaseInsensitive) {
+  EXPECT_EQ(call(http::verb::post, "/pause", "", "bearer " + kToken).status, 200);
+  EXPECT_EQ(call(http::verb::post, "/pause", "", "BEARER " + kToken).status, 200);
+  EXPECT_EQ(call(http::verb::post, "/pause", "", "bearer wrong").status, 401);
+  EXPECT_EQ(port_.commands.size(), 2u);
+}
+
+TEST_F(HttpApi, HeadIsGetWithoutTheBody) {
+  const Reply r = call(http::verb::head, "/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.body.empty());
+  EXPECT_EQ(call(http::verb::head, "/pause").status, 405);
+}
+
+TEST_F(HttpApi, OnlyTheServedHostNamesAreAnswered) {
+  for (const char* host : {"127.0.0.1:8000", "localhost", "LOCALHOST:1", "[::1]:8000"})
+    EXPECT_EQ(call(http::verb::get, "/health", "", "", host).status, 200) << host;
+  for (const char* host : {"attacker.example", "attacker.example:8000", "127.0.0.1.nip.io"}) {
+    const Reply r = call(http::verb::get, "/positions", "", "", host);
+    EXPECT_EQ(r.status, 421) << host;
+    EXPECT_NE(r.body.find("--allowed-host"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(call(http::verb::post, "/pause", "", "Bearer " + kToken, "evil.test").status, 421);
+  EXPECT_TRUE(port_.commands.empty());
+  ControlApi named(port_, kToken, {"trader-box", "::1"});
+  HttpRequest req;
+  req.method = "GET";
+  req.path = "/health";
+  req.host = "Trader-Box:8000";
+  EXPECT_EQ(named.handle(req).status, 200);
+  req.host = "other-box";
+  EXPECT_EQ(named.handle(req).status, 421);
 }
 
 }  // namespace

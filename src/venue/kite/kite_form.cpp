@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace aitrapp::kite {
 
 namespace {
@@ -86,6 +88,10 @@ Result<Form> parse_form(std::string_view body) {
     if (!k) return Error{k.error()};
     auto v = url_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
     if (!v) return Error{"field '" + k.value() + "': " + v.error()};
+    if (!valid_utf8(k.value()))
+      return Error{"field name " + quote_bytes(k.value()) + " is not UTF-8"};
+    if (!valid_utf8(v.value()))
+      return Error{"field '" + k.value() + "' is not valid UTF-8: " + quote_bytes(v.value())};
     f.add(std::move(k.value()), std::move(v.value()));
   }
   return f;

@@ -29,7 +29,7 @@ class Form {
 };
 
 std::string url_encode(std::string_view s);
-// Error names the offending escape (e.g. "%G1").
+// Error names the offending escape (e.g. "%G1") or the field whose value is not UTF-8.
 Result<Form> parse_form(std::string_view body);
 
 }  // namespace aitrapp::kite

@@ -141,7 +141,7 @@ struct KiteTicker::Impl : std::enable_shared_from_this<KiteTicker::Impl> {
       ws.async_read(buffer, [this, gen, &ws](beast::error_code e, size_t) {
         if (gen != generation) return;
         if (e) return fail(gen, "read: " + e.message());
-        const int64_t now = ScaledClock::wall_now_ms();
+        const int64_t now = steady_now_ms();  // an age, compared with steady time only
         owner.last_frame_ms_ = now;
         const std::string_view frame(static_cast<const char*>(buffer.data().data()), buffer.size());
         if (ws.got_binary()) {
@@ -166,7 +166,7 @@ struct KiteTicker::Impl : std::enable_shared_from_this<KiteTicker::Impl> {
     watchdog.expires_after(std::chrono::seconds(1));
     watchdog.async_wait([this, gen](beast::error_code e) {
       if (e || gen != generation) return;
-      if (ScaledClock::wall_now_ms() - owner.last_frame_ms_.load() > 5000)
+      if (steady_now_ms() - owner.last_frame_ms_.load() > 5000)
         return fail(gen, "no frame for 5 s");
       arm_watchdog(gen);
     });

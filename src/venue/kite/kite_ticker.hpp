@@ -34,6 +34,7 @@ class KiteTicker {
 
   // Wall-clock ms (system clock) of the last frame of any kind, of the last data frame, and of
   // the last order update; 0 before the first.
+  // steady_now_ms() of the last frame (0: none yet); the heartbeat's age, never a timestamp.
   int64_t last_frame_ms() const { return last_frame_ms_.load(); }
   int64_t last_data_ms() const { return last_data_ms_.load(); }
   int64_t reconnects() const { return reconnects_.load(); }

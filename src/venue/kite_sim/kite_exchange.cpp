@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "core/hex.hpp"
 #include "core/overloaded.hpp"
@@ -14,8 +15,9 @@ using nlohmann::json;
 SimReply error_reply(int status, const std::string& type, const std::string& message) {
   SimReply r;
   r.status = status;
-  r.body = json{{"status", "error"}, {"message", message}, {"data", nullptr}, {"error_type", type}}
-               .dump();
+  r.body =
+      json{{"status", "error"}, {"message", message}, {"data", nullptr}, {"error_type", type}}.dump(
+          -1, ' ', false, json::error_handler_t::replace);
   return r;
 }
 
@@ -26,6 +28,10 @@ double num(Price p) {
 }
 double num(Money m) {
   return static_cast<double>(m.raw) / kScale;
+}
+// Rupee amounts derived in floating point, to the paisa (no 3.27e-10 from a difference of sums).
+double paise(double rupees) {
+  return std::round(rupees * 100.0) / 100.0;
 }
 
 // The simulated user (GET /user/profile, and the body of a new session).
@@ -598,6 +604,7 @@ json KiteExchange::positions_json() const {
                  sell_p = a.sell_q ? num(a.sell_v) / a.sell_q : 0;
     const double pnl = num(a.sell_v) - num(a.buy_v) + static_cast<double>(qty) * last;
     const double avg = qty > 0 ? buy_p : qty < 0 ? sell_p : 0;
+    const double unrealised = qty != 0 ? static_cast<double>(qty) * (last - avg) : 0.0;
     net.push_back({{"tradingsymbol", row.tradingsymbol},
                    {"exchange", row.exchange},
                    {"instrument_token", row.instrument_token},
@@ -608,11 +615,11 @@ json KiteExchange::positions_json() const {
                    {"average_price", avg},
                    {"close_price", 0},
                    {"last_price", last},
-                   {"value", num(a.sell_v) - num(a.buy_v)},
-                   {"pnl", pnl},
-                   {"m2m", pnl},
-                   {"unrealised", qty != 0 ? static_cast<double>(qty) * (last - avg) : 0.0},
-                   {"realised", pnl - (qty != 0 ? static_cast<double>(qty) * (last - avg) : 0.0)},
+                   {"value", paise(num(a.sell_v) - num(a.buy_v))},
+                   {"pnl", paise(pnl)},
+                   {"m2m", paise(pnl)},
+                   {"unrealised", paise(unrealised)},
+                   {"realised", paise(pnl - unrealised)},
                    {"buy_quantity", a.buy_q},
                    {"buy_price", buy_p},
                    {"buy_value", num(a.buy_v)},

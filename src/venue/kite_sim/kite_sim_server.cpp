@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <charconv>
 #include <chrono>
 #include <deque>
 #include <list>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "core/scaled_clock.hpp"
+#include "core/text.hpp"
 
 namespace aitrapp::kite {
 namespace asio = boost::asio;
@@ -111,27 +113,58 @@ class TickerSession : public std::enable_shared_from_this<TickerSession> {
 
   void on_message(const std::string& text) {
     // {"a":"subscribe","v":[tokens]} / {"a":"unsubscribe","v":[...]} / {"a":"mode","v":[m,[...]]}
+    if (!valid_utf8(text)) return error("message is not UTF-8 text: " + quote_bytes(text, 16));
     try {
       const json m = json::parse(text);
       const std::string a = m.at("a").get<std::string>();
-      if (a == "subscribe") {
-        for (const auto& t : m.at("v")) subs_.try_emplace(t.get<uint32_t>(), TickMode::Quote);
-      } else if (a == "unsubscribe") {
-        for (const auto& t : m.at("v")) subs_.erase(t.get<uint32_t>());
+      if (a == "subscribe" || a == "unsubscribe") {
+        std::vector<uint32_t> tokens;
+        for (const auto& t : m.at("v")) {
+          const auto token = instrument_token(t);
+          if (!token) return error("'" + a + "': " + token.error());
+          tokens.push_back(*token);
+        }
+        for (uint32_t t : tokens)
+          if (a == "subscribe")
+            subs_.try_emplace(t, TickMode::Quote);
+          else
+            subs_.erase(t);
       } else if (a == "mode") {
         auto mode = parse_tick_mode(m.at("v").at(0).get<std::string>());
-        if (!mode) return queue(json{{"type", "error"}, {"data", mode.error()}}.dump(), false);
+        if (!mode) return error(mode.error());
         for (const auto& t : m.at("v").at(1)) {
-          auto it = subs_.find(t.get<uint32_t>());
+          const auto token = instrument_token(t);
+          if (!token) return error("'mode': " + token.error());
+          auto it = subs_.find(*token);
           if (it != subs_.end()) it->second = mode.value();
         }
       } else {
-        queue(json{{"type", "error"}, {"data", "unknown action '" + a + "'"}}.dump(), false);
+        error("unknown action " + quote_bytes(a));
       }
     } catch (const std::exception& e) {
-      queue(json{{"type", "error"}, {"data", std::string("malformed message: ") + e.what()}}.dump(),
-            false);
+      error(std::string("malformed message: ") + e.what());
     }
+  }
+
+  // A token as a JSON number or, as the official clients' instrument lists hold them, a string
+  // of digits.
+  static Result<uint32_t> instrument_token(const json& t) {
+    if (t.is_number_unsigned() && t.get<uint64_t>() <= UINT32_MAX) return t.get<uint32_t>();
+    if (t.is_string()) {
+      const std::string& s = t.get_ref<const std::string&>();
+      uint32_t v = 0;
+      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec == std::errc{} && end == s.data() + s.size() && !s.empty()) return v;
+    }
+    return Error{"instrument token " +
+                 quote_bytes(t.dump(-1, ' ', false, json::error_handler_t::replace)) +
+                 " is not an unsigned 32-bit integer"};
+  }
+
+  void error(const std::string& message) {
+    queue(json{{"type", "error"}, {"data", message}}.dump(-1, ' ', false,
+                                                          json::error_handler_t::replace),
+          false);
   }
 
   // Kite sends a 1-byte heartbeat when there is nothing else to send.
@@ -203,6 +236,13 @@ class RestSession : public std::enable_shared_from_this<RestSession> {
   }
 
   void on_read(beast::error_code ec) {
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      // Answered as Kite's front end would, then closed: the rest of the request is unread.
+      reply_and_close(ec == http::error::body_limit
+                          ? error_reply(413, "InputException", "Request body too large")
+                          : error_reply(431, "InputException", "Request header fields too large"));
+      return;
+    }
     if (ec) return kill();
     auto req = parser_->release();
     if (websocket::is_upgrade(req)) return upgrade(std::move(req));
@@ -227,10 +267,12 @@ class RestSession : public std::enable_shared_from_this<RestSession> {
       r.query = std::move(query.value());
       r.form = std::move(form.value());
       std::vector<std::string> updates;
-      {
+      try {
         std::lock_guard lock(srv_.mu);
         reply = srv_.ex.handle(r);
         updates = srv_.ex.take_order_updates();
+      } catch (const std::exception& e) {  // a defect here must not take the venue down
+        reply = error_reply(500, "GeneralException", std::string("internal error: ") + e.what());
       }
       if (!updates.empty()) broadcast_updates(std::move(updates));
     }
@@ -250,6 +292,16 @@ class RestSession : public std::enable_shared_from_this<RestSession> {
     } else {
       write();
     }
+  }
+
+  void reply_and_close(SimReply reply) {
+    res_.emplace();
+    res_->result(static_cast<http::status>(reply.status));
+    res_->set(http::field::content_type, reply.content_type);
+    res_->keep_alive(false);
+    res_->body() = std::move(reply.body);
+    res_->prepare_payload();
+    write();
   }
 
   void write() {

@@ -184,6 +184,15 @@ void SimVenue::place(const OrderSpec& spec, TimeMs now) {
 }
 
 void SimVenue::on_tick(const Tick& t) {
+  // Nothing trades outside the band around the last print (the exchange halts instead), so such
+  // a tick neither moves the price nor fills anything.
+  if (const auto prev = last_.find(t.symbol); prev != last_.end()) {
+    const auto in = instruments_.find(t.symbol);
+    if (in != instruments_.end() && !within_band(t.last, prev->second.last, in->second.band_bps)) {
+      ++band_halted_ticks_;
+      return;
+    }
+  }
   last_[t.symbol] = t;
   if (t.time <= matched_until_) return;  // replayed after a restart: matched before the crash
   size_t kept = 0;

@@ -58,6 +58,8 @@ class SimVenue {
   size_t working_orders() const;
   // Place requests that reused a known client_order_id for a different order (must stay 0).
   int64_t conflicting_places() const { return conflicting_places_; }
+  // Ticks ignored because they printed outside the instrument's band around the last price.
+  int64_t band_halted_ticks() const { return band_halted_ticks_; }
 
  private:
   void emit(TimeMs at, VenueEvent::Body body);
@@ -80,6 +82,7 @@ class SimVenue {
   std::map<std::string, Qty> caps_;
   TimeMs matched_until_ = -1;  // after a restore: ticks up to here were already matched
   int64_t seq_ = 0;
+  int64_t band_halted_ticks_ = 0;
   int64_t conflicting_places_ = 0;
 };
 

@@ -1,0 +1,18 @@
+#pragma once
+// Outside bytes in messages: a check for well-formed UTF-8 (JSON, and so every API answer and log
+// line, can carry nothing else), and a quoted, bounded rendering of any bytes for an error message
+// (a binary file or an escape sequence must not reach a terminal as-is). Pure; thread-safe.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace aitrapp {
+
+// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool valid_utf8(std::string_view s);
+
+// `s` in single quotes, printable ASCII as is, every other byte as \xHH, cut after `max_bytes`
+// of input with the full length said: 'ab\x1b[2J...' (1024 bytes).
+std::string quote_bytes(std::string_view s, size_t max_bytes = 64);
+
+}  // namespace aitrapp

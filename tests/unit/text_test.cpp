@@ -1,0 +1,28 @@
+#include "core/text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace aitrapp {
+namespace {
+
+TEST(Text, Utf8Validation) {
+  EXPECT_TRUE(valid_utf8(""));
+  EXPECT_TRUE(valid_utf8("NIFTY 50"));
+  EXPECT_TRUE(valid_utf8("\xe2\x82\xb9 \xf0\x9f\x93\x88"));  // rupee sign, chart emoji
+  EXPECT_FALSE(valid_utf8("\xff"));
+  EXPECT_FALSE(valid_utf8("\xc3"));              // truncated
+  EXPECT_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));      // a surrogate
+  EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(valid_utf8("ok\xe2\x82"));
+}
+
+TEST(Text, QuoteBytesEscapesAndTruncates) {
+  EXPECT_EQ(quote_bytes("abc"), "'abc'");
+  EXPECT_EQ(quote_bytes("a\x1b[2Jb\\"), "'a\\x1b[2Jb\\\\'");
+  EXPECT_EQ(quote_bytes(std::string(100, 'x'), 4), "'xxxx...' (100 bytes)");
+  EXPECT_EQ(quote_bytes(std::string("\0\xff", 2)), "'\\x00\\xff'");
+}
+
+}  // namespace
+}  // namespace aitrapp
