@@ -76,11 +76,8 @@ void Engine::housekeeping() {
       Order& o = it->second;
       if (o.status != OrderStatus::Pending) continue;  // answered meanwhile (e.g. by a query)
       if (o.cancel_requested) {  // cancelled while queued: it never reaches the venue
-        o.status = OrderStatus::Cancelled;
-        o.reason = "cancelled before send";
         o.updated = now_;
-        save(o);
-        on_order_terminal(o);
+        settle_cancelled(o, "cancelled before send");
         continue;
       }
       place->spec = o.spec;  // the queued copy may predate a resize
@@ -589,6 +586,13 @@ void Engine::handle_reject(Order& o, const std::string& reason, bool retryable) 
   on_order_terminal(o);
 }
 
+void Engine::settle_cancelled(Order& o, std::string reason) {
+  o.status = OrderStatus::Cancelled;
+  o.reason = std::move(reason);
+  save(o);
+  on_order_terminal(o);
+}
+
 void Engine::reconcile_unconfirmed(Order& o, const VenueEvent::Body& body) {
   const auto* state = std::get_if<OrderState>(&body);
   const auto* unknown = std::get_if<OrderUnknown>(&body);
@@ -744,21 +748,13 @@ void Engine::apply_venue_event(const VenueEvent& ev) {
                              " was acknowledged but the venue no longer knows it; settled "
                              "as cancelled",
                          o.spec.symbol, o.plan_id);
-              o.status = OrderStatus::Cancelled;
-              o.reason = "unknown at the venue after its acknowledgement";
               o.modify_in_flight = false;
-              save(o);
-              on_order_terminal(o);
-              return;
+              return settle_cancelled(o, "unknown at the venue after its acknowledgement");
             }
             if (o.cancel_requested) {
-              o.status = OrderStatus::Cancelled;
-              o.reason = "cancelled before reaching the venue";
               o.unconfirmed = true;
               o.request_sent = now_;
-              save(o);
-              on_order_terminal(o);
-              return;
+              return settle_cancelled(o, "cancelled before reaching the venue");
             }
             o.status = OrderStatus::Pending;
             save(o);

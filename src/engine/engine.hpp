@@ -167,6 +167,9 @@ class Engine {
   void begin_exit(BracketGroup& g, const std::string& reason);
   void on_fill(Order& o, const OrderFilled& f);
   void on_order_terminal(Order& o);
+  // An order the venue does not (or no longer) hold: cancelled with `reason`, stored, and the
+  // bracket told.
+  void settle_cancelled(Order& o, std::string reason);
   void handle_reject(Order& o, const std::string& reason, bool retryable);
   void reconcile_unconfirmed(Order& o, const VenueEvent::Body& body);
   void apply_venue_event(const VenueEvent& ev);

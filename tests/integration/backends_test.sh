@@ -28,26 +28,8 @@ fail() { echo "FAIL: $*" >&2; for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "
 sed "s#log_file: logs/aitrapp.log#log_file: $WORK/aitrapp.log#" "$SRC/configs/app.yaml" > app.yaml
 export AITRAPP_API_TOKEN=backends-test-token
 
-# `aitrapp run` in the background; its port lands in NAME.port.
-start_run() {
-  local name=$1; shift
-  "$BIN" run --config app.yaml --data "$DAY" --port 0 --port-file "$name.port" \
-    --instance-id "$name" "$@" > "$name.log" 2>&1 &
-  PIDS+=($!)
-  eval "${name}_PID=$!"
-  for _ in $(seq 100); do [ -s "$name.port" ] && break; sleep 0.1; done
-  [ -s "$name.port" ] || fail "$name did not start"
-}
-url() { echo "http://127.0.0.1:$(cat "$1.port")"; }
-health() { curl -s "$(url "$1")/health"; }
-metric() { curl -s "$(url "$1")/metrics" | awk -v n="$2" '$1 == n { print $2 }'; }
-wait_for() { # wait_for SECONDS COMMAND...
-  local limit=$1; shift
-  for _ in $(seq $((limit * 10))); do "$@" && return 0; sleep 0.1; done
-  return 1
-}
-is_leader() { [ "$(health "$1" | jq -r .checks.leader.ok)" = true ]; }
-replay_done() { [ "$(health "$1" | jq -r .checks.market_data.replay_done)" = true ]; }
+# shellcheck disable=SC1091
+source "$SRC/tests/integration/service_lib.sh"
 # No order at the venue the store does not know, and no fill of the venue missing in the store.
 venue_matches_store() {
   local db=$1 url=$2

@@ -22,7 +22,8 @@
 #   manual_trade   someone trades the account by hand (tags MANUAL*) while the engine holds a
 #                  position: the position reconciliation pauses entries until the venue and the
 #                  engine agree again
-#   configs        every shipped configuration starts LIVE on the simulator and passes
+#   configs        bytes that are not UTF-8 are refused by the simulator, which lives on; every
+#                  shipped configuration starts LIVE on the simulator and passes
 #                  `verify --mode LIVE` (instrument master included); one with a wrong venue_symbol
 #                  fails it by name
 # Every case ends with: the venue and the store agree order for order and trade for fill, no tag
@@ -79,6 +80,14 @@ wait_for() {
 echo "$KITE_ACCESS_TOKEN" > kite_token
 
 if [ "$CASE" = configs ]; then
+  # First the issue's bytes, literally: each once aborted venue-sim.
+  code() { curl -s -o reply.json -w '%{http_code}' "$@"; }
+  [ "$(code -H "Authorization: token $KITE_API_KEY:$KITE_ACCESS_TOKEN" -XPOST "http://127.0.0.1:$PORT/orders/regular" \
+    --data-raw 'exchange=NFO&tradingsymbol=NIFTY_F1&transaction_type=BUY&quantity=50&product=NRML&order_type=MARKET&validity=%ff')" = 400 ] \
+    && [ "$(jq -r .error_type reply.json)" = InputException ] || fail "validity=%ff: $(cat reply.json)"
+  [ "$(code -XPOST "http://127.0.0.1:$CONTROL/faults/ws_drop?seconds=%ff")" = 400 ] \
+    || fail "control seconds=%ff: $(cat reply.json)"
+  kill -0 "$SIM_PID" || fail "venue-sim died"
   "$BIN" migrate --db verify.sqlite > /dev/null
   sed 's/venue_symbol: NIFTY BANK/venue_symbol: NIFTY BANKS/' "$SRC/configs/app.yaml" > wrong.yaml
   for cfg in "$SRC"/configs/*.yaml wrong.yaml; do

@@ -19,23 +19,9 @@ cd "$WORK"
 fail() { echo "FAIL ($CASE): $*" >&2; for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -20 "$f"; } >&2; done; exit 1; }
 sed "s#log_file: logs/aitrapp.log#log_file: $WORK/aitrapp.log#" "$SRC/configs/app.yaml" > app.yaml
 export AITRAPP_API_TOKEN=service-test-token
-start_run() {
-  local name=$1; shift
-  "$BIN" run --config app.yaml --data "$SRC/data/nse/2022-04-01" --port 0 --port-file "$name.port" \
-    --instance-id "$name" "$@" > "$name.log" 2>&1 &
-  PIDS+=($!)
-  eval "${name}_PID=$!"
-  for _ in $(seq 100); do [ -s "$name.port" ] && break; sleep 0.1; done
-  [ -s "$name.port" ] || fail "$name did not start"
-}
-url() { echo "http://127.0.0.1:$(cat "$1.port")"; }
-health() { curl -s "$(url "$1")/health"; }
-wait_for() { # wait_for SECONDS COMMAND...
-  local limit=$1; shift
-  for _ in $(seq $((limit * 10))); do "$@" && return 0; sleep 0.1; done
-  return 1
-}
-is_leader() { [ "$(health "$1" | jq -r .checks.leader.ok)" = true ]; }
+DAY="$SRC/data/nse/2022-04-01"
+# shellcheck disable=SC1091
+source "$SRC/tests/integration/service_lib.sh"
 is_follower() { [ "$(health "$1" | jq -r .checks.leader.leadership)" = FOLLOWER ]; }
 
 case "$CASE" in
