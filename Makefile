@@ -20,13 +20,15 @@ all: build
 bootstrap:
 	@scripts/bootstrap.sh
 
-$(BUILD_DIR)/CMakeCache.txt:
+# Configure only after bootstrap has installed what CMake looks for (order-only: `make -j2 build`
+# would otherwise run the two at once on a fresh machine).
+$(BUILD_DIR)/CMakeCache.txt: | bootstrap
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
 
 build: bootstrap $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
-$(ASAN_DIR)/CMakeCache.txt:
+$(ASAN_DIR)/CMakeCache.txt: | bootstrap
 	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DAITRAPP_SANITIZE=ON
 
 build-asan: bootstrap $(ASAN_DIR)/CMakeCache.txt

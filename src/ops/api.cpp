@@ -115,6 +115,7 @@ json newest(const json& arr, size_t limit) {
 ControlApi::ControlApi(ControlPort& port, std::string token, std::vector<std::string> extra_hosts)
     : port_(port), token_(std::move(token)), hosts_{"localhost", "127.0.0.1", "[::1]"} {
   for (auto& h : extra_hosts) {
+    if (h.empty()) continue;
     // An IPv6 literal is written in brackets in a Host header.
     if (h.find(':') != std::string::npos && h.front() != '[') h = "[" + h + "]";
     hosts_.push_back(lower(h));
