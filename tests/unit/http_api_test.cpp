@@ -196,6 +196,21 @@ TEST_F(HttpApi, BytesThatAreNotUtf8Are400NamingTheParameter) {
   EXPECT_TRUE(port_.commands.empty());
 }
 
+TEST_F(HttpApi, OversizedHeadersAre431) {
+  boost::asio::io_context ioc;
+  tcp::socket sock(ioc);
+  sock.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), server_.port()));
+  http::request<http::string_body> req(http::verb::get, "/health", 11);
+  req.set(http::field::host, "127.0.0.1");
+  req.set("X-Padding", std::string(9 << 10, 'h'));
+  http::write(sock, req);
+  boost::beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(sock, buf, res);
+  EXPECT_EQ(res.result_int(), 431u);
+  EXPECT_NE(res.body().find("8192 bytes"), std::string::npos) << res.body();
+}
+
 TEST_F(HttpApi, ARepeatedJsonKeyIsRefused) {
   const Reply r = post("/mode", R"({"mode":"PAPER","mode":"LIVE"})");
   EXPECT_EQ(r.status, 400);
