@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -339,6 +340,14 @@ nlohmann::json canonical(const AppConfig& c) {
 
 namespace {
 
+std::optional<std::string> read_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 // An overlay's keys replace the base's; mappings merge key by key, anything else (a list, a
 // scalar) is replaced whole, so an overlay never half-edits the instrument list.
 YAML::Node merged(const YAML::Node& base, const YAML::Node& over) {
@@ -372,11 +381,9 @@ YAML::Node resolve(const std::string& text, const std::string& source, int depth
   } else {
     const auto dir = std::filesystem::path(source).parent_path();
     base_source = (dir / name).lexically_normal().string();
-    std::ifstream in(base_source);
-    if (!in) throw ConfigError("'extends': cannot open " + base_source);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    base_text = ss.str();
+    auto text_of_base = read_text(base_source);
+    if (!text_of_base) throw ConfigError("'extends': cannot open " + base_source);
+    base_text = std::move(*text_of_base);
   }
   YAML::Node base;
   try {
@@ -412,11 +419,9 @@ Result<AppConfig> load_app_config(const std::string& path) {
 }
 
 Result<AppConfig> load_config_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Error{path + ": cannot open configuration file"};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_config(ss.str(), path);
+  const auto text = read_text(path);
+  if (!text) return Error{path + ": cannot open configuration file"};
+  return parse_config(*text, path);
 }
 
 }  // namespace aitrapp

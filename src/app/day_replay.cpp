@@ -10,6 +10,12 @@
 
 namespace aitrapp {
 
+std::string nothing_left_to_replay(const std::string& day) {
+  return "Nothing left to replay: " + day +
+         " was already replayed to its end in this store; a fresh --db (or another database) "
+         "replays it again";
+}
+
 namespace {
 
 Result<DayData> load_day(const AppConfig& cfg, const std::vector<std::string>& paths) {

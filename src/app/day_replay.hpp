@@ -27,6 +27,9 @@ struct DayData {
   size_t dropped = 0;  // rows outside the session
 };
 
+// What `paper` and `run` say when the store already holds `day` replayed to its end.
+std::string nothing_left_to_replay(const std::string& day);
+
 struct ReplayInputs {
   AppConfig cfg;
   DayData day;

@@ -44,10 +44,7 @@ int run_paper(const PaperOptions& opts, std::ostream& out, std::ostream& err) {
         << " live orders\n";
     for (const auto& v : broken) err << "invariant violated after recovery: " << v << "\n";
     if (!broken.empty()) return 1;
-    if (replay.idle())
-      out << "Nothing left to replay: " << replay.day_string()
-          << " was already replayed to its end in this store (" << b.describe()
-          << "); a fresh --db (or another database) replays it again\n";
+    if (replay.idle()) out << nothing_left_to_replay(replay.day_string()) << "\n";
   }
 
   // ---- Replay.

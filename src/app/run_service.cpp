@@ -204,11 +204,7 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
           << " live orders; mode " << s->mode << "\n"
           << std::flush;
       said_recovered = true;
-      if (s->nothing_to_replay)
-        out << "Nothing left to replay: " << s->trading_day
-            << " was already replayed to its end in this store; a fresh --db (or another "
-               "database) replays it again\n"
-            << std::flush;
+      if (s->nothing_to_replay) out << nothing_left_to_replay(s->trading_day) << "\n" << std::flush;
     }
     if (!said_done && s->recovered && s->replay_done) {
       out << "replay of " << s->trading_day << " done at " << s->sim_time_local << ": signals "
