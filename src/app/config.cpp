@@ -239,6 +239,8 @@ AppConfig build(const YAML::Node& root) {
     Section s(v.child("sim"), "venue.sim");
     c.sim.latency_ms = s.integer("latency_ms", c.sim.latency_ms, 0, 60'000);
     c.sim.participation_bps = s.pct_bps("participation_pct", c.sim.participation_bps, 1, 10000);
+    c.sim.stop_slippage_ticks =
+        s.integer("stop_slippage_ticks", c.sim.stop_slippage_ticks, 0, 1000);
   }
   auto list = top.child("instruments");
   if (!list || !list.IsSequence() || list.size() == 0)
@@ -319,7 +321,8 @@ nlohmann::json canonical(const AppConfig& c) {
                       {"spread_blowout_bps", k.spread_blowout_bps},
                       {"throttle_rising_for_s", k.throttle_rising_for_ms / 1000}};
   j["venue"]["sim"] = {{"latency_ms", c.sim.latency_ms},
-                       {"participation_bps", c.sim.participation_bps}};
+                       {"participation_bps", c.sim.participation_bps},
+                       {"stop_slippage_ticks", c.sim.stop_slippage_ticks}};
   j["instruments"] = nlohmann::json::array();
   for (const auto& [sym, in] : e.instruments)
     j["instruments"].push_back({{"symbol", sym},

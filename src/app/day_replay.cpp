@@ -18,14 +18,15 @@ std::string nothing_left_to_replay(const std::string& day) {
 
 namespace {
 
-Result<DayData> load_day(const AppConfig& cfg, const std::vector<std::string>& paths) {
+// Bars of one or more trading days, validated, one DayData per day in date order.
+Result<std::vector<DayData>> load_days(const AppConfig& cfg, const std::vector<std::string>& paths) {
   const EngineConfig& ec = cfg.engine;
   TradingCalendar cal(ec.timezone, ec.session);
   if (paths.empty()) return Error{"--data is required (a CSV file or a directory of them)"};
   auto files = load_bar_paths(paths, cal, cfg.perp_symbol);
   if (!files) return Error{files.error()};
-  DayData d;
-  std::set<int> days;
+  std::map<int, DayData> days;
+  size_t dropped = 0;
   // Where each (symbol, minute) came from: the same minute twice, in one file given twice or in
   // two files, is refused rather than replayed twice.
   std::map<std::pair<std::string, TimeMs>, std::string> origin;
@@ -39,38 +40,40 @@ Result<DayData> load_day(const AppConfig& cfg, const std::vector<std::string>& p
         return Error{here + ": duplicate bar: " + b.symbol + " " + cal.local_time_string(b.start) +
                      " is also at " + it->second};
       if (!cal.in_session(b.start)) {
-        ++d.dropped;
+        ++dropped;
         continue;
       }
-      days.insert(cal.local_yyyymmdd(b.start));
-      d.bars.push_back(b);
+      const int day = cal.local_yyyymmdd(b.start);
+      days[day].day = day;
+      days[day].bars.push_back(b);
     }
   }
-  if (d.bars.empty())
+  if (days.empty())
     return Error{"no bars inside the session " + format_hhmm(ec.session.open_minute) + "-" +
                  format_hhmm(ec.session.close_minute) + " " + ec.timezone};
-  if (days.size() > 1)
-    return Error{"the data spans " + std::to_string(days.size()) +
-                 " trading days; a replay covers one day"};
-  d.day = *days.begin();
-  std::stable_sort(d.bars.begin(), d.bars.end(), [](const Bar& a, const Bar& b) {
-    return a.start != b.start ? a.start < b.start : a.symbol < b.symbol;
-  });
-  // Price sanity: a bar whose range leaves the instrument's band around the previous close is
-  // a bad row (a 1.00 print in a NIFTY day), not a market the venue could trade.
-  std::map<std::string, const Bar*> prev;
-  for (const Bar& b : d.bars) {
-    const Bar*& p = prev[b.symbol];
-    const int64_t band = ec.instruments.at(b.symbol).band_bps;
-    if (p && (!within_band(b.high, p->close, band) || !within_band(b.low, p->close, band)))
-      return Error{origin.at({b.symbol, b.start}) + ": " + b.symbol + " bar at " +
-                   cal.local_time_string(b.start) + " (high " + to_string(b.high) + ", low " +
-                   to_string(b.low) + ") leaves the band of " + format_fixed(band * 100) +
-                   "% around the previous close " + to_string(p->close) + " at " +
-                   origin.at({p->symbol, p->start})};
-    p = &b;
+  std::vector<DayData> out;
+  for (auto& [_, d] : days) {
+    std::stable_sort(d.bars.begin(), d.bars.end(), [](const Bar& a, const Bar& b) {
+      return a.start != b.start ? a.start < b.start : a.symbol < b.symbol;
+    });
+    // Price sanity: a bar whose range leaves the instrument's band around the previous close
+    // of the day is a bad row (a 1.00 print in a NIFTY day), not a market the venue could trade.
+    std::map<std::string, const Bar*> prev;
+    for (const Bar& b : d.bars) {
+      const Bar*& p = prev[b.symbol];
+      const int64_t band = ec.instruments.at(b.symbol).band_bps;
+      if (p && (!within_band(b.high, p->close, band) || !within_band(b.low, p->close, band)))
+        return Error{origin.at({b.symbol, b.start}) + ": " + b.symbol + " bar at " +
+                     cal.local_time_string(b.start) + " (high " + to_string(b.high) + ", low " +
+                     to_string(b.low) + ") leaves the band of " + format_fixed(band * 100) +
+                     "% around the previous close " + to_string(p->close) + " at " +
+                     origin.at({p->symbol, p->start})};
+      p = &b;
+    }
+    out.push_back(std::move(d));
   }
-  return d;
+  out.front().dropped = dropped;  // rows outside the session, reported once for the run
+  return out;
 }
 
 }  // namespace
@@ -79,9 +82,9 @@ Result<ReplayInputs> load_replay_inputs(const std::string& config_path,
                                         const std::vector<std::string>& data) {
   auto cfg = load_app_config(config_path);
   if (!cfg) return Error{cfg.error()};
-  auto day = load_day(cfg.value(), data);
-  if (!day) return Error{day.error()};
-  return ReplayInputs{std::move(cfg.value()), std::move(day.value())};
+  auto days = load_days(cfg.value(), data);
+  if (!days) return Error{days.error()};
+  return ReplayInputs{std::move(cfg.value()), std::move(days.value())};
 }
 
 DayReplay::DayReplay(const AppConfig& cfg, DayData data, Store& store, VenueJournal& venue_journal,

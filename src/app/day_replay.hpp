@@ -20,7 +20,7 @@
 
 namespace aitrapp {
 
-// The bars of exactly one trading day inside the session, sorted by time then symbol.
+// The bars of one trading day inside the session, sorted by time then symbol.
 struct DayData {
   std::vector<Bar> bars;
   int day = 0;         // YYYYMMDD in the exchange's time zone
@@ -32,9 +32,10 @@ std::string nothing_left_to_replay(const std::string& day);
 
 struct ReplayInputs {
   AppConfig cfg;
-  DayData day;
+  std::vector<DayData> days;  // one or more trading days, in date order
 };
-// The configuration (the embedded default when `config_path` is empty) and the day's bars, every
+// The configuration (the embedded default when `config_path` is empty) and the bars of each
+// trading day in `data` (files, directories of files, or a directory of day directories), every
 // file and row validated before anything touches the store (errors name the key or file:line).
 Result<ReplayInputs> load_replay_inputs(const std::string& config_path,
                                         const std::vector<std::string>& data);

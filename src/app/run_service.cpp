@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "app/backends.hpp"
-#include "app/day_replay.hpp"
+#include "app/day_sequence.hpp"
 #include "app/engine_service.hpp"
 #include "app/env.hpp"
 #include "app/json_log.hpp"
@@ -135,8 +135,8 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     driver = std::make_unique<KiteSession>(cfg, store, b.venue_journal(), events,
                                            *kite_setup->clock, kite_setup->settings);
   else
-    driver = std::make_unique<DayReplay>(cfg, std::move(replay_in->day), store, b.venue_journal(),
-                                         events);
+    driver = std::make_unique<DaySequence>(cfg, std::move(replay_in->days), store,
+                                           b.venue_journal(), events);
   SessionDriver& replay = *driver;
   ServiceOptions so;
   so.speed = kite_venue ? kite_setup->clock->speed() : opts.speed;

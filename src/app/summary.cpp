@@ -7,18 +7,24 @@
 
 namespace aitrapp {
 
-nlohmann::json summarize_store(store::SqlSession& db, VenueJournal& venue) {
+nlohmann::json summarize_store(store::SqlSession& db, VenueJournal& venue, const std::string& day) {
   nlohmann::json s;
-  s["signals"] = db.scalar("SELECT COUNT(*) FROM signals");
-  s["decisions"] = db.scalar("SELECT COUNT(*) FROM decisions");
-  s["orders"] = db.scalar("SELECT COUNT(*) FROM orders");
-  s["fills"] = db.scalar("SELECT COUNT(*) FROM fills");
-  s["trades_closed"] = db.scalar("SELECT COUNT(*) FROM trades");
-  s["risk_events"] = db.scalar("SELECT COUNT(*) FROM risk_events");
-  s["risk_blocks"] = db.scalar("SELECT COUNT(*) FROM risk_events WHERE kind = 'BLOCK'");
-  s["open_orders_after_eod"] = db.scalar(
-      "SELECT COUNT(*) FROM orders WHERE status NOT IN ('FILLED','CANCELLED','REJECTED')");
-  s["open_positions_after_eod"] = db.scalar("SELECT COUNT(*) FROM positions WHERE qty <> 0");
+  const std::vector<store::SqlValue> d{day};
+  const auto count = [&](const std::string& sql) { return db.scalar(sql, d); };
+  s["trading_day"] = day;
+  s["signals"] = count("SELECT COUNT(*) FROM signals WHERE trading_day = ?1");
+  s["decisions"] = count("SELECT COUNT(*) FROM decisions WHERE trading_day = ?1");
+  s["orders"] = count("SELECT COUNT(*) FROM orders WHERE trading_day = ?1");
+  s["fills"] = count("SELECT COUNT(*) FROM fills WHERE trading_day = ?1");
+  s["trades_closed"] = count("SELECT COUNT(*) FROM trades WHERE trading_day = ?1");
+  s["risk_events"] = count("SELECT COUNT(*) FROM risk_events WHERE trading_day = ?1");
+  s["risk_blocks"] =
+      count("SELECT COUNT(*) FROM risk_events WHERE trading_day = ?1 AND kind = 'BLOCK'");
+  s["open_orders_after_eod"] = count(
+      "SELECT COUNT(*) FROM orders WHERE trading_day = ?1 AND status NOT IN "
+      "('FILLED','CANCELLED','REJECTED')");
+  s["open_positions_after_eod"] =
+      count("SELECT COUNT(*) FROM positions WHERE trading_day = ?1 AND qty <> 0");
   // The primary key makes a second row impossible; the venue side is checked too: every order
   // the venue holds must be exactly one order the engine created.
   std::set<std::string> ids;
@@ -32,18 +38,18 @@ nlohmann::json summarize_store(store::SqlSession& db, VenueJournal& venue) {
           "SELECT COUNT(*) FROM (SELECT client_order_id FROM orders GROUP BY client_order_id "
           "HAVING COUNT(*) > 1) d") +
       foreign;
-  s["orphan_oco_children"] = db.scalar(
-      "SELECT COUNT(*) FROM orders o JOIN oco_groups g ON g.plan_id = o.plan_id WHERE o.role IN "
-      "('SL','TP') "
+  s["orphan_oco_children"] = count(
+      "SELECT COUNT(*) FROM orders o JOIN oco_groups g ON g.plan_id = o.plan_id WHERE "
+      "g.trading_day = ?1 AND o.role IN ('SL','TP') "
       "AND o.status NOT IN ('FILLED','CANCELLED','REJECTED') AND (g.net = 0 OR g.state = "
       "'CLOSED')");
-  s["unprotected_positions"] = db.scalar(
-      "SELECT COUNT(*) FROM oco_groups g WHERE g.net <> 0 AND g.state IN ('ENTERING','OPEN') AND "
-      "NOT EXISTS "
+  s["unprotected_positions"] = count(
+      "SELECT COUNT(*) FROM oco_groups g WHERE g.trading_day = ?1 AND g.net <> 0 AND g.state IN "
+      "('ENTERING','OPEN') AND NOT EXISTS "
       "(SELECT 1 FROM orders o WHERE o.client_order_id = g.sl_id AND o.status NOT IN "
       "('FILLED','CANCELLED','REJECTED'))");
   int64_t realized = 0;
-  db.run("SELECT realized FROM positions", {},
+  db.run("SELECT realized FROM positions WHERE trading_day = ?1", d,
          [&](const store::SqlRow& r) { realized += parse_fixed(r.text(0)).value_or(0); });
   s["realized_pnl"] = format_fixed(realized);
   // Text columns compare byte-wise on both backends (COLLATE "C" on PostgreSQL).
@@ -51,17 +57,19 @@ nlohmann::json summarize_store(store::SqlSession& db, VenueJournal& venue) {
   const std::string c = db.backend() == "postgresql" ? " COLLATE \"C\"" : "";
   db.run(
       "SELECT client_order_id, plan_id, role, side, order_type, qty, limit_price, "
-      "trigger_price, status, filled FROM orders ORDER BY created_ms, client_order_id" +
+      "trigger_price, status, filled FROM orders WHERE trading_day = ?1 ORDER BY created_ms, "
+      "client_order_id" +
           c,
-      {}, [&](const store::SqlRow& r) {
+      d, [&](const store::SqlRow& r) {
         std::string row = "O";
         for (int col = 0; col < 10; ++col) row.append("|").append(r.text(col));
         h.update(row + "\n");
       });
   db.run(
-      "SELECT client_order_id, qty, price, time_ms FROM fills ORDER BY time_ms, client_order_id" +
+      "SELECT client_order_id, qty, price, time_ms FROM fills WHERE trading_day = ?1 ORDER BY "
+      "time_ms, client_order_id" +
           c + ", qty, price" + c,
-      {}, [&](const store::SqlRow& r) {
+      d, [&](const store::SqlRow& r) {
         std::string row = "F";
         for (int col = 0; col < 4; ++col) row.append("|").append(r.text(col));
         h.update(row + "\n");

@@ -9,9 +9,9 @@
 
 namespace aitrapp {
 
-// Counts over the whole store (one trading day per store is the embedded default); `venue` is
-// the simulated venue's journal, checked against the engine's orders.
-nlohmann::json summarize_store(store::SqlSession& db, VenueJournal& venue);
+// Counts over one trading day of the store (which may hold many); `venue` is the simulated
+// venue's journal, checked against the engine's orders of every day.
+nlohmann::json summarize_store(store::SqlSession& db, VenueJournal& venue, const std::string& day);
 std::string format_summary(const nlohmann::json& s);
 
 }  // namespace aitrapp

@@ -69,7 +69,12 @@ int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& 
     return 2;
   }
   const AppConfig& cfg = in.value().cfg;
-  const DayData& day = in.value().day;
+  if (in.value().days.size() != 1) {
+    err << "error: --data spans " << in.value().days.size()
+        << " trading days; the simulator replays one day\n";
+    return 2;
+  }
+  const DayData& day = in.value().days.front();
   TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
   const int start_minute = parse_hhmm(opts.start), expiry_minute = parse_hhmm(opts.token_expiry);
   if (start_minute < 0 || expiry_minute < 0) {

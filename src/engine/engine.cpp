@@ -68,6 +68,11 @@ void Engine::housekeeping() {
   check_triggers(h);
   check_timeouts();
   check_eod();
+  if (kill_unflat_since_ >= 0 && is_flat()) {
+    persist(KillSwitchFlatRecord{kill_unflat_since_, now_});
+    kill_unflat_since_ = -1;
+  }
+  sample_risk(h);
   for (auto& r : throttle_.release(now_)) {
     auto it = orders_.find(request_client_id(r));
     if (it != orders_.end()) left_throttle(it->second);
@@ -95,6 +100,7 @@ void Engine::flush() {
   // Every committed step carries the checkpoint, so a restart resumes exactly after it.
   if (dirty_checkpoint_ || !batch_.empty()) checkpoint();
   if (!batch_.empty()) {
+    batch_.trading_day = day_;
     store_.write(batch_);  // durable before anything below leaves the process
     batch_.writes.clear();
   }
@@ -105,7 +111,30 @@ void Engine::flush() {
 void Engine::checkpoint() {
   dirty_checkpoint_ = false;
   persist(CheckpointRecord{day_, now_, to_string(sm_.state()), portfolio_.peak(), signal_seq_,
-                           decisions_today_, tightened_, flattened_});
+                           decisions_today_, tightened_, flattened_, stop_reason_});
+}
+
+// The risk timeline: one row per minute, rewritten while the minute lasts, only when what it
+// shows changed (a flat, quiet book writes nothing).
+void Engine::sample_risk(Money heat) {
+  const TimeMs minute = now_ - now_ % kMinuteMs;
+  const Money pnl = portfolio_.day_pnl();
+  const Money drawdown = portfolio_.peak() - pnl;
+  const Money cap = pct_of(cfg_.limits.capital, cfg_.limits.heat_bps);
+  const auto quiet = [](Money h, Money p, Money d) { return h.raw == 0 && p.raw == 0 && d.raw == 0; };
+  if (sample_.trading_day != day_ || sample_.minute != minute) {
+    const bool was_quiet = sample_.trading_day != day_ ||
+                           quiet(sample_.heat, sample_.day_pnl, sample_.drawdown);
+    if (was_quiet && quiet(heat, pnl, drawdown)) return;
+    sample_ = RiskSampleRecord{day_, minute, heat, cap, pnl, drawdown};
+  } else {
+    if (heat <= sample_.heat && pnl == sample_.day_pnl && drawdown == sample_.drawdown) return;
+    sample_.heat = std::max(sample_.heat, heat);
+    sample_.heat_cap = cap;
+    sample_.day_pnl = pnl;
+    sample_.drawdown = drawdown;
+  }
+  persist(sample_);
 }
 
 void Engine::risk_event(const std::string& kind, const std::string& check,
@@ -129,6 +158,7 @@ void Engine::set_state(TradingState to, const std::string& reason) {
   const TradingState from = sm_.state();
   if (auto tr = sm_.transition(to, reason, now_)) {
     risk_event("STATE", to_string(to), reason + " (from " + to_string(from) + ")");
+    if (to != TradingState::Paused && to != TradingState::HardStop) stop_reason_.clear();
     dirty_checkpoint_ = true;
   }
 }
@@ -150,10 +180,14 @@ void Engine::start_day(int yyyymmdd) {
   tightened_ = flattened_ = false;
   decisions_today_ = 0;
   // EOD reducing ends with its session (a market open around the clock starts a new day on the
-  // same engine); an operator pause or a hard stop outlives the day until the operator lifts it.
-  if (sm_.state() == TradingState::Reducing) {
+  // same engine), and so does a hard stop on the day's loss caps; an operator pause or another
+  // hard stop outlives the day until the operator lifts it.
+  const bool day_stop = sm_.state() == TradingState::HardStop && stop_reason_ == "risk_cap";
+  if (sm_.state() == TradingState::Reducing || day_stop) {
     begin_step();
-    set_state(TradingState::Active, "trading day " + day_ + " opens");
+    set_state(TradingState::Active, day_stop ? "the day's loss stop ends with its day; trading day " +
+                                                   day_ + " opens"
+                                             : "trading day " + day_ + " opens");
     if (!degraded_.empty()) set_state(TradingState::SoftPause, "still degraded at the day's open");
     housekeeping();
     flush();
@@ -169,6 +203,10 @@ void Engine::recover(const RecoveredState& st) {
     decisions_today_ = st.checkpoint->decisions;
     tightened_ = st.checkpoint->tightened;
     flattened_ = st.checkpoint->flattened;
+    stop_reason_ = st.checkpoint->stop_reason;
+    kill_unflat_since_ = st.kill_unflat_since;
+  } else if (st.previous_day) {
+    carry_stop(*st.previous_day);
   }
   for (const auto& o : st.orders) orders_[o.id()] = o;
   for (const auto& g : st.groups) groups_[g.plan_id] = g;
@@ -177,7 +215,11 @@ void Engine::recover(const RecoveredState& st) {
     index_group(g);
     if (g.state == BracketState::Closed && g.entry_filled.units > 0) ++stats_.trades_closed;
   }
-  for (const auto& p : st.positions) portfolio_.restore(p);
+  for (const auto& p : st.positions) {
+    portfolio_.restore(p);
+    // Held overnight: the new day's row, written with this step's checkpoint.
+    if (!st.checkpoint) persist(p);
+  }
   fill_ids_ = st.fill_ids;
   plan_ids_ = st.plan_ids;
   stats_.decisions = static_cast<int64_t>(plan_ids_.size());
@@ -199,6 +241,22 @@ void Engine::recover(const RecoveredState& st) {
        {"state", to_string(sm_.state())}});
   housekeeping();
   flush();
+}
+
+// A new day on a fresh engine: an operator's pause or hard stop of the previous day holds until
+// the operator lifts it; a hard stop on that day's loss caps ended with it.
+void Engine::carry_stop(const CheckpointRecord& prev) {
+  const auto s = trading_state_from_string(prev.state);
+  if (!s || (*s != TradingState::Paused && *s != TradingState::HardStop)) return;
+  if (*s == TradingState::HardStop && prev.stop_reason == "risk_cap") {
+    risk_event("STATE", to_string(TradingState::Active),
+               "the loss stop of " + prev.trading_day + " ended with its day");
+    return;
+  }
+  set_state(*s, "carried from " + prev.trading_day + " (" +
+                    (prev.stop_reason.empty() ? "unknown" : prev.stop_reason) +
+                    "): the operator lifts it");
+  stop_reason_ = prev.stop_reason;
 }
 
 void Engine::warm_up(const Bar& bar) {
@@ -1014,6 +1072,8 @@ FlattenReport Engine::kill(const std::string& reason, const std::string& source,
     if (g->net.units != 0) ++r.positions_closed;
   ++stats_.kill_switch[reason];
   set_state(TradingState::HardStop, "kill switch (" + reason + ")");
+  stop_reason_ = reason;
+  if (kill_unflat_since_ < 0) kill_unflat_since_ = now_;
   risk_event("KILL", reason, detail + " [" + source + "]");
   persist(KillSwitchRecord{now_, reason, source, detail, r.open_risk, r.positions_closed, working,
                            cfg_.config_sha});
@@ -1034,6 +1094,7 @@ FlattenReport Engine::kill(const std::string& reason, const std::string& source,
 void Engine::pause(const std::string& reason) {
   begin_step();
   set_state(TradingState::Paused, "operator pause: " + reason);
+  if (sm_.state() == TradingState::Paused) stop_reason_ = "operator";
   housekeeping();
   flush();
 }

@@ -203,6 +203,8 @@ class Engine {
   void index_group(BracketGroup& g);
   void mark_risk(const std::string& plan_id);
   void forget_closed_days();
+  void sample_risk(Money heat);
+  void carry_stop(const CheckpointRecord& previous_day);
   void log(const char* level, const std::string& event, LogFields f);
 
   EngineConfig cfg_;
@@ -216,6 +218,9 @@ class Engine {
   std::string day_;
   TimeMs tighten_at_ = 0, flat_at_ = 0;
   bool tightened_ = false, flattened_ = false;
+  std::string stop_reason_;  // why PAUSED or HARD_STOP: a kill reason, or "operator"
+  TimeMs kill_unflat_since_ = -1;  // a kill switch whose flatten is not complete yet
+  RiskSampleRecord sample_;        // the current minute of the risk timeline
 
   TradingStateMachine sm_;
   std::unique_ptr<Strategy> strategy_;

@@ -23,6 +23,10 @@ struct Tick {
   Price last, bid, ask;
   int64_t volume = 0;      // whole units traded at this tick (share of the bar's volume)
   bool bar_close = false;  // last tick of its bar
+  // The price travelled continuously from the previous tick of the same bar to this one, through
+  // every price between (a bar's path after its open). False for a bar's open and for live ticks:
+  // what lies between them and the previous print is unknown, so the gap is taken as printed.
+  bool continuous = false;
 };
 
 }  // namespace aitrapp

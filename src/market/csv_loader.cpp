@@ -161,7 +161,15 @@ Result<std::vector<LoadedFile>> load_bar_paths(const std::vector<std::string>& p
       for (const auto& e : fs::directory_iterator(p, ec))
         if (e.is_regular_file() && e.path().extension() == ".csv")
           found.push_back(e.path().string());
-      if (found.empty()) return Error{p + ": directory holds no .csv files"};
+      // A directory of day directories (data/nse): the .csv files one level down.
+      if (found.empty())
+        for (const auto& day : fs::directory_iterator(p, ec))
+          if (day.is_directory())
+            for (const auto& e : fs::directory_iterator(day.path(), ec))
+              if (e.is_regular_file() && e.path().extension() == ".csv")
+                found.push_back(e.path().string());
+      if (found.empty())
+        return Error{p + ": directory holds no .csv files (nor do its subdirectories)"};
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::is_regular_file(p, ec)) {

@@ -23,7 +23,8 @@ struct LoadedFile {
 // `perp_symbol` names the instrument of a BTC perpetual file, which has no symbol column.
 Result<LoadedFile> load_bar_file(const std::string& path, const TradingCalendar& cal,
                                  const std::string& perp_symbol);
-// PATH is a CSV file or a directory of them (read in name order).
+// PATH is a CSV file, a directory of them, or a directory of day directories holding them (read
+// in name order).
 Result<std::vector<LoadedFile>> load_bar_paths(const std::vector<std::string>& paths,
                                                const TradingCalendar& cal,
                                                const std::string& perp_symbol);

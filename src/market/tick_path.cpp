@@ -37,6 +37,7 @@ std::vector<Tick> bar_to_ticks(const Bar& bar, const Instrument& inst) {
     t.volume = i < 3 ? volume / 4 : volume - given;
     given += t.volume;
     t.bar_close = i == 3;
+    t.continuous = i > 0;
     ticks.push_back(std::move(t));
   }
   return ticks;

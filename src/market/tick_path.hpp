@@ -1,6 +1,8 @@
 #pragma once
 // Deterministic bar -> tick path: open, the nearer extreme, the other extreme, close, at fixed
-// offsets inside the minute, each quoted with a spread that widens when the bar is thin.
+// offsets inside the minute, each quoted with a spread that widens when the bar is thin. The
+// three ticks after the open are `continuous`: the bar's price passed through every level between
+// consecutive path points, which is what lets the venue fill a stop at its trigger (see SimVenue).
 // Pure; thread-safe.
 #include <vector>
 

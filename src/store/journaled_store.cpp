@@ -12,7 +12,7 @@ using nlohmann::json;
 std::string encode(const WriteBatch& batch) {
   json out = json::array();
   for (const auto& w : batch.writes) {
-    const SqlWrite s = to_sql(w);
+    const SqlWrite s = to_sql(w, batch.trading_day);
     json params = json::array();
     for (const auto& p : s.params) std::visit([&](const auto& v) { params.push_back(v); }, p);
     out.push_back({s.sql, params});

@@ -52,14 +52,14 @@ constexpr const char* kConfigSql =
     "INSERT INTO config_snapshots(config_sha, canonical_json, first_seen_ms) VALUES(?1,?2,?3) "
     "ON CONFLICT(config_sha) DO NOTHING";
 constexpr const char* kSignalSql =
-    "INSERT INTO signals VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16) "
+    "INSERT INTO signals VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17) "
     "ON CONFLICT(signal_id) DO NOTHING";
 constexpr const char* kDecisionSql =
-    "INSERT INTO decisions VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) "
+    "INSERT INTO decisions VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14) "
     "ON CONFLICT(plan_id) DO NOTHING";
 constexpr const char* kGroupSql =
     "INSERT INTO oco_groups VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,"
-    "?18,?19,?20,?21,?22,?23,?24,?25,?26) ON CONFLICT(plan_id) DO UPDATE SET "
+    "?18,?19,?20,?21,?22,?23,?24,?25,?26,?27) ON CONFLICT(plan_id) DO UPDATE SET "
     "state=excluded.state, stop=excluded.stop, entry_id=excluded.entry_id, sl_id=excluded.sl_id, "
     "tp_id=excluded.tp_id, exit_id=excluded.exit_id, attempts=excluded.attempts, "
     "entry_filled=excluded.entry_filled, net=excluded.net, exit_filled=excluded.exit_filled, "
@@ -68,16 +68,17 @@ constexpr const char* kGroupSql =
     "closed_ms=excluded.closed_ms, repriced=excluded.repriced";
 constexpr const char* kOrderSql =
     "INSERT INTO orders VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-    "?19,?20,?21,?22,?23) ON CONFLICT(client_order_id) DO UPDATE SET qty=excluded.qty, "
+    "?19,?20,?21,?22,?23,?24) ON CONFLICT(client_order_id) DO UPDATE SET qty=excluded.qty, "
     "limit_price=excluded.limit_price, trigger_price=excluded.trigger_price, "
     "status=excluded.status, venue_order_id=excluded.venue_order_id, filled=excluded.filled, "
     "filled_notional=excluded.filled_notional, reason=excluded.reason, sent_ms=excluded.sent_ms, "
     "acked_ms=excluded.acked_ms, updated_ms=excluded.updated_ms, "
     "send_count=excluded.send_count, cancel_requested=excluded.cancel_requested";
 constexpr const char* kFillSql =
-    "INSERT INTO fills VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT(fill_id) DO NOTHING";
+    "INSERT INTO fills VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(fill_id) DO NOTHING";
 constexpr const char* kPositionSql =
-    "INSERT INTO positions VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(symbol) DO UPDATE SET "
+    "INSERT INTO positions VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(trading_day, symbol) DO "
+    "UPDATE SET "
     "qty=excluded.qty, avg_price=excluded.avg_price, realized=excluded.realized, "
     "last_price=excluded.last_price";
 // One writer (the leader) per database, so MAX(id)+1 inside the write transaction is unique.
@@ -86,13 +87,20 @@ constexpr const char* kRiskSql =
     "trading_day) VALUES((SELECT COALESCE(MAX(id),0)+1 FROM risk_events),?1,?2,?3,?4,?5,?6,?7,?8)";
 constexpr const char* kKillSql =
     "INSERT INTO kill_switch_events(id, time_ms, reason, source, detail, open_risk, positions, "
-    "working_orders, config_sha) VALUES((SELECT COALESCE(MAX(id),0)+1 FROM kill_switch_events),"
-    "?1,?2,?3,?4,?5,?6,?7,?8)";
+    "working_orders, config_sha, trading_day) VALUES((SELECT COALESCE(MAX(id),0)+1 FROM "
+    "kill_switch_events),?1,?2,?3,?4,?5,?6,?7,?8,?9)";
+constexpr const char* kKillFlatSql =
+    "UPDATE kill_switch_events SET flat_ms = ?2 WHERE time_ms >= ?1 AND flat_ms = 0";
+constexpr const char* kRiskSampleSql =
+    "INSERT INTO risk_samples VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(trading_day, minute_ms) DO "
+    "UPDATE SET heat=excluded.heat, heat_cap=excluded.heat_cap, day_pnl=excluded.day_pnl, "
+    "drawdown=excluded.drawdown";
 constexpr const char* kCheckpointSql =
-    "INSERT INTO engine_checkpoint VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(trading_day) "
+    "INSERT INTO engine_checkpoint VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(trading_day) "
     "DO UPDATE SET last_event_ms=excluded.last_event_ms, state=excluded.state, "
     "peak=excluded.peak, signal_seq=excluded.signal_seq, decisions=excluded.decisions, "
-    "tightened=excluded.tightened, flattened=excluded.flattened";
+    "tightened=excluded.tightened, flattened=excluded.flattened, "
+    "stop_reason=excluded.stop_reason";
 constexpr const char* kVenueSql =
     "INSERT INTO sim_venue_orders VALUES(?1,?2) ON CONFLICT(client_order_id) DO UPDATE SET "
     "state_json=excluded.state_json";
@@ -103,27 +111,27 @@ int64_t flag(bool b) {
 
 }  // namespace
 
-SqlWrite to_sql(const StoreWrite& w) {
+SqlWrite to_sql(const StoreWrite& w, const std::string& day) {
   return std::visit(
       overloaded{
           [](const ConfigSnapshotRecord& c) {
             return SqlWrite{kConfigSql, {c.config_sha, c.canonical_json, int64_t{0}}};
           },
-          [](const SignalRecord& r) {
+          [&day](const SignalRecord& r) {
             const Signal& s = r.signal;
             return SqlWrite{
                 kSignalSql,
                 {signal_id(s), s.seq, s.strategy, s.symbol, str(to_string(s.side)), s.time,
                  px(s.entry), px(s.stop), px(s.target), s.score, s.scores.momentum, s.scores.trend,
-                 s.scores.liquidity, s.scores.regime, s.scores.reward_risk, r.config_sha}};
+                 s.scores.liquidity, s.scores.regime, s.scores.reward_risk, r.config_sha, day}};
           },
-          [](const DecisionRecord& d) {
+          [&day](const DecisionRecord& d) {
             return SqlWrite{kDecisionSql,
                             {d.plan_id, d.signal_id, d.strategy, d.symbol, str(to_string(d.side)),
                              d.time, d.qty.units, px(d.entry), px(d.stop), px(d.target), d.score,
-                             mo(d.risk), d.config_sha}};
+                             mo(d.risk), d.config_sha, day}};
           },
-          [](const BracketGroup& g) {
+          [&day](const BracketGroup& g) {
             std::string attempts;
             for (int a : g.attempts) attempts += std::to_string(a) + ",";
             return SqlWrite{kGroupSql,
@@ -152,9 +160,10 @@ SqlWrite to_sql(const StoreWrite& w) {
                              g.opened,
                              g.closed,
                              flag(g.repriced),
-                             g.config_sha}};
+                             g.config_sha,
+                             day}};
           },
-          [](const Order& o) {
+          [&day](const Order& o) {
             return SqlWrite{kOrderSql,
                             {o.id(),
                              o.plan_id,
@@ -178,33 +187,42 @@ SqlWrite to_sql(const StoreWrite& w) {
                              o.updated,
                              int64_t{o.send_count},
                              flag(o.cancel_requested),
-                             o.config_sha}};
+                             o.config_sha,
+                             day}};
           },
-          [](const Fill& f) {
+          [&day](const Fill& f) {
             return SqlWrite{
                 kFillSql,
                 {f.fill_id, f.client_order_id, f.plan_id, f.symbol, str(to_string(f.side)),
-                 str(to_string(f.role)), f.qty.units, px(f.price), f.time, f.config_sha}};
+                 str(to_string(f.role)), f.qty.units, px(f.price), f.time, f.config_sha, day}};
           },
-          [](const Position& p) {
+          [&day](const Position& p) {
             return SqlWrite{kPositionSql,
-                            {p.symbol, p.qty.units, px(p.avg_price), mo(p.realized), px(p.last),
-                             p.units_per_whole}};
+                            {day, p.symbol, p.qty.units, px(p.avg_price), mo(p.realized),
+                             px(p.last), p.units_per_whole}};
           },
           [](const RiskEventRecord& r) {
             return SqlWrite{kRiskSql,
                             {r.time, r.kind, r.check, r.reason, r.symbol, r.plan_id, r.config_sha,
                              r.trading_day}};
           },
-          [](const KillSwitchRecord& k) {
+          [&day](const KillSwitchRecord& k) {
             return SqlWrite{kKillSql,
                             {k.time, k.reason, k.source, k.detail, mo(k.open_risk),
-                             int64_t{k.positions}, int64_t{k.working_orders}, k.config_sha}};
+                             int64_t{k.positions}, int64_t{k.working_orders}, k.config_sha, day}};
+          },
+          [](const KillSwitchFlatRecord& k) {
+            return SqlWrite{kKillFlatSql, {k.kill_time, k.flat_at}};
+          },
+          [](const RiskSampleRecord& r) {
+            return SqlWrite{kRiskSampleSql, {r.trading_day, r.minute, mo(r.heat), mo(r.heat_cap),
+                                             mo(r.day_pnl), mo(r.drawdown)}};
           },
           [](const CheckpointRecord& c) {
             return SqlWrite{kCheckpointSql,
                             {c.trading_day, c.last_event, c.state, mo(c.peak), c.signal_seq,
-                             int64_t{c.decisions}, flag(c.tightened), flag(c.flattened)}};
+                             int64_t{c.decisions}, flag(c.tightened), flag(c.flattened),
+                             c.stop_reason}};
           },
       },
       w);
@@ -216,7 +234,7 @@ void SqlStore::write(const WriteBatch& batch) {
   if (batch.empty()) return;
   std::vector<SqlWrite> writes;
   writes.reserve(batch.writes.size());
-  for (const auto& w : batch.writes) writes.push_back(to_sql(w));
+  for (const auto& w : batch.writes) writes.push_back(to_sql(w, batch.trading_day));
   write_sql(writes);
 }
 
@@ -228,23 +246,41 @@ void SqlStore::write_sql(const std::vector<SqlWrite>& writes, const std::functio
   });
 }
 
+namespace {
+
+CheckpointRecord checkpoint_row(const SqlRow& q) {
+  return CheckpointRecord{q.text(0),         q.integer(1),      q.text(2),
+                          parse_mo(q.text(3)), q.integer(4),    int(q.integer(5)),
+                          q.integer(6) != 0, q.integer(7) != 0, q.text(8)};
+}
+
+constexpr const char* kCheckpointCols =
+    "SELECT trading_day,last_event_ms,state,peak,signal_seq,decisions,tightened,flattened,"
+    "stop_reason FROM engine_checkpoint ";
+constexpr const char* kTerminal = "('FILLED','CANCELLED','REJECTED')";
+
+}  // namespace
+
 RecoveredState SqlStore::recover(const std::string& day) {
   RecoveredState r;
   SqlSession& s = *session_;
-  s.run(
-      "SELECT trading_day,last_event_ms,state,peak,signal_seq,decisions,tightened,flattened "
-      "FROM engine_checkpoint WHERE trading_day = ?1",
-      {day}, [&](const SqlRow& q) {
-        r.checkpoint = CheckpointRecord{q.text(0),           q.integer(1),     q.text(2),
-                                        parse_mo(q.text(3)), q.integer(4),     int(q.integer(5)),
-                                        q.integer(6) != 0,   q.integer(7) != 0};
-      });
+  s.run(std::string(kCheckpointCols) + "WHERE trading_day = ?1", {day},
+        [&](const SqlRow& q) { r.checkpoint = checkpoint_row(q); });
+  if (!r.checkpoint)
+    s.run(std::string(kCheckpointCols) +
+              "WHERE trading_day < ?1 ORDER BY trading_day DESC LIMIT 1",
+          {day}, [&](const SqlRow& q) { r.previous_day = checkpoint_row(q); });
+  // The day's own rows, and what earlier days left open: a live order, or any order of a
+  // bracket that is not closed (the bracket logic reads all its legs).
+  const std::string open_groups = "SELECT plan_id FROM oco_groups WHERE state <> 'CLOSED'";
+  const std::string order_scope = "trading_day = ?1 OR status NOT IN " + std::string(kTerminal) +
+                                  " OR plan_id IN (" + open_groups + ")";
   s.run(
       "SELECT client_order_id,plan_id,parent_id,role,attempt,symbol,side,order_type,qty,"
       "limit_price,trigger_price,status,venue_order_id,filled,filled_notional,reason,created_ms,"
-      "sent_ms,acked_ms,updated_ms,send_count,cancel_requested,config_sha FROM orders ORDER BY "
-      "client_order_id",
-      {}, [&](const SqlRow& q) {
+      "sent_ms,acked_ms,updated_ms,send_count,cancel_requested,config_sha FROM orders WHERE " +
+          order_scope + " ORDER BY client_order_id",
+      {day}, [&](const SqlRow& q) {
         Order o;
         o.spec = OrderSpec{q.text(0),
                            q.text(5),
@@ -274,8 +310,9 @@ RecoveredState SqlStore::recover(const std::string& day) {
   s.run(
       "SELECT plan_id,strategy,symbol,side,state,planned_qty,entry,stop,target,entry_id,sl_id,"
       "tp_id,exit_id,attempts,entry_filled,net,exit_filled,entry_notional,exit_notional,realized,"
-      "mae,mfe,opened_ms,closed_ms,repriced,config_sha FROM oco_groups ORDER BY plan_id",
-      {}, [&](const SqlRow& q) {
+      "mae,mfe,opened_ms,closed_ms,repriced,config_sha FROM oco_groups WHERE trading_day = ?1 OR "
+      "state <> 'CLOSED' ORDER BY plan_id",
+      {day}, [&](const SqlRow& q) {
         BracketGroup g;
         g.plan_id = q.text(0);
         g.strategy = q.text(1);
@@ -308,22 +345,37 @@ RecoveredState SqlStore::recover(const std::string& day) {
         r.plan_ids.insert(g.plan_id);
         r.groups.push_back(std::move(g));
       });
-  s.run(
-      "SELECT symbol,qty,avg_price,realized,last_price,units_per_whole FROM positions ORDER BY "
-      "symbol",
-      {}, [&](const SqlRow& q) {
-        Position p;
-        p.symbol = q.text(0);
-        p.qty = Qty{q.integer(1)};
-        p.avg_price = parse_px(q.text(2));
-        p.realized = parse_mo(q.text(3));
-        p.last = parse_px(q.text(4));
-        p.units_per_whole = q.integer(5);
-        r.positions.push_back(p);
-      });
-  s.run("SELECT fill_id FROM fills", {}, [&](const SqlRow& q) { r.fill_ids.insert(q.text(0)); });
-  s.run("SELECT plan_id FROM decisions", {},
+  // A resumed day has its own rows (the recovery that started it wrote those carried in); a day
+  // not yet started takes the positions the latest earlier day closed with, P&L zeroed.
+  const std::string pos_cols =
+      "SELECT symbol,qty,avg_price,realized,last_price,units_per_whole FROM positions WHERE ";
+  const auto position_row = [&](const SqlRow& q) {
+    Position p;
+    p.symbol = q.text(0);
+    p.qty = Qty{q.integer(1)};
+    p.avg_price = parse_px(q.text(2));
+    p.realized = r.checkpoint ? parse_mo(q.text(3)) : Money{};
+    p.last = parse_px(q.text(4));
+    p.units_per_whole = q.integer(5);
+    r.positions.push_back(p);
+  };
+  if (r.checkpoint)
+    s.run(pos_cols + "trading_day = ?1 ORDER BY symbol", {day}, position_row);
+  else
+    s.run(pos_cols +
+              "qty <> 0 AND trading_day = (SELECT MAX(trading_day) FROM positions WHERE "
+              "trading_day < ?1) ORDER BY symbol",
+          {day}, position_row);
+  s.run("SELECT fill_id FROM fills WHERE client_order_id IN (SELECT client_order_id FROM orders "
+        "WHERE " + order_scope + ")",
+        {day}, [&](const SqlRow& q) { r.fill_ids.insert(q.text(0)); });
+  s.run("SELECT plan_id FROM decisions WHERE trading_day = ?1", {day},
         [&](const SqlRow& q) { r.plan_ids.insert(q.text(0)); });
+  if (r.checkpoint)
+    s.run("SELECT MIN(time_ms) FROM kill_switch_events WHERE trading_day = ?1 AND flat_ms = 0",
+          {day}, [&](const SqlRow& q) {
+            if (!q.is_null(0)) r.kill_unflat_since = q.integer(0);
+          });
   return r;
 }
 

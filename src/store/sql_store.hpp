@@ -18,7 +18,7 @@ struct SqlWrite {
   std::string sql;
   std::vector<SqlValue> params;
 };
-SqlWrite to_sql(const StoreWrite& w);
+SqlWrite to_sql(const StoreWrite& w, const std::string& trading_day);
 
 class SqlStore : public Store, public VenueJournal {
  public:

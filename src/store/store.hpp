@@ -57,6 +57,20 @@ struct KillSwitchRecord {
   std::string config_sha;
 };
 
+// A kill switch's flatten is complete (no position, no live order) at `flat_at`: it completes
+// every kill switch row since `kill_time` not yet recorded flat.
+struct KillSwitchFlatRecord {
+  TimeMs kill_time = 0, flat_at = 0;
+};
+
+// One minute of the day's risk timeline: the highest heat of the minute against the cap in
+// force, and day P&L and drawdown at the minute's last step. Upserted while the minute lasts.
+struct RiskSampleRecord {
+  std::string trading_day;
+  TimeMs minute = 0;  // start of the minute
+  Money heat, heat_cap, day_pnl, drawdown;
+};
+
 struct CheckpointRecord {
   std::string trading_day;
   TimeMs last_event = 0;
@@ -65,6 +79,7 @@ struct CheckpointRecord {
   int64_t signal_seq = 0;
   int decisions = 0;
   bool tightened = false, flattened = false;
+  std::string stop_reason;  // of a PAUSED or HARD_STOP state: a kill reason, or "operator"
 };
 
 struct ConfigSnapshotRecord {
@@ -73,20 +88,35 @@ struct ConfigSnapshotRecord {
 
 using StoreWrite =
     std::variant<SignalRecord, DecisionRecord, Order, Fill, BracketGroup, Position, RiskEventRecord,
-                 KillSwitchRecord, CheckpointRecord, ConfigSnapshotRecord>;
+                 KillSwitchRecord, KillSwitchFlatRecord, RiskSampleRecord, CheckpointRecord,
+                 ConfigSnapshotRecord>;
 
 struct WriteBatch {
+  WriteBatch() = default;
+  WriteBatch(std::vector<StoreWrite> w, std::string day = {})
+      : writes(std::move(w)), trading_day(std::move(day)) {}
   std::vector<StoreWrite> writes;
+  // The engine's trading day when the batch was made: rows created by it belong to this day (a
+  // row updated on a later day, an order working overnight, keeps the day it was created on).
+  std::string trading_day;
   bool empty() const { return writes.empty(); }
 };
 
+// What a trading day starts from: the day's own rows when it is being resumed, and whatever is
+// still open from earlier days (working orders, unclosed brackets, positions held overnight).
+// Closed brackets, fills and realized P&L of earlier days are history and are not recovered.
 struct RecoveredState {
-  std::optional<CheckpointRecord> checkpoint;
+  std::optional<CheckpointRecord> checkpoint;  // of this day: the day is being resumed
+  // The latest earlier day's checkpoint when this day has none: what a stop carried overnight.
+  std::optional<CheckpointRecord> previous_day;
   std::vector<Order> orders;
   std::vector<BracketGroup> groups;
+  // The day's positions; for a day not yet started, those held at the previous day's close with
+  // their realized P&L zeroed (a day's P&L starts at zero).
   std::vector<Position> positions;
-  std::set<std::string> fill_ids;
-  std::set<std::string> plan_ids;
+  std::set<std::string> fill_ids;  // of the recovered orders
+  std::set<std::string> plan_ids;  // decided today, or still open
+  TimeMs kill_unflat_since = -1;   // the day's first kill switch not recorded flat, if any
 };
 
 struct StoreHealth {

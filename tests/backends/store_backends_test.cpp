@@ -71,7 +71,8 @@ WriteBatch sample_batch(const std::string& plan, int64_t t) {
       {ConfigSnapshotRecord{sha, "{}"}, SignalRecord{sig, sha}, d, g, o, f,
        Position{"NIFTY_F1", 1, Qty{50}, Price::from_raw(100), Money{}, Price::from_raw(101)},
        RiskEventRecord{t, "2022-04-01", "ORDER", "TEST", "why", "NIFTY_F1", plan, sha},
-       CheckpointRecord{"2022-04-01", t, "ACTIVE", Money{}, 1, 1, false, false}}};
+       CheckpointRecord{"2022-04-01", t, "ACTIVE", Money{}, 1, 1, false, false, ""}},
+      "2022-04-01"};
 }
 
 class StoreBackends : public ::testing::TestWithParam<std::string> {

@@ -216,20 +216,32 @@ void SimVenue::try_match(VenueOrder& o, const Tick& q, bool arrival, TimeMs now)
     if (buy ? q.last < o.spec.trigger : q.last > o.spec.trigger) return;
     o.triggered = true;
   }
-  if (o.spec.type == OrderType::Market || o.spec.type == OrderType::StopMarket) {
-    return fill(o, open, buy ? q.ask : q.bid, now);  // takes the touch, whole quantity
+  const Price touch = buy ? q.ask : q.bid;
+  if (o.spec.type == OrderType::Market) return fill(o, open, touch, now);  // whole quantity
+  if (o.spec.type == OrderType::StopMarket) {
+    // Resting and crossed inside the bar's path: the trigger plus slippage, bounded by the touch
+    // (a print barely through the trigger fills no worse than the market there). Otherwise the
+    // stop was gapped through (or armed already crossed): the touch.
+    if (arrival || !q.continuous) return fill(o, open, touch, now);
+    const Price slip = Price::from_raw(in.tick.raw * p_.stop_slippage_ticks);
+    return fill(o, open, buy ? std::min(o.spec.trigger + slip, touch)
+                              : std::max(o.spec.trigger - slip, touch),
+                now);
   }
-  // LIMIT (or triggered SL): marketable on arrival takes the touch; resting fills at its price
-  // when trade prints through it, limited to a share of the tick's volume.
+  // LIMIT (or triggered SL): marketable on arrival takes the touch; resting fills when trade
+  // prints through it, limited to a share of the tick's volume: at its price inside the bar's path,
+  // at the better of its price and the touch on a gap.
   if (arrival) {
-    if (buy ? q.ask <= o.spec.limit : q.bid >= o.spec.limit)
-      return fill(o, open, buy ? q.ask : q.bid, now);
+    if (buy ? q.ask <= o.spec.limit : q.bid >= o.spec.limit) return fill(o, open, touch, now);
     return;
   }
   if (buy ? q.last > o.spec.limit : q.last < o.spec.limit) return;
   int64_t cap = q.volume * p_.participation_bps / 10'000;
   cap = std::max<int64_t>(in.lot.units, cap / in.lot.units * in.lot.units);
-  fill(o, Qty{std::min(open.units, cap)}, o.spec.limit, now);
+  const Price at = q.continuous ? o.spec.limit
+                   : buy        ? std::min(o.spec.limit, touch)
+                                : std::max(o.spec.limit, touch);
+  fill(o, Qty{std::min(open.units, cap)}, at, now);
 }
 
 void SimVenue::fill(VenueOrder& o, Qty qty, Price price, TimeMs now) {

@@ -1,7 +1,11 @@
 #pragma once
 // In-process simulated venue: matches MARKET, LIMIT, SL and SL-M orders against the replayed
 // tick path with partial fills, rejects stale limit prices outside the band, and answers every
-// request after a configurable latency. Deterministic: same requests and ticks, same events.
+// request after a configurable latency. Bar fill model: between the points of a bar's path the
+// price moves continuously (Tick::continuous), so a resting stop crossed there fills at its trigger
+// plus `stop_slippage_ticks` (never worse than the tick's touch) and a resting limit at its price;
+// a tick that gaps (a bar's open, any live tick) fills a stop at the touch and a limit at the
+// better of its price and the touch. Deterministic: same requests and ticks, same events.
 // Place is idempotent per client_order_id (a repeat is answered with the order's state), as a
 // real adapter must make it. Single-threaded; driven by the replay loop.
 #include <functional>
@@ -18,6 +22,9 @@ namespace aitrapp {
 struct SimVenueParams {
   TimeMs latency_ms = 40;            // each way
   int64_t participation_bps = 1000;  // a resting order takes at most this share of a tick's volume
+  // A resting stop crossed on a continuous tick (inside a bar's path) fills this many ticks past
+  // its trigger: the price passed through the trigger on its way to the tick's print.
+  int64_t stop_slippage_ticks = 1;
 };
 
 class SimVenue {
