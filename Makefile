@@ -10,10 +10,15 @@ RUN_DB      ?= var/run.sqlite
 # The demo store of `make run`, fresh on every start (it holds nothing but the demo).
 DEMO_DB     ?= var/demo.sqlite
 PORT        ?= 8000
+# The burn-in's days (`make burnin`): every bundled day, replayed in date order on $(RUN_DB).
+BURNIN_DAYS ?= data/nse
+# Days `make burnin-report` judges, ending at the latest in the store (REPORT_ARGS adds more:
+# --day YYYY-MM-DD, --strict, --out DIR).
+REPORT_DAYS ?= 1
 # Test processes at once: most end-to-end tests wait on accelerated clocks, not on the CPU.
 TEST_JOBS   ?= 4
 
-.PHONY: all bootstrap build build-asan run paper replay smoke-test migrate verify reconcile test test-release test-asan bench format format-check clean
+.PHONY: all bootstrap build build-asan run paper replay burnin burnin-report smoke-test migrate verify reconcile test test-release test-asan bench format format-check clean
 
 all: build
 
@@ -47,12 +52,24 @@ paper: build
 	@mkdir -p var logs
 	$(BUILD_DIR)/aitrapp run --data $(DAY) --speed $(SPEED) --db $(RUN_DB) --port $(PORT)
 
-# The same day as a batch replay at full speed, ending with the day summary.
+# The same day (or DAYS="dir dir ...", several in date order) as a batch replay at full speed on
+# a fresh var/replay.sqlite, ending with each day's summary (and the total).
+DAYS ?= $(DAY)
 replay: build
 	@mkdir -p var logs
 	@rm -f var/replay.sqlite var/replay.sqlite-wal var/replay.sqlite-shm
-	$(BUILD_DIR)/aitrapp paper --data $(DAY) --db var/replay.sqlite \
+	$(BUILD_DIR)/aitrapp paper $(foreach d,$(DAYS),--data $(d)) --db var/replay.sqlite \
 	  --summary-json var/replay-summary.json --progress
+
+# The paper burn-in on the operator's store (DATABASE_URL, or $(RUN_DB), never deleted): the days
+# of $(BURNIN_DAYS) one after the other; days the store already holds to their end replay nothing.
+burnin: build
+	@mkdir -p var logs
+	$(BUILD_DIR)/aitrapp paper $(foreach d,$(BURNIN_DAYS),--data $(d)) --db $(RUN_DB)
+
+# The evening's judgement: burnin-report-YYYYMMDD.{txt,html,json} in the current directory.
+burnin-report: build
+	$(BUILD_DIR)/aitrapp burnin-report --db $(RUN_DB) --days $(REPORT_DAYS) $(REPORT_ARGS)
 
 # The store: DATABASE_URL (postgresql://...) when set, otherwise the SQLite file $(RUN_DB).
 migrate: build

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs exactly the Debian packages AITRAPP needs to build and test.
+# Installs exactly the Debian packages AITRAPP needs to build and test (among them Debian's
+# headless Chromium, which renders the burn-in report in its browser test).
 # Idempotent: packages already installed are skipped; runs as root or via sudo.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ PACKAGES=(
   jq curl libboost-dev libboost-system-dev prometheus
   libpq-dev postgresql-15 postgresql-client-15 libhiredis-dev redis-server
   zlib1g-dev ca-certificates
+  chromium-headless-shell
 )
 
 missing=()

@@ -1,5 +1,8 @@
 #include "app/admin_commands.hpp"
 
+#include <algorithm>
+#include <fstream>
+
 #include <date/tz.h>
 
 #include <filesystem>
@@ -10,6 +13,7 @@
 #include "app/config.hpp"
 #include "app/env.hpp"
 #include "app/kite_instrument_map.hpp"
+#include "report/burnin.hpp"
 #include "report/reconcile.hpp"
 #include "store/migrator.hpp"
 
@@ -200,6 +204,65 @@ int run_reconcile(const AdminOptions& opts, std::ostream& out, std::ostream& err
     for (const auto& r : results) failed += r.passed() ? 0 : 1;
     out << (failed ? std::to_string(failed) + " check(s) failed\n" : "all checks passed\n");
     return failed ? 1 : 0;
+  } catch (const std::exception& e) {
+    err << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+namespace {
+
+// Written whole or not at all: a reader never sees half a report.
+bool write_file(const std::filesystem::path& path, const std::string& text, std::string& error) {
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << text;
+    f.flush();
+    if (!f) {
+      error = "cannot write " + tmp;
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) error = "cannot rename " + tmp + " to " + path.string() + ": " + ec.message();
+  return !ec;
+}
+
+}  // namespace
+
+int run_burnin_report(const AdminOptions& opts, std::ostream& out, std::ostream& err) {
+  auto opened = open_store_backends(BackendSettings::from_env(opts.db));
+  if (auto* e = std::get_if<StartupError>(&opened)) {
+    err << "error: " << e->message << "\n";
+    return e->exit_code;
+  }
+  Backends& b = std::get<Backends>(opened);
+  try {
+    if (b.journaled) b.journaled->drain();
+    std::string problem;
+    const auto days = report::burnin_days(b.records(), {opts.day, opts.days}, problem);
+    if (days.empty()) {
+      err << "error: " << problem << "\n";
+      return 2;
+    }
+    const auto r = report::burnin_report(b.records(), days);
+    const std::string text = report::burnin_text(r);
+    std::string stamp = days.back();
+    stamp.erase(std::remove(stamp.begin(), stamp.end(), '-'), stamp.end());
+    std::error_code ec;
+    std::filesystem::create_directories(opts.out_dir, ec);
+    const std::filesystem::path base = std::filesystem::path(opts.out_dir) / ("burnin-report-" + stamp);
+    for (const auto& [ext, body] : {std::pair<std::string, std::string>{".txt", text},
+                                    {".html", report::burnin_html(r)},
+                                    {".json", r.dump(2) + "\n"}})
+      if (!write_file(base.string() + ext, body, problem)) {
+        err << "error: " << problem << "\n";
+        return 1;
+      }
+    out << text << "written: " << base.string() << ".{txt,html,json}\n";
+    return opts.strict && !r["overall"]["pass"].get<bool>() ? 1 : 0;
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";
     return 1;

@@ -1,6 +1,6 @@
 #pragma once
 // Operator commands around the store: `aitrapp migrate`, `aitrapp verify` (the go-live
-// checklist's environment checks) and `aitrapp reconcile`. DATABASE_URL selects PostgreSQL,
+// checklist's environment checks), `aitrapp reconcile` and `aitrapp burnin-report`. DATABASE_URL selects PostgreSQL,
 // otherwise the SQLite file given by --db. Each returns the process exit status.
 #include <iosfwd>
 #include <string>
@@ -13,12 +13,22 @@ struct AdminOptions {
   std::string mode = "PAPER";  // verify: LIVE also requires venue credentials
   // verify --mode LIVE with Kite credentials: where Kite's instrument master is read.
   std::string kite_root = "https://api.kite.trade";
+  // burnin-report: the last day reported (empty: the latest in the store), how many days, where
+  // the files go, and whether a failed gate fails the command.
+  std::string day;
+  int days = 1;
+  std::string out_dir = ".";
+  bool strict = false;
 };
 
 // 0 at head (migrations applied or none needed), 2 bad setting, 1 failure.
 int run_migrate(const AdminOptions& opts, std::ostream& out, std::ostream& err);
 // 0 when every check passes, 1 otherwise.
 int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream& err);
+// Writes burnin-report-YYYYMMDD.{txt,html,json} (YYYYMMDD: the last day reported) into out_dir
+// and prints the text. 0 written (with --strict: and every gate passed), 1 a gate failed under
+// --strict or a failure, 2 bad setting (a day the store does not hold).
+int run_burnin_report(const AdminOptions& opts, std::ostream& out, std::ostream& err);
 // 0 when every reconcile check passes, 1 when one fails, 2 bad setting.
 int run_reconcile(const AdminOptions& opts, std::ostream& out, std::ostream& err);
 

@@ -105,7 +105,19 @@ int main(int argc, char** argv) {
       "reconcile",
       "Check the store: OCO orphans, duplicate ids, signal->trade chain, config_sha, "
       "unprotected positions; non-zero exit when a check fails");
-  for (auto* c : {mcmd, vcmd, ccmd})
+  auto* bcmd = app.add_subcommand(
+      "burnin-report",
+      "Judge burn-in days from the store: the daily gates with their evidence, trades in R, "
+      "MAE/MFE, P&L breakdowns, heat and P&L timelines; writes burnin-report-YYYYMMDD.{txt,html,"
+      "json}");
+  bcmd->add_option("--day", admin.day, "Last trading day reported, YYYY-MM-DD (default: latest)");
+  bcmd->add_option("--days", admin.days, "Trading days reported, ending at --day")
+      ->check(CLI::Range(1, 366))
+      ->capture_default_str();
+  bcmd->add_option("--out", admin.out_dir, "Directory the three files are written to")
+      ->capture_default_str();
+  bcmd->add_flag("--strict", admin.strict, "Exit 1 when a gate fails");
+  for (auto* c : {mcmd, vcmd, ccmd, bcmd})
     c->add_option("--db", admin.db, "SQLite store file when DATABASE_URL is unset")
         ->capture_default_str();
   vcmd->add_option("--config", admin.config_path,
@@ -153,6 +165,7 @@ int main(int argc, char** argv) {
   if (mcmd->parsed()) return aitrapp::run_migrate(admin, std::cout, std::cerr);
   if (vcmd->parsed()) return aitrapp::run_verify(admin, std::cout, std::cerr);
   if (ccmd->parsed()) return aitrapp::run_reconcile(admin, std::cout, std::cerr);
+  if (bcmd->parsed()) return aitrapp::run_burnin_report(admin, std::cout, std::cerr);
   if (scmd->parsed()) return aitrapp::run_venue_sim(sim, std::cout, std::cerr);
   const bool is_run = rcmd->parsed();
   const std::string& speed = is_run ? run_speed : paper_speed;

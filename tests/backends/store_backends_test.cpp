@@ -160,7 +160,7 @@ TEST_P(StoreBackends, ConcurrentInsertsOfOneClientOrderIdLeaveExactlyOneRow) {
             "INSERT INTO orders SELECT 'ATDUPLICATE0001', plan_id, parent_id, role, attempt, "
             "symbol, side, order_type, qty + ?1, limit_price, trigger_price, status, "
             "venue_order_id, filled, filled_notional, reason, created_ms, sent_ms, acked_ms, "
-            "updated_ms, send_count, cancel_requested, config_sha FROM orders WHERE "
+            "updated_ms, send_count, cancel_requested, config_sha, trading_day FROM orders WHERE "
             "client_order_id = 'ATPLANBBBBBBE00'",
             {int64_t{i}});
         ++ok;

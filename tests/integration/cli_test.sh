@@ -130,7 +130,8 @@ bad_input)
   [ ! -e badlog.sqlite ] || fail "unwritable log: the store was written"
   echo "unwritable_log: $(cat err.txt)"
   expect_2 missing_path "no such file or directory" --data "$WORK/nope"
-  expect_2 two_days "spans 2 trading days" --data "$DAY" --data "$SRC/data/nse/2022-04-04"
+  mkdir -p "$WORK/empty/day"
+  expect_2 no_csv "holds no .csv files (nor do its subdirectories)" --data "$WORK/empty"
   ;;
 
 reconcile)
