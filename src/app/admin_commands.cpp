@@ -253,7 +253,8 @@ int run_burnin_report(const AdminOptions& opts, std::ostream& out, std::ostream&
     stamp.erase(std::remove(stamp.begin(), stamp.end(), '-'), stamp.end());
     std::error_code ec;
     std::filesystem::create_directories(opts.out_dir, ec);
-    const std::filesystem::path base = std::filesystem::path(opts.out_dir) / ("burnin-report-" + stamp);
+    const std::filesystem::path base =
+        std::filesystem::path(opts.out_dir) / ("burnin-report-" + stamp);
     for (const auto& [ext, body] : {std::pair<std::string, std::string>{".txt", text},
                                     {".html", report::burnin_html(r)},
                                     {".json", r.dump(2) + "\n"}})

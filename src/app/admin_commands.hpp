@@ -1,7 +1,8 @@
 #pragma once
 // Operator commands around the store: `aitrapp migrate`, `aitrapp verify` (the go-live
-// checklist's environment checks), `aitrapp reconcile` and `aitrapp burnin-report`. DATABASE_URL selects PostgreSQL,
-// otherwise the SQLite file given by --db. Each returns the process exit status.
+// checklist's environment checks), `aitrapp reconcile` and `aitrapp burnin-report`. DATABASE_URL
+// selects PostgreSQL, otherwise the SQLite file given by --db. Each returns the process exit
+// status.
 #include <iosfwd>
 #include <string>
 

@@ -19,7 +19,8 @@ std::string nothing_left_to_replay(const std::string& day) {
 namespace {
 
 // Bars of one or more trading days, validated, one DayData per day in date order.
-Result<std::vector<DayData>> load_days(const AppConfig& cfg, const std::vector<std::string>& paths) {
+Result<std::vector<DayData>> load_days(const AppConfig& cfg,
+                                       const std::vector<std::string>& paths) {
   const EngineConfig& ec = cfg.engine;
   TradingCalendar cal(ec.timezone, ec.session);
   if (paths.empty()) return Error{"--data is required (a CSV file or a directory of them)"};

@@ -30,8 +30,8 @@ void DaySequence::roll_over() {
     open_day(current_ + 1);
     const auto broken = day_->start();
     if (!broken.empty())
-      throw std::runtime_error("invariant violated after recovery of " + day_->day_string() +
-                               ": " + broken.front());
+      throw std::runtime_error("invariant violated after recovery of " + day_->day_string() + ": " +
+                               broken.front());
   }
 }
 

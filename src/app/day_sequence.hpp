@@ -43,7 +43,7 @@ class DaySequence final : public SessionDriver {
   size_t current_ = 0;
   std::unique_ptr<DayReplay> day_;
   std::unique_ptr<DayReplay> finished_;  // the day just done, until the next step
-  int64_t conflicting_before_ = 0;  // of the days already done
+  int64_t conflicting_before_ = 0;       // of the days already done
 };
 
 }  // namespace aitrapp

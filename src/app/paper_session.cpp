@@ -23,9 +23,9 @@ nlohmann::json total_of(const std::vector<nlohmann::json>& days) {
   int64_t realized = 0;
   Sha256Stream h;
   for (const auto& d : days) {
-    for (const char* k : {"signals", "decisions", "orders", "fills", "trades_closed",
-                          "risk_events", "risk_blocks", "duplicate_client_order_ids",
-                          "orphan_oco_children", "duplicate_fills_ignored"})
+    for (const char* k :
+         {"signals", "decisions", "orders", "fills", "trades_closed", "risk_events", "risk_blocks",
+          "duplicate_client_order_ids", "orphan_oco_children", "duplicate_fills_ignored"})
       t[k] = t.value(k, int64_t{0}) + d.value(k, int64_t{0});
     realized += parse_fixed(d["realized_pnl"].get<std::string>()).value_or(0);
     h.update(d["digest"].get<std::string>() + "\n");
@@ -111,11 +111,11 @@ int run_paper(const PaperOptions& opts, std::ostream& out, std::ostream& err) {
       if (opts.progress && t >= next_progress) {
         next_progress = t + 30 * kMinuteMs;
         const auto& s = engine.stats();
-        out << "[" << cal.local_time_string(t).substr(0, 19) << " " << ec.timezone
-            << "] state " << to_string(engine.state()) << "  signals " << s.signals
-            << "  decisions " << s.decisions << "  orders " << s.orders << "  fills " << s.fills
-            << "  day P&L " << to_string(engine.portfolio().day_pnl()) << "  heat "
-            << to_string(engine.heat()) << std::endl;
+        out << "[" << cal.local_time_string(t).substr(0, 19) << " " << ec.timezone << "] state "
+            << to_string(engine.state()) << "  signals " << s.signals << "  decisions "
+            << s.decisions << "  orders " << s.orders << "  fills " << s.fills << "  day P&L "
+            << to_string(engine.portfolio().day_pnl()) << "  heat " << to_string(engine.heat())
+            << std::endl;
       }
     }
 

@@ -2,8 +2,8 @@
 // `aitrapp paper`: replays one or more trading days of recorded bars, in date order on one store,
 // through the engine against the in-process simulated venue, on a simulated clock (as fast as
 // possible or at N x real time), printing each day's summary and, for several, the total.
-// Resumes from the store after a crash (days already replayed replay nothing). Returns the process exit status:
-// 0 done, 2 bad input (nothing written to the store), 1 runtime failure.
+// Resumes from the store after a crash (days already replayed replay nothing). Returns the process
+// exit status: 0 done, 2 bad input (nothing written to the store), 1 runtime failure.
 #include <iosfwd>
 #include <string>
 #include <vector>

@@ -121,10 +121,12 @@ void Engine::sample_risk(Money heat) {
   const Money pnl = portfolio_.day_pnl();
   const Money drawdown = portfolio_.peak() - pnl;
   const Money cap = pct_of(cfg_.limits.capital, cfg_.limits.heat_bps);
-  const auto quiet = [](Money h, Money p, Money d) { return h.raw == 0 && p.raw == 0 && d.raw == 0; };
+  const auto quiet = [](Money h, Money p, Money d) {
+    return h.raw == 0 && p.raw == 0 && d.raw == 0;
+  };
   if (sample_.trading_day != day_ || sample_.minute != minute) {
-    const bool was_quiet = sample_.trading_day != day_ ||
-                           quiet(sample_.heat, sample_.day_pnl, sample_.drawdown);
+    const bool was_quiet =
+        sample_.trading_day != day_ || quiet(sample_.heat, sample_.day_pnl, sample_.drawdown);
     if (was_quiet && quiet(heat, pnl, drawdown)) return;
     sample_ = RiskSampleRecord{day_, minute, heat, cap, pnl, drawdown};
   } else {
@@ -185,9 +187,9 @@ void Engine::start_day(int yyyymmdd) {
   const bool day_stop = sm_.state() == TradingState::HardStop && stop_reason_ == "risk_cap";
   if (sm_.state() == TradingState::Reducing || day_stop) {
     begin_step();
-    set_state(TradingState::Active, day_stop ? "the day's loss stop ends with its day; trading day " +
-                                                   day_ + " opens"
-                                             : "trading day " + day_ + " opens");
+    set_state(TradingState::Active,
+              day_stop ? "the day's loss stop ends with its day; trading day " + day_ + " opens"
+                       : "trading day " + day_ + " opens");
     if (!degraded_.empty()) set_state(TradingState::SoftPause, "still degraded at the day's open");
     housekeeping();
     flush();

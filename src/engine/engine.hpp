@@ -218,7 +218,7 @@ class Engine {
   std::string day_;
   TimeMs tighten_at_ = 0, flat_at_ = 0;
   bool tightened_ = false, flattened_ = false;
-  std::string stop_reason_;  // why PAUSED or HARD_STOP: a kill reason, or "operator"
+  std::string stop_reason_;        // why PAUSED or HARD_STOP: a kill reason, or "operator"
   TimeMs kill_unflat_since_ = -1;  // a kill switch whose flatten is not complete yet
   RiskSampleRecord sample_;        // the current minute of the risk timeline
 

@@ -103,13 +103,14 @@ json breakdown(const std::vector<int64_t>& pnl) {
     }
   }
   const auto n = static_cast<int64_t>(pnl.size());
-  return {{"trades", n},
-          {"pnl", money(total)},
-          {"win_rate_pct", ratio(n ? 100.0 * static_cast<double>(wins) / static_cast<double>(n) : 0)},
-          {"profit_factor",
-           gross_loss > 0 ? ratio(static_cast<double>(gross_win) / static_cast<double>(gross_loss))
-                          : std::string(gross_win > 0 ? "inf" : "-")},
-          {"expectancy", money(n ? paise(total, n) : 0)}};
+  return {
+      {"trades", n},
+      {"pnl", money(total)},
+      {"win_rate_pct", ratio(n ? 100.0 * static_cast<double>(wins) / static_cast<double>(n) : 0)},
+      {"profit_factor",
+       gross_loss > 0 ? ratio(static_cast<double>(gross_win) / static_cast<double>(gross_loss))
+                      : std::string(gross_win > 0 ? "inf" : "-")},
+      {"expectancy", money(n ? paise(total, n) : 0)}};
 }
 
 // Counts in fixed buckets [edges[i], edges[i+1]); the first is open below and the last above, so
@@ -124,8 +125,10 @@ json histogram(const std::vector<double>& values, const std::vector<double>& edg
     int64_t n = 0;
     for (double v : values)
       if ((i == 0 || v >= lo) && (last || v < hi)) ++n;
-    out.push_back(
-        {{"from", i == 0 ? "" : ratio(lo)}, {"to", last ? "" : ratio(hi)}, {"count", n}, {"unit", unit}});
+    out.push_back({{"from", i == 0 ? "" : ratio(lo)},
+                   {"to", last ? "" : ratio(hi)},
+                   {"count", n},
+                   {"unit", unit}});
   }
   return out;
 }
@@ -156,15 +159,15 @@ json day_report(SqlSession& db, const std::string& day) {
   gates.push_back(gate("decisions_at_least_3", decisions >= 3,
                        std::to_string(decisions) + " decisions (need >= 3)",
                        {{"decisions", decisions}}));
-  const int64_t lifecycles = count(
-      db,
-      "SELECT COUNT(*) FROM oco_groups WHERE trading_day = ?1 AND state = 'CLOSED' AND "
-      "entry_filled > 0 AND exit_filled = entry_filled",
-      d);
-  gates.push_back(gate("complete_oco_lifecycle", lifecycles >= 1,
-                       std::to_string(lifecycles) +
-                           " brackets entered, exited in full and closed (need >= 1)",
-                       {{"complete_lifecycles", lifecycles}}));
+  const int64_t lifecycles =
+      count(db,
+            "SELECT COUNT(*) FROM oco_groups WHERE trading_day = ?1 AND state = 'CLOSED' AND "
+            "entry_filled > 0 AND exit_filled = entry_filled",
+            d);
+  gates.push_back(
+      gate("complete_oco_lifecycle", lifecycles >= 1,
+           std::to_string(lifecycles) + " brackets entered, exited in full and closed (need >= 1)",
+           {{"complete_lifecycles", lifecycles}}));
 
   // ---- Heat and the day's P&L, from the stored timeline.
   json heat_line = json::array();
@@ -188,10 +191,10 @@ json day_report(SqlSession& db, const std::string& day) {
       });
   r["timeline"] = heat_line;
   gates.push_back(gate("heat_within_cap", over_cap == 0 && !heat_line.empty(),
-                       heat_line.empty() ? "no risk timeline stored for the day"
-                                         : "max heat " + money(max_heat) + " against cap " +
-                                               money(heat_cap) + "; " + std::to_string(over_cap) +
-                                               " minutes above it",
+                       heat_line.empty()
+                           ? "no risk timeline stored for the day"
+                           : "max heat " + money(max_heat) + " against cap " + money(heat_cap) +
+                                 "; " + std::to_string(over_cap) + " minutes above it",
                        {{"max_heat", money(max_heat)},
                         {"heat_cap", money(heat_cap)},
                         {"minutes_above_cap", over_cap}}));
@@ -211,16 +214,16 @@ json day_report(SqlSession& db, const std::string& day) {
                           {day, stop_at})
                   : 0;
   const bool breached_unstopped = loss_cap > 0 && -worst_pnl >= loss_cap && stop_at == 0;
-  gates.push_back(gate(
-      "daily_loss_stop_respected", !breached_unstopped && entries_after == 0,
-      "worst day P&L " + money(worst_pnl) + " against the stop -" + money(loss_cap) +
-          (stop_at ? "; loss/drawdown stop at " + hhmmss(stop_at) + ", " +
-                         std::to_string(entries_after) + " entries after it"
-                   : "; no loss stop fired"),
-      {{"worst_day_pnl", money(worst_pnl)},
-       {"loss_cap", money(loss_cap)},
-       {"max_drawdown", money(max_dd)},
-       {"entries_after_stop", entries_after}}));
+  gates.push_back(gate("daily_loss_stop_respected", !breached_unstopped && entries_after == 0,
+                       "worst day P&L " + money(worst_pnl) + " against the stop -" +
+                           money(loss_cap) +
+                           (stop_at ? "; loss/drawdown stop at " + hhmmss(stop_at) + ", " +
+                                          std::to_string(entries_after) + " entries after it"
+                                    : "; no loss stop fired"),
+                       {{"worst_day_pnl", money(worst_pnl)},
+                        {"loss_cap", money(loss_cap)},
+                        {"max_drawdown", money(max_dd)},
+                        {"entries_after_stop", entries_after}}));
 
   // ---- Trades: realized P&L against the planned risk; how each one ended.
   std::map<std::string, std::string> exit_kind;  // plan -> the leg that closed most of it
@@ -330,18 +333,17 @@ json day_report(SqlSession& db, const std::string& day) {
         by[4][hour].push_back(pnl);
       });
   r["trades"] = trades;
-  gates.push_back(gate(
-      "per_trade_risk_enforced", over_2r == 0 && risk_over_cap == 0,
-      std::to_string(trades.size()) + " trades; worst " + ratio(worst_r) + " R" +
-          (worst_trade.empty() ? "" : " (" + worst_trade + ")") + "; " + std::to_string(over_2r) +
-          " lost more than 2 R without a gapped stop (" + std::to_string(excused) +
-          " gapped); " + std::to_string(risk_over_cap) + " planned above the per-trade cap " +
-          money(trade_cap),
-      {{"trades", trades.size()},
-       {"worst_r", ratio(worst_r)},
-       {"over_2r", over_2r},
-       {"over_2r_gapped", excused},
-       {"planned_above_cap", risk_over_cap}}));
+  gates.push_back(gate("per_trade_risk_enforced", over_2r == 0 && risk_over_cap == 0,
+                       std::to_string(trades.size()) + " trades; worst " + ratio(worst_r) + " R" +
+                           (worst_trade.empty() ? "" : " (" + worst_trade + ")") + "; " +
+                           std::to_string(over_2r) + " lost more than 2 R without a gapped stop (" +
+                           std::to_string(excused) + " gapped); " + std::to_string(risk_over_cap) +
+                           " planned above the per-trade cap " + money(trade_cap),
+                       {{"trades", trades.size()},
+                        {"worst_r", ratio(worst_r)},
+                        {"over_2r", over_2r},
+                        {"over_2r_gapped", excused},
+                        {"planned_above_cap", risk_over_cap}}));
   json pnl = {{"all", breakdown(all)}};
   const char* dims[5] = {"by_symbol", "by_strategy", "by_side", "by_exit", "by_hour"};
   for (int i = 0; i < 5; ++i) {
@@ -354,20 +356,17 @@ json day_report(SqlSession& db, const std::string& day) {
     mae_r.push_back(std::stod(t["mae_r"].get<std::string>()));
     mfe_r.push_back(std::stod(t["mfe_r"].get<std::string>()));
   }
-  r["histograms"] = {{"realized_r", histogram(realized_r, {-3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5,
-                                                          2, 3},
-                                              "R")},
-                     {"mae_r", histogram(mae_r, {0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2}, "R")},
-                     {"mfe_r", histogram(mfe_r, {0, 0.5, 1, 1.5, 2, 3, 4}, "R")}};
+  r["histograms"] = {
+      {"realized_r", histogram(realized_r, {-3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3}, "R")},
+      {"mae_r", histogram(mae_r, {0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2}, "R")},
+      {"mfe_r", histogram(mfe_r, {0, 0.5, 1, 1.5, 2, 3, 4}, "R")}};
 
   // ---- End of day.
   TimeMs tightened = 0, flat = 0;
   db.run(
       "SELECT check_name, MIN(time_ms) FROM risk_events WHERE trading_day = ?1 AND kind = 'EOD' "
       "GROUP BY check_name ORDER BY check_name",
-      d, [&](const SqlRow& q) {
-        (q.text(0) == "TIGHTEN" ? tightened : flat) = q.integer(1);
-      });
+      d, [&](const SqlRow& q) { (q.text(0) == "TIGHTEN" ? tightened : flat) = q.integer(1); });
   const int64_t open_orders = count(db,
                                     std::string("SELECT COUNT(*) FROM orders WHERE trading_day = "
                                                 "?1 AND status NOT IN ") +
@@ -384,8 +383,8 @@ json day_report(SqlSession& db, const std::string& day) {
                       open_positions == 0 && last_close <= flat_at + kMinuteMs;
   gates.push_back(gate("eod_tighten_and_flat", eod_ok,
                        "tighten " + (tightened ? hhmmss(tightened) : std::string("missing")) +
-                           ", hard flat " + (flat ? hhmmss(flat) : std::string("missing")) +
-                           " " + cfg.timezone + "; last bracket closed " +
+                           ", hard flat " + (flat ? hhmmss(flat) : std::string("missing")) + " " +
+                           cfg.timezone + "; last bracket closed " +
                            (last_close ? hhmmss(last_close) : std::string("-")) + "; " +
                            std::to_string(open_orders) + " open orders and " +
                            std::to_string(open_positions) + " open positions after",
@@ -452,11 +451,11 @@ json day_report(SqlSession& db, const std::string& day) {
   int64_t foreign = 0;
   for (const auto& id : venue_ids)
     if (count(db, "SELECT COUNT(*) FROM orders WHERE client_order_id = ?1", {id}) == 0) ++foreign;
-  gates.push_back(gate("no_duplicate_client_order_id", two_live == 0 && foreign == 0,
-                       std::to_string(two_live) + " legs with two live orders; " +
-                           std::to_string(foreign) +
-                           " orders at the venue the engine did not create",
-                       {{"two_live_orders_for_a_leg", two_live}, {"foreign_venue_orders", foreign}}));
+  gates.push_back(
+      gate("no_duplicate_client_order_id", two_live == 0 && foreign == 0,
+           std::to_string(two_live) + " legs with two live orders; " + std::to_string(foreign) +
+               " orders at the venue the engine did not create",
+           {{"two_live_orders_for_a_leg", two_live}, {"foreign_venue_orders", foreign}}));
 
   // ---- Kill switch runs: how long each took to be flat.
   json kills = json::array();
@@ -479,8 +478,7 @@ json day_report(SqlSession& db, const std::string& day) {
                          {"duration_ms", done > 0 ? json(done - at) : json(nullptr)}});
       });
   std::sort(durations.begin(), durations.end());
-  const int64_t p95 =
-      durations.empty() ? 0 : durations[(durations.size() * 95 + 99) / 100 - 1];
+  const int64_t p95 = durations.empty() ? 0 : durations[(durations.size() * 95 + 99) / 100 - 1];
   r["kill_switch"] = kills;
   gates.push_back(gate("flatten_within_2s", unfinished == 0 && p95 <= 2000,
                        kills.empty() ? "no kill switch ran"
@@ -514,14 +512,14 @@ json day_report(SqlSession& db, const std::string& day) {
       "SELECT acked_ms - sent_ms FROM orders WHERE trading_day = ?1 AND sent_ms > 0 AND acked_ms "
       ">= sent_ms ORDER BY client_order_id",
       d, [&](const SqlRow& q) { ack.push_back(static_cast<double>(q.integer(0))); });
-  r["histograms"]["ack_latency_ms"] =
-      histogram(ack, {0, 50, 100, 250, 500, 1000, 2000}, "ms");
+  r["histograms"]["ack_latency_ms"] = histogram(ack, {0, 50, 100, 250, 500, 1000, 2000}, "ms");
 
   int64_t realized = 0;
   db.run("SELECT realized FROM positions WHERE trading_day = ?1 ORDER BY symbol", d,
          [&](const SqlRow& q) { realized += raw(q.text(0)); });
-  r["counts"] = {{"signals", signals},   {"decisions", decisions}, {"orders", orders},
-                 {"fills", fills},       {"trades", trades.size()}, {"realized_pnl", money(realized)},
+  r["counts"] = {{"signals", signals},         {"decisions", decisions},
+                 {"orders", orders},           {"fills", fills},
+                 {"trades", trades.size()},    {"realized_pnl", money(realized)},
                  {"max_heat", money(max_heat)}};
   r["markers"] = {{"tighten", hhmmss(tighten_at)}, {"hard_flat", hhmmss(flat_at)}};
   bool pass = true;
@@ -569,12 +567,9 @@ json burnin_report(SqlSession& db, const std::vector<std::string>& days) {
     trades += r["counts"]["trades"].get<int64_t>();
     out["days"].push_back(std::move(r));
   }
-  out["overall"] = {{"pass", failed.empty()},
-                    {"days", days.size()},
-                    {"first_day", days.front()},
-                    {"last_day", days.back()},
-                    {"failed_gates", failed},
-                    {"trades", trades},
+  out["overall"] = {{"pass", failed.empty()},         {"days", days.size()},
+                    {"first_day", days.front()},      {"last_day", days.back()},
+                    {"failed_gates", failed},         {"trades", trades},
                     {"realized_pnl", money(realized)}};
   return out;
 }

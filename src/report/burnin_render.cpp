@@ -24,10 +24,11 @@ const char* verdict(const json& pass) {
 
 void text_breakdown(std::ostringstream& o, const std::string& label, const json& b) {
   char line[160];
-  std::snprintf(line, sizeof line, "    %-22s %4lld trades  P&L %12s  win %6s%%  PF %5s  exp %10s\n",
-                label.c_str(), static_cast<long long>(b["trades"].get<int64_t>()),
-                str(b["pnl"]).c_str(), str(b["win_rate_pct"]).c_str(),
-                str(b["profit_factor"]).c_str(), str(b["expectancy"]).c_str());
+  std::snprintf(line, sizeof line,
+                "    %-22s %4lld trades  P&L %12s  win %6s%%  PF %5s  exp %10s\n", label.c_str(),
+                static_cast<long long>(b["trades"].get<int64_t>()), str(b["pnl"]).c_str(),
+                str(b["win_rate_pct"]).c_str(), str(b["profit_factor"]).c_str(),
+                str(b["expectancy"]).c_str());
   o << line;
 }
 
@@ -35,12 +36,14 @@ void text_histogram(std::ostringstream& o, const std::string& title, const json&
   o << "  " << title << "\n";
   for (const auto& b : h) {
     const std::string range = str(b["from"]).empty() ? "below " + str(b["to"])
-                              : str(b["to"]).empty()   ? str(b["from"]) + "+"
-                                                       : str(b["from"]) + " .. " + str(b["to"]);
+                              : str(b["to"]).empty() ? str(b["from"]) + "+"
+                                                     : str(b["from"]) + " .. " + str(b["to"]);
     char line[96];
     std::snprintf(line, sizeof line, "    %-16s %4lld ", range.c_str(),
                   static_cast<long long>(b["count"].get<int64_t>()));
-    o << line << std::string(static_cast<size_t>(std::min<int64_t>(b["count"].get<int64_t>(), 60)), '#') << "\n";
+    o << line
+      << std::string(static_cast<size_t>(std::min<int64_t>(b["count"].get<int64_t>(), 60)), '#')
+      << "\n";
   }
 }
 
@@ -64,16 +67,17 @@ void text_day(std::ostringstream& o, const json& d) {
                   "(%5s R)  MFE %9s (%5s R)%s\n",
                   str(t["plan_id"]).c_str(), str(t["symbol"]).c_str(), str(t["side"]).c_str(),
                   static_cast<long long>(t["qty"].get<int64_t>()), str(t["opened"]).c_str(),
-                  str(t["closed"]).c_str(), str(t["exit"]).c_str(),
-                  str(t["planned_risk"]).c_str(), str(t["pnl"]).c_str(), str(t["r"]).c_str(),
-                  str(t["mae"]).c_str(), str(t["mae_r"]).c_str(), str(t["mfe"]).c_str(),
-                  str(t["mfe_r"]).c_str(), t["stop_gapped"].get<bool>() ? "  stop gapped" : "");
+                  str(t["closed"]).c_str(), str(t["exit"]).c_str(), str(t["planned_risk"]).c_str(),
+                  str(t["pnl"]).c_str(), str(t["r"]).c_str(), str(t["mae"]).c_str(),
+                  str(t["mae_r"]).c_str(), str(t["mfe"]).c_str(), str(t["mfe_r"]).c_str(),
+                  t["stop_gapped"].get<bool>() ? "  stop gapped" : "");
     o << line;
   }
   o << "  P&L breakdown\n";
   text_breakdown(o, "all", d["pnl"]["all"]);
   for (const char* dim : {"by_symbol", "by_strategy", "by_side", "by_exit", "by_hour"})
-    for (const auto& [k, v] : d["pnl"][dim].items()) text_breakdown(o, std::string(dim + 3) + " " + k, v);
+    for (const auto& [k, v] : d["pnl"][dim].items())
+      text_breakdown(o, std::string(dim + 3) + " " + k, v);
   o << "  slippage per leg (adverse, against the order's own price)\n";
   for (const auto& s : d["slippage"])
     o << "    " << str(s["role"]) << ": " << str(s["orders"]) << " orders, mean "
@@ -88,7 +92,8 @@ void text_day(std::ostringstream& o, const json& d) {
     o << "    " << str(k["time"]) << " " << str(k["reason"]) << " [" << str(k["source"]) << "] "
       << str(k["positions"]) << " positions, " << str(k["working_orders"])
       << " working orders, flat after "
-      << (k["duration_ms"].is_null() ? std::string("(never recorded)") : str(k["duration_ms"]) + " ms")
+      << (k["duration_ms"].is_null() ? std::string("(never recorded)")
+                                     : str(k["duration_ms"]) + " ms")
       << "\n";
   o << "  risk events by check\n";
   for (const auto& e : d["risk_events"]["by_check"])
@@ -106,11 +111,20 @@ std::string esc(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -154,20 +168,20 @@ std::string line_chart(const std::string& title, const std::vector<Series>& seri
   o << "<rect x=\"" << kL << "\" y=\"" << kT << "\" width=\"" << kW - kL - kR << "\" height=\""
     << kH - kT - kB << "\" fill=\"#fafafa\" stroke=\"#ccc\"/>";
   for (double y : {lo, (lo + hi) / 2, hi})
-    o << "<text x=\"" << kL - 4 << "\" y=\"" << num(Y(y) + 4) << "\" text-anchor=\"end\">"
-      << num(y) << "</text>";
+    o << "<text x=\"" << kL - 4 << "\" y=\"" << num(Y(y) + 4) << "\" text-anchor=\"end\">" << num(y)
+      << "</text>";
   if (lo < 0 && hi > 0)
     o << "<line x1=\"" << kL << "\" x2=\"" << kW - kR << "\" y1=\"" << num(Y(0)) << "\" y2=\""
       << num(Y(0)) << "\" stroke=\"#999\" stroke-dasharray=\"2,2\"/>";
   for (int m = x0 - x0 % 60 + 60; m < x1; m += 60)
-    o << "<text x=\"" << num(X(m)) << "\" y=\"" << kH - 10 << "\" text-anchor=\"middle\">"
-      << m / 60 << ":00</text>";
+    o << "<text x=\"" << num(X(m)) << "\" y=\"" << kH - 10 << "\" text-anchor=\"middle\">" << m / 60
+      << ":00</text>";
   int row = 0;  // markers five minutes apart would print their labels over each other
   for (const auto& [label, m] : markers)
-    o << "<line class=\"marker\" x1=\"" << num(X(m)) << "\" x2=\"" << num(X(m)) << "\" y1=\""
-      << kT << "\" y2=\"" << kH - kB << "\" stroke=\"#c60\" stroke-dasharray=\"4,3\"/><text x=\""
-      << num(X(m) - 3) << "\" y=\"" << kT + 12 + 13 * row++ << "\" text-anchor=\"end\" fill=\"#c60\">"
-      << esc(label) << "</text>";
+    o << "<line class=\"marker\" x1=\"" << num(X(m)) << "\" x2=\"" << num(X(m)) << "\" y1=\"" << kT
+      << "\" y2=\"" << kH - kB << "\" stroke=\"#c60\" stroke-dasharray=\"4,3\"/><text x=\""
+      << num(X(m) - 3) << "\" y=\"" << kT + 12 + 13 * row++
+      << "\" text-anchor=\"end\" fill=\"#c60\">" << esc(label) << "</text>";
   int legend = 0;
   for (const auto& s : series) {
     if (!s.points.empty()) {
@@ -194,8 +208,8 @@ std::string bar_chart(const std::string& title, const json& hist) {
     << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">";
   size_t i = 0;
   for (const auto& b : hist) {
-    const double h = static_cast<double>(b["count"].get<int64_t>()) * (kH - kT - kB) /
-                     static_cast<double>(top);
+    const double h =
+        static_cast<double>(b["count"].get<int64_t>()) * (kH - kT - kB) / static_cast<double>(top);
     const double x = kL + w * static_cast<double>(i++);
     o << "<rect class=\"bar\" x=\"" << num(x + 2) << "\" y=\"" << num(kH - kB - h) << "\" width=\""
       << num(w - 4) << "\" height=\"" << num(h) << "\" fill=\"#47a\"/><text x=\"" << num(x + w / 2)
@@ -232,7 +246,8 @@ std::string scatter(const std::string& title, const json& trades) {
   return o.str();
 }
 
-std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows) {
+std::string table(const std::vector<std::string>& head,
+                  const std::vector<std::vector<std::string>>& rows) {
   std::ostringstream o;
   o << "<table><tr>";
   for (const auto& h : head) o << "<th>" << esc(h) << "</th>";
@@ -240,7 +255,9 @@ std::string table(const std::vector<std::string>& head, const std::vector<std::v
   for (const auto& r : rows) {
     o << "<tr>";
     for (const auto& c : r)
-      o << (c == "PASS" ? "<td class=\"pass\">" : c == "FAIL" ? "<td class=\"fail\">" : "<td>")
+      o << (c == "PASS"   ? "<td class=\"pass\">"
+            : c == "FAIL" ? "<td class=\"fail\">"
+                          : "<td>")
         << esc(c) << "</td>";
     o << "</tr>";
   }
@@ -253,7 +270,8 @@ void html_day(std::ostringstream& o, const json& d) {
     << (d["pass"].get<bool>() ? "pass" : "fail") << "\">" << verdict(d["pass"])
     << "</span></h2>\n<p>Times in " << esc(str(d["timezone"])) << ".</p>\n";
   std::vector<std::vector<std::string>> rows;
-  for (const auto& g : d["gates"]) rows.push_back({verdict(g["pass"]), str(g["gate"]), str(g["evidence"])});
+  for (const auto& g : d["gates"])
+    rows.push_back({verdict(g["pass"]), str(g["gate"]), str(g["evidence"])});
   o << table({"", "gate", "evidence"}, rows);
   const json& c = d["counts"];
   o << table({"signals", "decisions", "orders", "fills", "trades", "realized P&L", "max heat"},
@@ -261,8 +279,10 @@ void html_day(std::ostringstream& o, const json& d) {
                str(c["trades"]), str(c["realized_pnl"]), str(c["max_heat"])}});
   const int x0 = 9 * 60 + 15, x1 = 15 * 60 + 30;
   std::vector<std::pair<std::string, int>> markers{
-      {str(d["markers"]["tighten"]).substr(0, 5) + " tighten", minute_of(str(d["markers"]["tighten"]))},
-      {str(d["markers"]["hard_flat"]).substr(0, 5) + " flat", minute_of(str(d["markers"]["hard_flat"]))}};
+      {str(d["markers"]["tighten"]).substr(0, 5) + " tighten",
+       minute_of(str(d["markers"]["tighten"]))},
+      {str(d["markers"]["hard_flat"]).substr(0, 5) + " flat",
+       minute_of(str(d["markers"]["hard_flat"]))}};
   Series heat{"heat", "#c33", {}}, cap{"heat cap", "#555", {}}, pnl{"day P&L", "#27a", {}},
       dd{"drawdown", "#a52", {}};
   for (const auto& s : d["timeline"]) {
@@ -315,8 +335,8 @@ void html_day(std::ostringstream& o, const json& d) {
     << table({"time", "reason", "source", "positions", "working orders", "flat after ms"}, rows);
   rows.clear();
   for (const auto& e : d["risk_events"]["events"])
-    rows.push_back({str(e["time"]), str(e["kind"]), str(e["check"]), str(e["symbol"]),
-                    str(e["reason"])});
+    rows.push_back(
+        {str(e["time"]), str(e["kind"]), str(e["check"]), str(e["symbol"]), str(e["reason"])});
   o << "<h3>Risk events</h3>" << table({"time", "kind", "check", "symbol", "reason"}, rows);
   rows.clear();
   for (const auto& e : d["risk_events"]["by_check"])

@@ -215,14 +215,15 @@ SqlWrite to_sql(const StoreWrite& w, const std::string& day) {
             return SqlWrite{kKillFlatSql, {k.kill_time, k.flat_at}};
           },
           [](const RiskSampleRecord& r) {
-            return SqlWrite{kRiskSampleSql, {r.trading_day, r.minute, mo(r.heat), mo(r.heat_cap),
-                                             mo(r.day_pnl), mo(r.drawdown)}};
+            return SqlWrite{kRiskSampleSql,
+                            {r.trading_day, r.minute, mo(r.heat), mo(r.heat_cap), mo(r.day_pnl),
+                             mo(r.drawdown)}};
           },
           [](const CheckpointRecord& c) {
-            return SqlWrite{kCheckpointSql,
-                            {c.trading_day, c.last_event, c.state, mo(c.peak), c.signal_seq,
-                             int64_t{c.decisions}, flag(c.tightened), flag(c.flattened),
-                             c.stop_reason}};
+            return SqlWrite{
+                kCheckpointSql,
+                {c.trading_day, c.last_event, c.state, mo(c.peak), c.signal_seq,
+                 int64_t{c.decisions}, flag(c.tightened), flag(c.flattened), c.stop_reason}};
           },
       },
       w);
@@ -249,9 +250,9 @@ void SqlStore::write_sql(const std::vector<SqlWrite>& writes, const std::functio
 namespace {
 
 CheckpointRecord checkpoint_row(const SqlRow& q) {
-  return CheckpointRecord{q.text(0),         q.integer(1),      q.text(2),
-                          parse_mo(q.text(3)), q.integer(4),    int(q.integer(5)),
-                          q.integer(6) != 0, q.integer(7) != 0, q.text(8)};
+  return CheckpointRecord{q.text(0),           q.integer(1),      q.text(2),
+                          parse_mo(q.text(3)), q.integer(4),      int(q.integer(5)),
+                          q.integer(6) != 0,   q.integer(7) != 0, q.text(8)};
 }
 
 constexpr const char* kCheckpointCols =
@@ -267,8 +268,7 @@ RecoveredState SqlStore::recover(const std::string& day) {
   s.run(std::string(kCheckpointCols) + "WHERE trading_day = ?1", {day},
         [&](const SqlRow& q) { r.checkpoint = checkpoint_row(q); });
   if (!r.checkpoint)
-    s.run(std::string(kCheckpointCols) +
-              "WHERE trading_day < ?1 ORDER BY trading_day DESC LIMIT 1",
+    s.run(std::string(kCheckpointCols) + "WHERE trading_day < ?1 ORDER BY trading_day DESC LIMIT 1",
           {day}, [&](const SqlRow& q) { r.previous_day = checkpoint_row(q); });
   // The day's own rows, and what earlier days left open: a live order, or any order of a
   // bracket that is not closed (the bracket logic reads all its legs).
@@ -366,9 +366,11 @@ RecoveredState SqlStore::recover(const std::string& day) {
               "qty <> 0 AND trading_day = (SELECT MAX(trading_day) FROM positions WHERE "
               "trading_day < ?1) ORDER BY symbol",
           {day}, position_row);
-  s.run("SELECT fill_id FROM fills WHERE client_order_id IN (SELECT client_order_id FROM orders "
-        "WHERE " + order_scope + ")",
-        {day}, [&](const SqlRow& q) { r.fill_ids.insert(q.text(0)); });
+  s.run(
+      "SELECT fill_id FROM fills WHERE client_order_id IN (SELECT client_order_id FROM orders "
+      "WHERE " +
+          order_scope + ")",
+      {day}, [&](const SqlRow& q) { r.fill_ids.insert(q.text(0)); });
   s.run("SELECT plan_id FROM decisions WHERE trading_day = ?1", {day},
         [&](const SqlRow& q) { r.plan_ids.insert(q.text(0)); });
   if (r.checkpoint)

@@ -86,10 +86,9 @@ struct ConfigSnapshotRecord {
   std::string config_sha, canonical_json;
 };
 
-using StoreWrite =
-    std::variant<SignalRecord, DecisionRecord, Order, Fill, BracketGroup, Position, RiskEventRecord,
-                 KillSwitchRecord, KillSwitchFlatRecord, RiskSampleRecord, CheckpointRecord,
-                 ConfigSnapshotRecord>;
+using StoreWrite = std::variant<SignalRecord, DecisionRecord, Order, Fill, BracketGroup, Position,
+                                RiskEventRecord, KillSwitchRecord, KillSwitchFlatRecord,
+                                RiskSampleRecord, CheckpointRecord, ConfigSnapshotRecord>;
 
 struct WriteBatch {
   WriteBatch() = default;

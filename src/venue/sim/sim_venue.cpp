@@ -224,9 +224,9 @@ void SimVenue::try_match(VenueOrder& o, const Tick& q, bool arrival, TimeMs now)
     // stop was gapped through (or armed already crossed): the touch.
     if (arrival || !q.continuous) return fill(o, open, touch, now);
     const Price slip = Price::from_raw(in.tick.raw * p_.stop_slippage_ticks);
-    return fill(o, open, buy ? std::min(o.spec.trigger + slip, touch)
-                              : std::max(o.spec.trigger - slip, touch),
-                now);
+    return fill(
+        o, open,
+        buy ? std::min(o.spec.trigger + slip, touch) : std::max(o.spec.trigger - slip, touch), now);
   }
   // LIMIT (or triggered SL): marketable on arrival takes the touch; resting fills when trade
   // prints through it, limited to a share of the tick's volume: at its price inside the bar's path,
