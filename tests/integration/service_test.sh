@@ -6,6 +6,8 @@
 #             (409 naming the leader) and, once it takes over, has applied none of them
 #   boot_line at --speed max on a brand-new store the boot line reports what recovery found (0
 #             positions), not what the day has opened since
+#   days      given two days, one service replays both on one store and keeps serving: each
+#             day's orders and digest equal the same day replayed alone on a fresh store
 set -euo pipefail
 CASE=$1 BIN=$2 SRC=$3
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/aitrapp-service.XXXXXX")
@@ -62,6 +64,27 @@ boot_line)
   wait_for 30 grep -q "done at" M.log || fail "the day did not finish"
   grep -q '"message":"Recovering 0 open positions"' aitrapp.log || fail "no recovery line in the log"
   echo "$(grep '^Recovering' M.log)"
+  ;;
+days)
+  DAY2="$SRC/data/nse/2022-04-04"
+  start_run M --db days.sqlite --speed max --data "$DAY2"
+  wait_for 60 grep -q "replay of 2022-04-04 done at" M.log || fail "the second day did not finish"
+  [ "$(health M | jq -r .trading_day)" = 2022-04-04 ] || fail "health: $(health M | jq -c .)"
+  [ "$(grep -c '"event":"recovery"' aitrapp.log)" = 2 ] || fail "not one recovery per day"
+  for d in "$DAY" "$DAY2"; do
+    day=$(basename "$d")
+    "$BIN" paper --config app.yaml --data "$d" --db "fresh-$day.sqlite" --summary-json "$day.json" > /dev/null
+    got=$(sqlite3 days.sqlite "SELECT COUNT(*) FROM orders WHERE trading_day = '$day'")
+    [ "$got" = "$(jq -r .orders "$day.json")" ] || fail "$day: $got orders in the service, $(jq -r .orders "$day.json") alone"
+    [ "$got" -gt 0 ] || fail "$day: no orders"
+  done
+  kill -TERM "$M_PID"; wait "$M_PID" 2> /dev/null || true
+  "$BIN" paper --config app.yaml --data "$DAY" --data "$DAY2" --db days.sqlite --summary-json both.json > /dev/null
+  for d in 2022-04-01 2022-04-04; do
+    [ "$(jq -r --arg d $d '.days[] | select(.trading_day == $d) | .digest' both.json)" = "$(jq -r .digest $d.json)" ] \
+      || fail "$d: the service's day differs from the day alone"
+  done
+  echo "one service replayed 2022-04-01 and 2022-04-04 on one store; both equal the days alone"
   ;;
 *)
   fail "unknown case $CASE"
