@@ -78,8 +78,9 @@ migrate: build
 verify: build
 	$(BUILD_DIR)/aitrapp verify --db $(RUN_DB)
 
+# The latest trading day in the store; RECONCILE_ARGS="--day YYYY-MM-DD" or "--all-days".
 reconcile: build
-	$(BUILD_DIR)/aitrapp reconcile --db $(RUN_DB)
+	$(BUILD_DIR)/aitrapp reconcile --db $(RUN_DB) $(RECONCILE_ARGS)
 
 smoke-test: build
 	scripts/smoke_test.sh $(BUILD_DIR)/aitrapp .

@@ -15,6 +15,7 @@
 #include "app/kite_instrument_map.hpp"
 #include "report/burnin.hpp"
 #include "report/reconcile.hpp"
+#include "report/trading_days.hpp"
 #include "store/migrator.hpp"
 
 namespace aitrapp {
@@ -198,8 +199,22 @@ int run_reconcile(const AdminOptions& opts, std::ostream& out, std::ostream& err
   Backends& b = std::get<Backends>(opened);
   try {
     if (b.journaled) b.journaled->drain();  // what an outage left behind belongs in the report
-    const auto results = report::reconcile(b.records());
-    out << "reconcile of " << b.describe() << "\n" << report::format_reconcile(results);
+    // One day: the one asked for, else the latest; a store that has run no day has nothing to
+    // scope, and is checked whole.
+    std::string day, problem;
+    if (!opts.all_days) {
+      const auto days = report::trading_days(b.records(), opts.day, 1, problem);
+      if (!days.empty()) {
+        day = days.back();
+      } else if (!opts.day.empty()) {
+        err << "error: " << problem << "\n";
+        return 2;
+      }
+    }
+    const auto results = report::reconcile(b.records(), day);
+    out << "reconcile of " << b.describe() << ", "
+        << (day.empty() ? std::string("every trading day") : "trading day " + day) << "\n"
+        << report::format_reconcile(results);
     int failed = 0;
     for (const auto& r : results) failed += r.passed() ? 0 : 1;
     out << (failed ? std::to_string(failed) + " check(s) failed\n" : "all checks passed\n");
@@ -242,7 +257,7 @@ int run_burnin_report(const AdminOptions& opts, std::ostream& out, std::ostream&
   try {
     if (b.journaled) b.journaled->drain();
     std::string problem;
-    const auto days = report::burnin_days(b.records(), {opts.day, opts.days}, problem);
+    const auto days = report::trading_days(b.records(), opts.day, opts.days, problem);
     if (days.empty()) {
       err << "error: " << problem << "\n";
       return 2;

@@ -15,9 +15,11 @@ struct AdminOptions {
   // verify --mode LIVE with Kite credentials: where Kite's instrument master is read.
   std::string kite_root = "https://api.kite.trade";
   // burnin-report: the last day reported (empty: the latest in the store), how many days, where
-  // the files go, and whether a failed gate fails the command.
+  // the files go, and whether a failed gate fails the command;
+  // reconcile: the day checked (empty: the latest), or every day of the store.
   std::string day;
   int days = 1;
+  bool all_days = false;
   std::string out_dir = ".";
   bool strict = false;
 };

@@ -27,7 +27,9 @@ bool parse_speed(const std::string& s, double& out) {
 // The options `paper` and `run` share: what to replay, with which configuration, how fast.
 void add_replay_options(CLI::App* cmd, std::vector<std::string>& data, std::string& config,
                         std::string& speed, bool data_required = true) {
-  auto* d = cmd->add_option("--data", data, "CSV file or directory of CSV files (repeatable)");
+  auto* d = cmd->add_option(
+      "--data", data,
+      "CSV file, directory of CSV files (a day) or of day directories (repeatable)");
   if (data_required) d->required();
   cmd->add_option("--config", config,
                   "YAML configuration (default: the embedded configs/app.yaml)");
@@ -44,11 +46,14 @@ int main(int argc, char** argv) {
   aitrapp::PaperOptions paper;
   std::string paper_speed = "max";
   auto* cmd = app.add_subcommand(
-      "paper", "Replay one trading day in PAPER mode against the simulated venue");
+      "paper",
+      "Replay trading days in PAPER mode against the simulated venue, one after the other on "
+      "one store");
   add_replay_options(cmd, paper.data, paper.config_path, paper_speed);
-  cmd->add_option("--db", paper.db, "SQLite store file (resumes the day if it holds a checkpoint)");
+  cmd->add_option("--db", paper.db,
+                  "SQLite store file (a day it holds a checkpoint for resumes from it)");
   cmd->add_option("--summary-json", paper.summary_json,
-                  "Write the day summary as JSON to this file");
+                  "Write the day summary (several days: each and the total) as JSON to this file");
   cmd->add_flag("--progress", paper.progress, "Print progress every 30 simulated minutes");
 
   aitrapp::RunOptions run;
@@ -103,8 +108,13 @@ int main(int argc, char** argv) {
       "durable commits, Redis, venue credentials");
   auto* ccmd = app.add_subcommand(
       "reconcile",
-      "Check the store: OCO orphans, duplicate ids, signal->trade chain, config_sha, "
-      "unprotected positions; non-zero exit when a check fails");
+      "Check one trading day of the store (default: the latest): OCO orphans, duplicate ids, "
+      "signal->trade chain, config_sha, unprotected positions, orders live after the hard flat; "
+      "non-zero exit when a check fails");
+  auto* reconcile_day =
+      ccmd->add_option("--day", admin.day, "Trading day checked, YYYY-MM-DD (default: latest)");
+  ccmd->add_flag("--all-days", admin.all_days, "Check every trading day of the store")
+      ->excludes(reconcile_day);
   auto* bcmd = app.add_subcommand(
       "burnin-report",
       "Judge burn-in days from the store: the daily gates with their evidence, trades in R, "
@@ -137,7 +147,8 @@ int main(int argc, char** argv) {
   scmd->add_option("--venue", sim.venue, "Venue protocol to speak")
       ->check(CLI::IsMember({"kite"}))
       ->capture_default_str();
-  scmd->add_option("--data", sim.data, "CSV file or directory of CSV files (repeatable)")
+  scmd->add_option("--data", sim.data,
+                   "CSV file, directory of CSV files (a day) or of day directories (repeatable)")
       ->required();
   scmd->add_option("--config", sim.config_path,
                    "YAML configuration for instruments and capital (default: embedded)");

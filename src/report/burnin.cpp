@@ -7,6 +7,7 @@
 
 #include "core/calendar.hpp"
 #include "core/decimal.hpp"
+#include "report/reconcile.hpp"
 
 namespace aitrapp::report {
 namespace {
@@ -394,54 +395,41 @@ json day_report(SqlSession& db, const std::string& day) {
                         {"open_orders_after", open_orders},
                         {"open_positions_after", open_positions}}));
 
-  // ---- Record keeping: the chain, config_sha, orphans, duplicates.
-  const int64_t broken = count(
-      db,
-      "SELECT (SELECT COUNT(*) FROM decisions d WHERE d.trading_day = ?1 AND NOT EXISTS (SELECT "
-      "1 FROM signals s WHERE s.signal_id = d.signal_id)) + (SELECT COUNT(*) FROM orders o WHERE "
-      "o.trading_day = ?1 AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.plan_id = "
-      "o.plan_id)) + (SELECT COUNT(*) FROM fills f WHERE f.trading_day = ?1 AND NOT EXISTS "
-      "(SELECT 1 FROM orders o WHERE o.client_order_id = f.client_order_id)) + (SELECT COUNT(*) "
-      "FROM orders o WHERE o.trading_day = ?1 AND o.filled > 0 AND NOT EXISTS (SELECT 1 FROM "
-      "fills f WHERE f.client_order_id = o.client_order_id)) + (SELECT COUNT(*) FROM oco_groups g "
-      "WHERE g.trading_day = ?1 AND g.entry_filled > 0 AND NOT EXISTS (SELECT 1 FROM orders o "
-      "WHERE o.plan_id = g.plan_id AND o.role = 'ENTRY' AND o.filled > 0))",
-      d);
-  gates.push_back(gate("complete_chain", broken == 0 && decisions > 0,
-                       std::to_string(broken) +
-                           " breaks in signal -> decision -> orders -> trades over " +
-                           std::to_string(decisions) + " decisions, " + std::to_string(orders) +
-                           " orders, " + std::to_string(fills) + " fills",
-                       {{"breaks", broken}}));
-  const int64_t no_sha = count(
-      db,
-      "SELECT (SELECT COUNT(*) FROM orders WHERE trading_day = ?1 AND config_sha NOT IN (SELECT "
-      "config_sha FROM config_snapshots)) + (SELECT COUNT(*) FROM fills WHERE trading_day = ?1 "
-      "AND config_sha NOT IN (SELECT config_sha FROM config_snapshots)) + (SELECT COUNT(*) FROM "
-      "decisions WHERE trading_day = ?1 AND config_sha NOT IN (SELECT config_sha FROM "
-      "config_snapshots))",
-      d);
+  // ---- Record keeping: the reconcile checks of the day (scripts/reconcile_db.sql), so that the
+  // report and `aitrapp reconcile --day` can never disagree.
+  const auto checks = reconcile(db, day);
+  const auto problems = [&](const std::string& name) {
+    return static_cast<int64_t>(find_check(checks, name).rows.size());
+  };
+  // A few of the offending rows, as the evidence names them: column `col` of each.
+  const auto named = [&](const std::string& name, size_t col) {
+    const auto& rows = find_check(checks, name).rows;
+    if (rows.empty()) return std::string();
+    std::string ids;
+    for (size_t i = 0; i < rows.size() && i < 3; ++i) ids += (i ? ", " : "") + rows[i].at(col);
+    return ": " + ids + (rows.size() > 3 ? ", ..." : "");
+  };
+  const int64_t broken = problems("broken_chain");
+  gates.push_back(
+      gate("complete_chain", broken == 0 && decisions > 0,
+           std::to_string(broken) + " breaks in signal -> decision -> orders -> trades over " +
+               std::to_string(decisions) + " decisions, " + std::to_string(orders) + " orders, " +
+               std::to_string(fills) + " fills" + named("broken_chain", 1),
+           {{"breaks", broken}}));
+  const int64_t no_sha = problems("missing_config_sha");
   gates.push_back(gate("every_order_has_config_sha", no_sha == 0,
-                       std::to_string(no_sha) + " orders, fills or decisions without a known "
-                                                "config_sha",
+                       std::to_string(no_sha) +
+                           " orders, fills, decisions or trades without a known config_sha" +
+                           named("missing_config_sha", 1),
                        {{"missing", no_sha}}));
-  const int64_t orphans = count(db,
-                                std::string("SELECT COUNT(*) FROM orders o JOIN oco_groups g ON "
-                                            "g.plan_id = o.plan_id WHERE o.trading_day = ?1 AND "
-                                            "o.role IN ('SL','TP') AND o.status NOT IN ") +
-                                    kTerminal + " AND (g.net = 0 OR g.state = 'CLOSED')",
-                                d);
+  const int64_t orphans = problems("orphan_oco_siblings");
   gates.push_back(gate("no_orphan_oco_siblings", orphans == 0,
-                       std::to_string(orphans) + " live SL/TP legs whose bracket holds nothing",
+                       std::to_string(orphans) + " live SL/TP legs whose bracket holds nothing" +
+                           named("orphan_oco_siblings", 0),
                        {{"orphans", orphans}}));
   // Ids are the primary key, so a second row cannot exist; what can: two live orders for one
   // leg, or an order at the (simulated) venue that the engine never created.
-  const int64_t two_live = count(
-      db,
-      std::string("SELECT COUNT(*) FROM (SELECT plan_id, role FROM orders WHERE trading_day = ?1 "
-                  "AND status NOT IN ") +
-          kTerminal + " GROUP BY plan_id, role HAVING COUNT(*) > 1) x",
-      d);
+  const int64_t two_live = problems("duplicate_client_order_id");
   std::vector<std::string> venue_ids;
   db.run("SELECT state_json FROM sim_venue_orders ORDER BY client_order_id", {},
          [&](const SqlRow& q) {
@@ -453,7 +441,8 @@ json day_report(SqlSession& db, const std::string& day) {
     if (count(db, "SELECT COUNT(*) FROM orders WHERE client_order_id = ?1", {id}) == 0) ++foreign;
   gates.push_back(
       gate("no_duplicate_client_order_id", two_live == 0 && foreign == 0,
-           std::to_string(two_live) + " legs with two live orders; " + std::to_string(foreign) +
+           std::to_string(two_live) + " legs with two live orders" +
+               named("duplicate_client_order_id", 1) + "; " + std::to_string(foreign) +
                " orders at the venue the engine did not create",
            {{"two_live_orders_for_a_leg", two_live}, {"foreign_venue_orders", foreign}}));
 
@@ -530,29 +519,6 @@ json day_report(SqlSession& db, const std::string& day) {
 }
 
 }  // namespace
-
-std::vector<std::string> burnin_days(SqlSession& db, const BurninOptions& opts,
-                                     std::string& error) {
-  std::vector<std::string> all;
-  db.run("SELECT trading_day FROM engine_checkpoint ORDER BY trading_day", {},
-         [&](const SqlRow& q) { all.push_back(q.text(0)); });
-  if (all.empty()) {
-    error = "the store holds no trading day (run a paper day first: make replay)";
-    return {};
-  }
-  auto end = all.end();
-  if (!opts.day.empty()) {
-    end = std::find(all.begin(), all.end(), opts.day);
-    if (end == all.end()) {
-      error = "--day " + opts.day + ": the store holds no such trading day (it holds " +
-              all.front() + " to " + all.back() + ")";
-      return {};
-    }
-    ++end;
-  }
-  const auto n = std::min<std::ptrdiff_t>(std::max(opts.days, 1), end - all.begin());
-  return {end - n, end};
-}
 
 json burnin_report(SqlSession& db, const std::vector<std::string>& days) {
   json out;

@@ -12,15 +12,7 @@
 
 namespace aitrapp::report {
 
-struct BurninOptions {
-  std::string day;  // YYYY-MM-DD; empty: the latest trading day in the store
-  int days = 1;     // this many trading days ending at `day`
-};
-
-// The trading days the report covers, oldest first; an error names what is missing (an empty
-// store, a day it does not hold).
-std::vector<std::string> burnin_days(store::SqlSession& db, const BurninOptions& opts,
-                                     std::string& error);
+// `days` from trading_days(), oldest first.
 // {"days": [...per day...], "overall": {"pass", "days", "failed_gates", totals}}.
 nlohmann::json burnin_report(store::SqlSession& db, const std::vector<std::string>& days);
 

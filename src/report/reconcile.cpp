@@ -10,6 +10,8 @@ const std::string& embedded_reconcile_sql();  // generated from scripts/reconcil
 namespace aitrapp::report {
 namespace {
 
+const std::string kDayVariable = ":'day'";
+
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\n");
   if (b == std::string::npos) return {};
@@ -32,17 +34,21 @@ std::vector<ReconcileCheck> reconcile_checks() {
       continue;
     }
     if (out.empty() || line.empty() || line[0] == '\\' || line.rfind("--", 0) == 0) continue;
+    // psql's :'day' variable is the statement's one parameter here.
+    for (auto at = line.find(kDayVariable); at != std::string::npos;
+         at = line.find(kDayVariable, at))
+      line.replace(at, kDayVariable.size(), "?1");
     out.back().sql += line + "\n";
   }
   for (auto& c : out) c.sql = trim(c.sql);
   return out;
 }
 
-std::vector<ReconcileResult> reconcile(store::SqlSession& db) {
+std::vector<ReconcileResult> reconcile(store::SqlSession& db, const std::string& day) {
   std::vector<ReconcileResult> out;
   for (auto& c : reconcile_checks()) {
     ReconcileResult r{c, {}, {}};
-    db.run(c.sql, {}, [&](const store::SqlRow& row) {
+    db.run(c.sql, {day}, [&](const store::SqlRow& row) {
       std::vector<std::string> cells;
       for (int i = 0; i < row.columns(); ++i) cells.push_back(row.text(i));
       r.rows.push_back(std::move(cells));
@@ -50,6 +56,13 @@ std::vector<ReconcileResult> reconcile(store::SqlSession& db) {
     out.push_back(std::move(r));
   }
   return out;
+}
+
+const ReconcileResult& find_check(const std::vector<ReconcileResult>& results,
+                                  const std::string& name) {
+  for (const auto& r : results)
+    if (r.check.name == name) return r;
+  throw std::out_of_range("reconcile_db.sql has no check " + name);
 }
 
 std::string format_reconcile(const std::vector<ReconcileResult>& results, size_t max_rows) {

@@ -1,7 +1,8 @@
 #pragma once
 // The reconcile report (scripts/reconcile_db.sql, compiled in): OCO orphans, duplicate ids,
 // breaks in the signal -> decision -> orders -> trades chain, records without config_sha,
-// unprotected positions, and the day's risk events, on either backend.
+// unprotected positions, orders live after a hard flat, and the day's risk events, on either
+// backend, for one trading day or the whole store. Reads only; not thread-safe (one session).
 #include <string>
 #include <vector>
 
@@ -20,9 +21,14 @@ struct ReconcileResult {
   bool passed() const { return !check.fails_on_rows || rows.empty(); }
 };
 
-// The checks of scripts/reconcile_db.sql, in file order.
+// The checks of scripts/reconcile_db.sql, in file order; each takes the trading day as its one
+// parameter (?1).
 std::vector<ReconcileCheck> reconcile_checks();
-std::vector<ReconcileResult> reconcile(store::SqlSession& db);
+// The checks over one trading day's records (and what was live on it), or over every day for "".
+std::vector<ReconcileResult> reconcile(store::SqlSession& db, const std::string& day);
+// The result of the check named `name` (std::out_of_range when the script has no such check).
+const ReconcileResult& find_check(const std::vector<ReconcileResult>& results,
+                                  const std::string& name);
 // Human-readable report: each check with PASS/FAIL and up to `max_rows` offending rows.
 std::string format_reconcile(const std::vector<ReconcileResult>& results, size_t max_rows = 20);
 

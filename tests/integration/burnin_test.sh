@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The paper burn-in end to end through the real binary: consecutive bundled days on one store
 # (each day as on a fresh store), the burn-in report against plain SQL and against planted
-# violations, the report in headless Chromium, a multi-day run killed at random points, the
-# migration of a one-day store, and the same days on PostgreSQL.
+# violations, reconcile by day, the report in headless Chromium, a multi-day run killed at random
+# points, the migration of a one-day store, and the same days on PostgreSQL.
 # Usage: burnin_test.sh CASE AITRAPP_BINARY SOURCE_DIR OUTPUT_DIR [SERVERS_DIR]
 set -euo pipefail
 CASE=$1
@@ -117,6 +117,22 @@ days)
     (SELECT MIN(client_order_id) FROM orders WHERE trading_day = '2022-04-04' AND role = 'ENTRY')"
   plant heat heat_within_cap "UPDATE risk_samples SET heat = '25000.00' WHERE trading_day = '2022-04-04'
     AND minute_ms = (SELECT MIN(minute_ms) FROM risk_samples WHERE trading_day = '2022-04-04' AND heat <> '0.00')"
+  # reconcile, one day at a time: the latest by default, a named day, or every day; a live leg
+  # left by an earlier day is a problem of every later day too.
+  "$BIN" reconcile --db shared.sqlite > rec.out || fail "the three days do not reconcile: $(grep FAIL rec.out)"
+  grep -q "trading day 2022-04-05$" rec.out || fail "reconcile did not check the latest day: $(head -1 rec.out)"
+  "$BIN" reconcile --db orphan.sqlite --day 2022-04-01 > rec1.out \
+    || fail "2022-04-01 is clean, yet: $(grep FAIL rec1.out)"
+  for d in "--day 2022-04-04" "--day 2022-04-05" --all-days; do
+    # shellcheck disable=SC2086
+    if "$BIN" reconcile --db orphan.sqlite $d > rec2.out; then fail "reconcile $d passed the planted orphan"; fi
+    grep -q '^FAIL  orphan_oco_siblings (1 rows)' rec2.out || fail "reconcile $d: $(grep FAIL rec2.out)"
+  done
+  set +e
+  "$BIN" reconcile --db shared.sqlite --day 2022-04-02 > /dev/null 2> rec3.err
+  rc=$?
+  set -e
+  [ $rc = 2 ] && grep -q "no such trading day" rec3.err || fail "reconcile of a missing day: exit $rc, $(cat rec3.err)"
   cp rep/burnin-report-20220405.* "$OUT/"
   ;;
 
@@ -223,6 +239,14 @@ pg_days)
     || fail "three days on PostgreSQL failed: $(tail -5 pg.out)"
   same_as_fresh pg.json
   "$BIN" burnin-report --db unused.sqlite --days 3 --out pgrep > /dev/null
+  # The runbook's reconcile, typed as written (every day) and for one day.
+  for v in "" "day=2022-04-04"; do
+    psql "$DATABASE_URL" -v ON_ERROR_STOP=1 ${v:+-v "$v"} -f "$SRC/scripts/reconcile_db.sql" > rec.txt \
+      || fail "reconcile_db.sql ${v:-(every day)}: $(tail -3 rec.txt)"
+    [ "$(grep -c '^(0 rows)' rec.txt)" = 6 ] || fail "reconcile_db.sql ${v:-(every day)} found problems: $(cat rec.txt)"
+  done
+  grep -A3 '== risk_events_of_the_day' rec.txt | grep -q '2022-04-04' || fail "-v day=2022-04-04 did not list that day's events"
+  "$BIN" reconcile --db unused.sqlite --day 2022-04-04 > rec.out || fail "reconcile --day on PostgreSQL: $(grep FAIL rec.out)"
   unset DATABASE_URL
   "$BIN" paper --config app.yaml $(data_args "${THREE[@]}") --db lite.sqlite > /dev/null
   "$BIN" burnin-report --db lite.sqlite --days 3 --out literep > /dev/null
