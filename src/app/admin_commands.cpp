@@ -190,7 +190,13 @@ int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream&) {
   return failed ? 1 : 0;
 }
 
-int run_reconcile(const AdminOptions& opts, std::ostream& out, std::ostream& err) {
+namespace {
+
+// Runs a read-only report `body(Backends&)` on the store of `opts`, once what an outage journaled
+// is in it (it belongs in the report); a backend that cannot start, or a throw, is said as
+// "error: ...".
+template <class Body>
+int on_store(const AdminOptions& opts, std::ostream& err, Body&& body) {
   auto opened = open_store_backends(BackendSettings::from_env(opts.db));
   if (auto* e = std::get_if<StartupError>(&opened)) {
     err << "error: " << e->message << "\n";
@@ -198,34 +204,13 @@ int run_reconcile(const AdminOptions& opts, std::ostream& out, std::ostream& err
   }
   Backends& b = std::get<Backends>(opened);
   try {
-    if (b.journaled) b.journaled->drain();  // what an outage left behind belongs in the report
-    // One day: the one asked for, else the latest; a store that has run no day has nothing to
-    // scope, and is checked whole.
-    std::string day, problem;
-    if (!opts.all_days) {
-      const auto days = report::trading_days(b.records(), opts.day, 1, problem);
-      if (!days.empty()) {
-        day = days.back();
-      } else if (!opts.day.empty()) {
-        err << "error: " << problem << "\n";
-        return 2;
-      }
-    }
-    const auto results = report::reconcile(b.records(), day);
-    out << "reconcile of " << b.describe() << ", "
-        << (day.empty() ? std::string("every trading day") : "trading day " + day) << "\n"
-        << report::format_reconcile(results);
-    int failed = 0;
-    for (const auto& r : results) failed += r.passed() ? 0 : 1;
-    out << (failed ? std::to_string(failed) + " check(s) failed\n" : "all checks passed\n");
-    return failed ? 1 : 0;
+    if (b.journaled) b.journaled->drain();
+    return body(b);
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";
     return 1;
   }
 }
-
-namespace {
 
 // Written whole or not at all: a reader never sees half a report.
 bool write_file(const std::filesystem::path& path, const std::string& text, std::string& error) {
@@ -247,15 +232,33 @@ bool write_file(const std::filesystem::path& path, const std::string& text, std:
 
 }  // namespace
 
+int run_reconcile(const AdminOptions& opts, std::ostream& out, std::ostream& err) {
+  return on_store(opts, err, [&](Backends& b) {
+    // One day: the one asked for, else the latest; a store that has run no day has nothing to
+    // scope, and is checked whole.
+    std::string day, problem;
+    if (!opts.all_days) {
+      const auto days = report::trading_days(b.records(), opts.day, 1, problem);
+      if (!days.empty()) {
+        day = days.back();
+      } else if (!opts.day.empty()) {
+        err << "error: " << problem << "\n";
+        return 2;
+      }
+    }
+    const auto results = report::reconcile(b.records(), day);
+    out << "reconcile of " << b.describe() << ", "
+        << (day.empty() ? std::string("every trading day") : "trading day " + day) << "\n"
+        << report::format_reconcile(results);
+    int failed = 0;
+    for (const auto& r : results) failed += r.passed() ? 0 : 1;
+    out << (failed ? std::to_string(failed) + " check(s) failed\n" : "all checks passed\n");
+    return failed ? 1 : 0;
+  });
+}
+
 int run_burnin_report(const AdminOptions& opts, std::ostream& out, std::ostream& err) {
-  auto opened = open_store_backends(BackendSettings::from_env(opts.db));
-  if (auto* e = std::get_if<StartupError>(&opened)) {
-    err << "error: " << e->message << "\n";
-    return e->exit_code;
-  }
-  Backends& b = std::get<Backends>(opened);
-  try {
-    if (b.journaled) b.journaled->drain();
+  return on_store(opts, err, [&](Backends& b) {
     std::string problem;
     const auto days = report::trading_days(b.records(), opts.day, opts.days, problem);
     if (days.empty()) {
@@ -279,10 +282,7 @@ int run_burnin_report(const AdminOptions& opts, std::ostream& out, std::ostream&
       }
     out << text << "written: " << base.string() << ".{txt,html,json}\n";
     return opts.strict && !r["overall"]["pass"].get<bool>() ? 1 : 0;
-  } catch (const std::exception& e) {
-    err << "error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 }  // namespace aitrapp

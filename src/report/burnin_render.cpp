@@ -149,6 +149,18 @@ struct Series {
   std::vector<std::pair<double, double>> points;  // (x, y)
 };
 
+// A chart's caption and the opening of its SVG element, with the plot area's frame when `framed`.
+std::string chart_begin(const std::string& title, bool framed) {
+  std::ostringstream o;
+  o << "<figure><figcaption>" << esc(title) << "</figcaption><svg class=\"chart\" width=\"" << kW
+    << "\" height=\"" << kH << "\" viewBox=\"0 0 " << kW << " " << kH
+    << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">";
+  if (framed)
+    o << "<rect x=\"" << kL << "\" y=\"" << kT << "\" width=\"" << kW - kL - kR << "\" height=\""
+      << kH - kT - kB << "\" fill=\"#fafafa\" stroke=\"#ccc\"/>";
+  return o.str();
+}
+
 // A line chart over the trading session (x: minutes after midnight), with vertical markers.
 std::string line_chart(const std::string& title, const std::vector<Series>& series,
                        const std::vector<std::pair<std::string, int>>& markers, int x0, int x1) {
@@ -162,11 +174,7 @@ std::string line_chart(const std::string& title, const std::vector<Series>& seri
   const auto X = [&](double x) { return kL + (x - x0) * (kW - kL - kR) / std::max(1, x1 - x0); };
   const auto Y = [&](double y) { return kT + (hi - y) * (kH - kT - kB) / (hi - lo); };
   std::ostringstream o;
-  o << "<figure><figcaption>" << esc(title) << "</figcaption><svg class=\"chart\" width=\"" << kW
-    << "\" height=\"" << kH << "\" viewBox=\"0 0 " << kW << " " << kH
-    << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">";
-  o << "<rect x=\"" << kL << "\" y=\"" << kT << "\" width=\"" << kW - kL - kR << "\" height=\""
-    << kH - kT - kB << "\" fill=\"#fafafa\" stroke=\"#ccc\"/>";
+  o << chart_begin(title, true);
   for (double y : {lo, (lo + hi) / 2, hi})
     o << "<text x=\"" << kL - 4 << "\" y=\"" << num(Y(y) + 4) << "\" text-anchor=\"end\">" << num(y)
       << "</text>";
@@ -203,9 +211,7 @@ std::string bar_chart(const std::string& title, const json& hist) {
   const size_t n = std::max<size_t>(hist.size(), 1);
   const double w = static_cast<double>(kW - kL - kR) / static_cast<double>(n);
   std::ostringstream o;
-  o << "<figure><figcaption>" << esc(title) << "</figcaption><svg class=\"chart\" width=\"" << kW
-    << "\" height=\"" << kH << "\" viewBox=\"0 0 " << kW << " " << kH
-    << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">";
+  o << chart_begin(title, false);
   size_t i = 0;
   for (const auto& b : hist) {
     const double h =
@@ -229,11 +235,7 @@ std::string scatter(const std::string& title, const json& trades) {
   const auto X = [&](double v) { return kL + v * (kW - kL - kR) / top; };
   const auto Y = [&](double v) { return kT + (top - v) * (kH - kT - kB) / top; };
   std::ostringstream o;
-  o << "<figure><figcaption>" << esc(title) << "</figcaption><svg class=\"chart\" width=\"" << kW
-    << "\" height=\"" << kH << "\" viewBox=\"0 0 " << kW << " " << kH
-    << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">";
-  o << "<rect x=\"" << kL << "\" y=\"" << kT << "\" width=\"" << kW - kL - kR << "\" height=\""
-    << kH - kT - kB << "\" fill=\"#fafafa\" stroke=\"#ccc\"/>";
+  o << chart_begin(title, true);
   o << "<text x=\"" << kW / 2 << "\" y=\"" << kH - 8 << "\" text-anchor=\"middle\">MAE (R), 0 to "
     << num(top) << "</text><text x=\"" << 12 << "\" y=\"" << kH / 2 << "\">MFE</text>";
   for (const auto& t : trades) {

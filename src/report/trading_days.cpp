@@ -10,7 +10,7 @@ std::vector<std::string> trading_days(store::SqlSession& db, const std::string& 
   db.run("SELECT trading_day FROM engine_checkpoint ORDER BY trading_day", {},
          [&](const store::SqlRow& q) { all.push_back(q.text(0)); });
   if (all.empty()) {
-    error = "the store holds no trading day (run a paper day first: make replay)";
+    error = "the store holds no trading day (replay some onto it first: make burnin)";
     return {};
   }
   auto end = all.end();
