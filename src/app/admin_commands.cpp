@@ -14,12 +14,19 @@
 #include "app/env.hpp"
 #include "app/kite_instrument_map.hpp"
 #include "report/burnin.hpp"
+#include "report/idempotency.hpp"
 #include "report/reconcile.hpp"
 #include "report/trading_days.hpp"
 #include "store/migrator.hpp"
 
 namespace aitrapp {
 namespace {
+
+// The last line of a list of checks, and the exit status it means.
+int verdict(std::ostream& out, int failed) {
+  out << (failed ? std::to_string(failed) + " check(s) failed\n" : "all checks passed\n");
+  return failed ? 1 : 0;
+}
 
 // A session on the configured backend without migrating or checking it.
 std::unique_ptr<store::SqlSession> raw_session(const BackendSettings& s) {
@@ -186,8 +193,7 @@ int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream&) {
   } else {
     report(true, "venue_credentials", "not needed for PAPER (use --mode LIVE to check them)");
   }
-  out << (failed ? std::to_string(failed) + " check(s) failed\n" : "all checks passed\n");
-  return failed ? 1 : 0;
+  return verdict(out, failed);
 }
 
 namespace {
@@ -230,30 +236,51 @@ bool write_file(const std::filesystem::path& path, const std::string& text, std:
   return !ec;
 }
 
+// The one trading day a check covers: --day, else the latest; "" for --all-days or a store that
+// has run no day (nothing to scope). False, having said why, for a day the store does not hold.
+bool checked_day(Backends& b, const AdminOptions& opts, std::ostream& err, std::string& day) {
+  day.clear();
+  if (opts.all_days) return true;
+  std::string problem;
+  const auto days = report::trading_days(b.records(), opts.day, 1, problem);
+  if (!days.empty()) {
+    day = days.back();
+  } else if (!opts.day.empty()) {
+    err << "error: " << problem << "\n";
+    return false;
+  }
+  return true;
+}
+
+std::string day_label(const std::string& day) {
+  return day.empty() ? std::string("every trading day") : "trading day " + day;
+}
+
 }  // namespace
 
 int run_reconcile(const AdminOptions& opts, std::ostream& out, std::ostream& err) {
   return on_store(opts, err, [&](Backends& b) {
-    // One day: the one asked for, else the latest; a store that has run no day has nothing to
-    // scope, and is checked whole.
-    std::string day, problem;
-    if (!opts.all_days) {
-      const auto days = report::trading_days(b.records(), opts.day, 1, problem);
-      if (!days.empty()) {
-        day = days.back();
-      } else if (!opts.day.empty()) {
-        err << "error: " << problem << "\n";
-        return 2;
-      }
-    }
+    std::string day;
+    if (!checked_day(b, opts, err, day)) return 2;
     const auto results = report::reconcile(b.records(), day);
-    out << "reconcile of " << b.describe() << ", "
-        << (day.empty() ? std::string("every trading day") : "trading day " + day) << "\n"
+    out << "reconcile of " << b.describe() << ", " << day_label(day) << "\n"
         << report::format_reconcile(results);
     int failed = 0;
     for (const auto& r : results) failed += r.passed() ? 0 : 1;
-    out << (failed ? std::to_string(failed) + " check(s) failed\n" : "all checks passed\n");
-    return failed ? 1 : 0;
+    return verdict(out, failed);
+  });
+}
+
+int run_idempotency_check(const AdminOptions& opts, std::ostream& out, std::ostream& err) {
+  return on_store(opts, err, [&](Backends& b) {
+    std::string day;
+    if (!checked_day(b, opts, err, day)) return 2;
+    const auto checks = report::idempotency_check(b.records(), day);
+    out << "idempotency check of " << b.describe() << ", " << day_label(day) << "\n"
+        << report::format_idempotency(checks);
+    int failed = 0;
+    for (const auto& c : checks) failed += c.pass ? 0 : 1;
+    return verdict(out, failed);
   });
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Operator commands around the store: `aitrapp migrate`, `aitrapp verify` (the go-live
-// checklist's environment checks), `aitrapp reconcile` and `aitrapp burnin-report`. DATABASE_URL
-// selects PostgreSQL, otherwise the SQLite file given by --db. Each returns the process exit
-// status.
+// checklist's environment checks), `aitrapp reconcile`, `aitrapp idempotency-check` and
+// `aitrapp burnin-report`. DATABASE_URL selects PostgreSQL, otherwise the SQLite file given by
+// --db. Each returns the process exit status.
 #include <iosfwd>
 #include <string>
 
@@ -16,7 +16,7 @@ struct AdminOptions {
   std::string kite_root = "https://api.kite.trade";
   // burnin-report: the last day reported (empty: the latest in the store), how many days, where
   // the files go, and whether a failed gate fails the command;
-  // reconcile: the day checked (empty: the latest), or every day of the store.
+  // reconcile, idempotency-check: the day checked (empty: the latest), or every day.
   std::string day;
   int days = 1;
   bool all_days = false;
@@ -34,5 +34,8 @@ int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream& err);
 int run_burnin_report(const AdminOptions& opts, std::ostream& out, std::ostream& err);
 // 0 when every reconcile check passes, 1 when one fails, 2 bad setting.
 int run_reconcile(const AdminOptions& opts, std::ostream& out, std::ostream& err);
+// Same plan -> same ids (every stored plan and order id derived again from its plan) and no
+// duplicate client_order_id in the store: 0 pass, 1 a check failed, 2 bad setting or day.
+int run_idempotency_check(const AdminOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace aitrapp

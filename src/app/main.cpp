@@ -111,10 +111,10 @@ int main(int argc, char** argv) {
       "Check one trading day of the store (default: the latest): OCO orphans, duplicate ids, "
       "signal->trade chain, config_sha, unprotected positions, orders live after the hard flat; "
       "non-zero exit when a check fails");
-  auto* reconcile_day =
-      ccmd->add_option("--day", admin.day, "Trading day checked, YYYY-MM-DD (default: latest)");
-  ccmd->add_flag("--all-days", admin.all_days, "Check every trading day of the store")
-      ->excludes(reconcile_day);
+  auto* icmd = app.add_subcommand(
+      "idempotency-check",
+      "Same plan -> same IDs: derive every plan id and client_order_id of a trading day (default: "
+      "the latest) again from its plan, and scan the store for duplicate client_order_ids");
   auto* bcmd = app.add_subcommand(
       "burnin-report",
       "Judge burn-in days from the store: the daily gates with their evidence, trades in R, "
@@ -127,7 +127,13 @@ int main(int argc, char** argv) {
   bcmd->add_option("--out", admin.out_dir, "Directory the three files are written to")
       ->capture_default_str();
   bcmd->add_flag("--strict", admin.strict, "Exit 1 when a gate fails");
-  for (auto* c : {mcmd, vcmd, ccmd, bcmd})
+  for (auto* c : {ccmd, icmd}) {
+    auto* day = c->add_option("--day", admin.day,
+                              "Trading day checked, YYYY-MM-DD (default: the latest in the store)");
+    c->add_flag("--all-days", admin.all_days, "Check every trading day of the store")
+        ->excludes(day);
+  }
+  for (auto* c : {mcmd, vcmd, ccmd, icmd, bcmd})
     c->add_option("--db", admin.db, "SQLite store file when DATABASE_URL is unset")
         ->capture_default_str();
   vcmd->add_option("--config", admin.config_path,
@@ -176,6 +182,7 @@ int main(int argc, char** argv) {
   if (mcmd->parsed()) return aitrapp::run_migrate(admin, std::cout, std::cerr);
   if (vcmd->parsed()) return aitrapp::run_verify(admin, std::cout, std::cerr);
   if (ccmd->parsed()) return aitrapp::run_reconcile(admin, std::cout, std::cerr);
+  if (icmd->parsed()) return aitrapp::run_idempotency_check(admin, std::cout, std::cerr);
   if (bcmd->parsed()) return aitrapp::run_burnin_report(admin, std::cout, std::cerr);
   if (scmd->parsed()) return aitrapp::run_venue_sim(sim, std::cout, std::cerr);
   const bool is_run = rcmd->parsed();

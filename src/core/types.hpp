@@ -1,6 +1,7 @@
 #pragma once
 // Small enums shared by every room of the engine, with their wire/store spellings.
 #include <initializer_list>
+#include <optional>
 #include <string_view>
 
 namespace aitrapp {
@@ -71,6 +72,11 @@ inline std::string_view to_string(LegRole r) {
       return "EXIT";
   }
   return "?";
+}
+inline std::optional<LegRole> leg_role_from_string(std::string_view s) {
+  for (auto r : {LegRole::Entry, LegRole::StopLoss, LegRole::TakeProfit, LegRole::Exit})
+    if (s == to_string(r)) return r;
+  return std::nullopt;
 }
 inline bool is_exit_role(LegRole r) {
   return r != LegRole::Entry;

@@ -34,8 +34,7 @@ Side side_from_string(const std::string& s) {
   return s == "SELL" ? Side::Sell : Side::Buy;
 }
 LegRole parse_role(const std::string& s) {
-  for (auto r : {LegRole::Entry, LegRole::StopLoss, LegRole::TakeProfit, LegRole::Exit})
-    if (s == to_string(r)) return r;
+  if (auto r = leg_role_from_string(s)) return *r;
   throw std::runtime_error("unknown leg role '" + s + "' in store");
 }
 OrderType parse_type(const std::string& s) {

@@ -247,6 +247,7 @@ pg_days)
   done
   grep -A3 '== risk_events_of_the_day' rec.txt | grep -q '2022-04-04' || fail "-v day=2022-04-04 did not list that day's events"
   "$BIN" reconcile --db unused.sqlite --day 2022-04-04 > rec.out || fail "reconcile --day on PostgreSQL: $(grep FAIL rec.out)"
+  "$BIN" idempotency-check --db unused.sqlite --all-days > idem.out || fail "idempotency-check on PostgreSQL: $(grep FAIL idem.out)"
   unset DATABASE_URL
   "$BIN" paper --config app.yaml $(data_args "${THREE[@]}") --db lite.sqlite > /dev/null
   "$BIN" burnin-report --db lite.sqlite --days 3 --out literep > /dev/null

@@ -151,6 +151,48 @@ reconcile)
   echo "reconcile names $SL, live after the hard flat"
   ;;
 
+idempotency)
+  # The runbook's "same plan -> same IDs, no duplicate client_order_id", from the store; then
+  # one planted row for each way it can break, each named.
+  "$BIN" paper --config app.yaml --data "$DAY" --db i.sqlite > /dev/null
+  "$BIN" idempotency-check --db i.sqlite > clean.txt || fail "a clean day fails: $(cat clean.txt)"
+  N=$(q i.sqlite "SELECT COUNT(*) FROM decisions")
+  [ "$N" -gt 0 ] || fail "no decisions: nothing was derived"
+  grep -q "^PASS  same_plan_same_plan_id: $N decisions" clean.txt || fail "$(cat clean.txt)"
+  grep -q "^PASS  same_plan_same_client_order_ids: $(q i.sqlite "SELECT COUNT(*) FROM orders") orders" clean.txt \
+    || fail "$(cat clean.txt)"
+  planted() {  # NAME CHECK SQL WORD: the check fails and names WORD
+    cp i.sqlite "$1.sqlite"
+    q "$1.sqlite" "$3"
+    set +e
+    "$BIN" idempotency-check --db "$1.sqlite" > "$1.txt"
+    rc=$?
+    set -e
+    [ $rc = 1 ] || fail "$1: exit $rc: $(cat "$1.txt")"
+    grep -q "^FAIL  $2" "$1.txt" || fail "$1: $2 passes: $(cat "$1.txt")"
+    grep -q "$4" "$1.txt" || fail "$1: $4 is not named: $(cat "$1.txt")"
+  }
+  planted order_id same_plan_same_client_order_ids \
+    "UPDATE orders SET client_order_id = 'ATZZZZZZZZZZE00' WHERE client_order_id = (SELECT MIN(client_order_id) FROM orders)" \
+    ATZZZZZZZZZZE00
+  PLAN=$(q i.sqlite "SELECT MIN(plan_id) FROM decisions")
+  planted plan_id same_plan_same_plan_id "UPDATE decisions SET plan_id = 'ZZZZZZZZZZ' WHERE plan_id = '$PLAN'" \
+    "decision ZZZZZZZZZZ .* derives $PLAN, then $PLAN"
+  planted two_live no_duplicate_client_order_id "
+    UPDATE orders SET status = 'WORKING' WHERE client_order_id = (SELECT MIN(client_order_id) FROM orders WHERE role = 'SL');
+    INSERT INTO orders SELECT substr(client_order_id, 1, 13) || 'ZZ', plan_id, parent_id, role, attempt, symbol, side,
+      order_type, qty, limit_price, trigger_price, 'WORKING', venue_order_id, filled, filled_notional, reason, created_ms,
+      sent_ms, acked_ms, updated_ms, send_count, cancel_requested, config_sha, trading_day FROM orders
+      WHERE client_order_id = (SELECT MIN(client_order_id) FROM orders WHERE role = 'SL')" \
+    "two live orders for SL"
+  set +e
+  "$BIN" idempotency-check --db i.sqlite --day 2022-04-04 > /dev/null 2> day.err
+  rc=$?
+  set -e
+  [ $rc = 2 ] && grep -q "no such trading day" day.err || fail "a day the store lacks: exit $rc, $(cat day.err)"
+  echo "$(head -2 clean.txt | tail -1)"
+  ;;
+
 crash_recovery)
   "$BIN" paper --config app.yaml --data "$DAY" --db crash.sqlite --speed 1500 --summary-json first.json \
     > first.out 2>&1 &
