@@ -28,7 +28,8 @@ std::string make_plan_id(std::string_view day, std::string_view strategy, std::s
 }
 
 std::string make_client_order_id(std::string_view plan_id, LegRole role, int attempt) {
-  if (attempt < 0 || attempt >= 36 * 36) throw std::out_of_range("order attempt out of range");
+  if (attempt < 0 || attempt > kMaxOrderAttempt)
+    throw std::out_of_range("order attempt out of range");
   std::string id = "AT";
   id.append(plan_id);
   id.push_back(leg_code(role));

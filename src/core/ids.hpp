@@ -14,8 +14,11 @@ namespace aitrapp {
 std::string make_plan_id(std::string_view trading_day, std::string_view strategy,
                          std::string_view symbol, int64_t signal_time_ms, Side side);
 
+// The highest attempt two base-36 characters hold.
+constexpr int kMaxOrderAttempt = 36 * 36 - 1;
+
 // "AT" + plan_id(10) + leg code(1) + attempt(2 base-36) = 15 alphanumeric characters: fits
-// Kite's 20-char tag and Bitget's 40-char clientOid. attempt must be in [0, 1295].
+// Kite's 20-char tag and Bitget's 40-char clientOid. attempt must be in [0, kMaxOrderAttempt].
 std::string make_client_order_id(std::string_view plan_id, LegRole role, int attempt);
 
 bool is_valid_kite_tag(std::string_view id);

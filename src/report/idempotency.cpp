@@ -58,7 +58,7 @@ std::vector<IdempotencyCheck> idempotency_check(store::SqlSession& db, const std
         ++n;
         const auto role = leg_role_from_string(q.text(2));
         const int attempt = static_cast<int>(q.integer(3));
-        const std::string want = role && attempt >= 0 && attempt <= 1295
+        const std::string want = role && attempt >= 0 && attempt <= kMaxOrderAttempt
                                      ? make_client_order_id(q.text(1), *role, attempt)
                                      : "(no id: role " + q.text(2) + ", attempt " + q.text(3) + ")";
         if (want != q.text(0)) {
@@ -71,14 +71,9 @@ std::vector<IdempotencyCheck> idempotency_check(store::SqlSession& db, const std
   out.push_back(std::move(orders));
 
   // No duplicate client_order_id, over the whole store: the reconcile check.
-  const auto checks = reconcile(db, "");
-  const ReconcileResult& dup = find_check(checks, "duplicate_client_order_id");
+  const ReconcileResult dup = reconcile_check(db, "duplicate_client_order_id", "");
   IdempotencyCheck dups{"no_duplicate_client_order_id", dup.passed(), "", {}};
-  for (const auto& row : dup.rows) {
-    std::string line;
-    for (size_t c = 0; c < row.size(); ++c) line += (c ? " | " : "") + row[c];
-    dups.problems.push_back(line);
-  }
+  for (const auto& row : dup.rows) dups.problems.push_back(row_text(row));
   dups.evidence = std::to_string(db.scalar("SELECT COUNT(*) FROM orders")) +
                   " orders over every day: " + std::to_string(dup.rows.size()) +
                   " ids stored twice or legs with two live orders";

@@ -44,25 +44,37 @@ std::vector<ReconcileCheck> reconcile_checks() {
   return out;
 }
 
+namespace {
+
+ReconcileResult run_check(store::SqlSession& db, const ReconcileCheck& c, const std::string& day) {
+  ReconcileResult r{c, {}, {}};
+  db.run(c.sql, {day}, [&](const store::SqlRow& row) {
+    std::vector<std::string> cells;
+    for (int i = 0; i < row.columns(); ++i) cells.push_back(row.text(i));
+    r.rows.push_back(std::move(cells));
+  });
+  return r;
+}
+
+}  // namespace
+
 std::vector<ReconcileResult> reconcile(store::SqlSession& db, const std::string& day) {
   std::vector<ReconcileResult> out;
-  for (auto& c : reconcile_checks()) {
-    ReconcileResult r{c, {}, {}};
-    db.run(c.sql, {day}, [&](const store::SqlRow& row) {
-      std::vector<std::string> cells;
-      for (int i = 0; i < row.columns(); ++i) cells.push_back(row.text(i));
-      r.rows.push_back(std::move(cells));
-    });
-    out.push_back(std::move(r));
-  }
+  for (const auto& c : reconcile_checks()) out.push_back(run_check(db, c, day));
   return out;
 }
 
-const ReconcileResult& find_check(const std::vector<ReconcileResult>& results,
-                                  const std::string& name) {
-  for (const auto& r : results)
-    if (r.check.name == name) return r;
+ReconcileResult reconcile_check(store::SqlSession& db, const std::string& name,
+                                const std::string& day) {
+  for (const auto& c : reconcile_checks())
+    if (c.name == name) return run_check(db, c, day);
   throw std::out_of_range("reconcile_db.sql has no check " + name);
+}
+
+std::string row_text(const std::vector<std::string>& row) {
+  std::string line;
+  for (size_t c = 0; c < row.size(); ++c) line += (c ? " | " : "") + row[c];
+  return line;
 }
 
 std::string format_reconcile(const std::vector<ReconcileResult>& results, size_t max_rows) {
@@ -71,11 +83,8 @@ std::string format_reconcile(const std::vector<ReconcileResult>& results, size_t
     const char* verdict = !r.check.fails_on_rows ? "INFO" : r.passed() ? "PASS" : "FAIL";
     o << verdict << "  " << r.check.name << " (" << r.rows.size()
       << " rows): " << r.check.description << "\n";
-    for (size_t i = 0; i < r.rows.size() && i < max_rows; ++i) {
-      o << "      ";
-      for (size_t c = 0; c < r.rows[i].size(); ++c) o << (c ? " | " : "") << r.rows[i][c];
-      o << "\n";
-    }
+    for (size_t i = 0; i < r.rows.size() && i < max_rows; ++i)
+      o << "      " << row_text(r.rows[i]) << "\n";
     if (r.rows.size() > max_rows) o << "      ... " << r.rows.size() - max_rows << " more\n";
   }
   return o.str();

@@ -26,9 +26,12 @@ struct ReconcileResult {
 std::vector<ReconcileCheck> reconcile_checks();
 // The checks over one trading day's records (and what was live on it), or over every day for "".
 std::vector<ReconcileResult> reconcile(store::SqlSession& db, const std::string& day);
-// The result of the check named `name` (std::out_of_range when the script has no such check).
-const ReconcileResult& find_check(const std::vector<ReconcileResult>& results,
-                                  const std::string& name);
+// The one check named `name`, over `day` as above (std::out_of_range when the script has no
+// such check): for a reader that needs some checks, not the whole report.
+ReconcileResult reconcile_check(store::SqlSession& db, const std::string& name,
+                                const std::string& day);
+// A row's cells as the report prints them: "a | b | c".
+std::string row_text(const std::vector<std::string>& row);
 // Human-readable report: each check with PASS/FAIL and up to `max_rows` offending rows.
 std::string format_reconcile(const std::vector<ReconcileResult>& results, size_t max_rows = 20);
 
