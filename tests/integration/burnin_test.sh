@@ -14,7 +14,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/aitrapp-burnin.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 mkdir -p "$OUT"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() { echo "FAIL: $*${SEED:+ (kill schedule seed $SEED)}" >&2; exit 1; }
 q() { sqlite3 "$1" "$2"; }
 sed "s#log_file: logs/aitrapp.log#log_file: $WORK/aitrapp.log#" "$SRC/configs/app.yaml" > app.yaml
 NSE="$SRC/data/nse"
@@ -182,8 +182,8 @@ browser)
 
 sigkill)
   fresh_days
-  seed=${BURNIN_SEED:-$RANDOM}
-  RANDOM=$seed
+  SEED=${BURNIN_SEED:-$RANDOM}
+  RANDOM=$SEED
   kills=0
   for round in 1 2 3; do
     "$BIN" paper --config app.yaml $(data_args "${THREE[@]}") --db k.sqlite --speed 3000 > "run$round.out" 2>&1 &
@@ -193,13 +193,13 @@ sigkill)
     wait $pid 2> /dev/null || true
   done
   "$BIN" paper --config app.yaml $(data_args "${THREE[@]}") --db k.sqlite --summary-json k.json > last.out 2> last.err \
-    || fail "the resumed run failed (seed $seed): $(tail -3 last.err)"
-  [ $kills -ge 1 ] || fail "no run was killed (seed $seed)"
+    || fail "the resumed run failed: $(tail -3 last.err)"
+  [ $kills -ge 1 ] || fail "no run was killed"
   same_as_fresh k.json
   [ "$(q k.sqlite 'SELECT COUNT(*) FROM (SELECT plan_id, role, attempt FROM orders GROUP BY 1, 2, 3 HAVING COUNT(*) > 1)')" = 0 ] \
     || fail "a leg was ordered twice"
-  [ "$(jq -r .total.duplicate_client_order_ids k.json)" = 0 ] || fail "duplicate client_order_ids (seed $seed)"
-  echo "seed $seed: killed $kills times; every day's digest equals its fresh store's"
+  [ "$(jq -r .total.duplicate_client_order_ids k.json)" = 0 ] || fail "duplicate client_order_ids"
+  echo "seed $SEED: killed $kills times; every day's digest equals its fresh store's"
   ;;
 
 migration)
