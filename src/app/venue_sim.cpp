@@ -136,6 +136,13 @@ int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& 
               server->refuse_connections(*s * 1000);
             return reply(200, {{"ok", true}});
           }
+          if (r.path == "/faults/ws_drop_on_fill") {
+            auto s = int_param(r, "seconds", 1, 3600, bad);
+            auto d = s ? int_param(r, "delay_ms", 0, 10'000, bad) : std::nullopt;
+            if (!d) return bad;
+            server->drop_websockets_after_fill(*s * 1000, *d);
+            return reply(200, {{"ok", true}});
+          }
           std::lock_guard lock(mu);
           kite::RequestFaults& f = exchange.faults();
           if (r.path == "/faults/ack_delay") {

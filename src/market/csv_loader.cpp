@@ -77,6 +77,11 @@ Result<LoadedFile> load_bar_file(const std::string& path, const TradingCalendar&
                                  const std::string& perp_symbol) {
   std::ifstream in(path);
   if (!in) return Error{path + ": cannot open file"};
+  return load_bars(in, path, cal, perp_symbol);
+}
+
+Result<LoadedFile> load_bars(std::istream& in, const std::string& path, const TradingCalendar& cal,
+                             const std::string& perp_symbol) {
   LoadedFile file{path, BarFormat::Nse, {}};
   std::string line;
   int lineno = 0;

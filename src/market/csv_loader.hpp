@@ -3,6 +3,7 @@
 //   NSE one-minute:  symbol,date,time,open,high,low,close,volume,oi   (local exchange time)
 //   BTC perpetual:   timestamp,open,high,low,close,volume              (UTC)
 // Errors name the file and line. Stateless; thread-safe.
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct LoadedFile {
 // `perp_symbol` names the instrument of a BTC perpetual file, which has no symbol column.
 Result<LoadedFile> load_bar_file(const std::string& path, const TradingCalendar& cal,
                                  const std::string& perp_symbol);
+// The same from a stream; `path` names it in errors.
+Result<LoadedFile> load_bars(std::istream& in, const std::string& path, const TradingCalendar& cal,
+                             const std::string& perp_symbol);
 // PATH is a CSV file, a directory of them, or a directory of day directories holding them (read
 // in name order).
 Result<std::vector<LoadedFile>> load_bar_paths(const std::vector<std::string>& paths,

@@ -8,46 +8,18 @@
 #include <boost/beast/http.hpp>
 #include <mutex>
 
+#include "../support/recording_port.hpp"
 #include "ops/api.hpp"
 #include "ops/http_server.hpp"
 
 namespace aitrapp::ops {
 namespace {
 
+using support::RecordingPort;
+
 namespace http = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 const std::string kToken = "test-token-0123456789abcdef";
-
-// Records the commands that reach it; answers from a fixed snapshot.
-class RecordingPort final : public ControlPort {
- public:
-  RecordingPort() {
-    auto s = std::make_shared<ServiceSnapshot>();
-    s->instance_id = "test:1";
-    s->leader = s->recovered = true;
-    s->trading_state = "ACTIVE";
-    s->risk = {{"state", "ACTIVE"}};
-    s->positions = nlohmann::json::array();
-    s->orders = nlohmann::json::array({{{"client_order_id", "A"}}, {{"client_order_id", "B"}}});
-    s->signals = nlohmann::json::array();
-    s->stats.kill_switch["manual"] = 2;
-    snap_ = s;
-  }
-  std::shared_ptr<const ServiceSnapshot> snapshot() const override { return snap_; }
-  CommandOutcome execute(const Command& c) override {
-    std::lock_guard lock(mu_);
-    commands.push_back(c);
-    return {200, {{"ok", true}}};
-  }
-  nlohmann::json recent_events(size_t limit) const override {
-    return nlohmann::json::array({{{"limit", limit}}});
-  }
-  std::vector<Command> commands;
-
- private:
-  std::mutex mu_;
-  std::shared_ptr<const ServiceSnapshot> snap_;
-};
 
 struct Reply {
   int status;

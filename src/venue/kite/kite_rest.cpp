@@ -37,26 +37,31 @@ KiteReply KiteRest::call(const std::string& method, const std::string& path, con
     r.timeout = e.timeout;
     return r;
   }
-  r.http = h.status;
-  if (h.content_type.find("application/json") == std::string::npos) {
-    if (h.status == 200) {
-      r.raw = std::move(h.body);
+  return interpret_reply(h.status, h.content_type, std::move(h.body));
+}
+
+KiteReply interpret_reply(int status, const std::string& content_type, std::string body) {
+  KiteReply r;
+  r.http = status;
+  if (content_type.find("application/json") == std::string::npos) {
+    if (status == 200) {
+      r.raw = std::move(body);
       return r;
     }
     r.kind = KiteReply::Kind::ApiError;
     r.error_type = "DataException";
-    r.message = "HTTP " + std::to_string(h.status) + " with content type '" + h.content_type + "'";
+    r.message = "HTTP " + std::to_string(status) + " with content type '" + content_type + "'";
     return r;
   }
-  auto j = nlohmann::json::parse(h.body, nullptr, false);
+  auto j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     r.kind = KiteReply::Kind::ApiError;
     r.error_type = "DataException";
-    r.message = "unparseable JSON body (HTTP " + std::to_string(h.status) + ")";
+    r.message = "unparseable JSON body (HTTP " + std::to_string(status) + ")";
     return r;
   }
   // pykiteconnect treats status "error" or any error_type as a failure; so do we.
-  if (j.value("status", "") == "error" || j.contains("error_type") || h.status >= 400) {
+  if (j.value("status", "") == "error" || j.contains("error_type") || status >= 400) {
     r.kind = KiteReply::Kind::ApiError;
     r.error_type = j.value("error_type", "GeneralException");
     if (j.contains("message") && j["message"].is_string()) r.message = j["message"];

@@ -34,6 +34,10 @@ struct KiteReply {
   std::string describe() const;
 };
 
+// An HTTP answer of Kite's REST API as a KiteReply: Kite's JSON envelope, its error types, and
+// non-JSON bodies (the instruments CSV) kept raw. Any bytes are a reply, never an exception.
+KiteReply interpret_reply(int status, const std::string& content_type, std::string body);
+
 class KiteRest {
  public:
   KiteRest(const std::string& root_url, std::string api_key, std::chrono::milliseconds timeout);

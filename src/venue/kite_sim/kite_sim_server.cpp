@@ -1,5 +1,7 @@
 #include "venue/kite_sim/kite_sim_server.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -59,6 +61,16 @@ struct KiteSimServer::Impl {
   std::list<std::weak_ptr<RestSession>> rests;
   int64_t ws_refused_until = 0;
   std::unique_ptr<asio::steady_timer> reopen;
+  // An armed drop (drop_websockets_after_fill): how long to refuse, and how long after the
+  // COMPLETE update was queued to cut the connections.
+  int64_t drop_on_fill_ms = 0, drop_on_fill_delay_ms = 0;
+  std::unique_ptr<asio::steady_timer> drop_timer;
+  void drop_tickers(int64_t ms) {
+    ws_refused_until = steady_now_ms() + ms;
+    close_all(true);
+  }
+  // Order updates to every ticker session (io thread), from the pump and from REST answers.
+  void deliver_updates(const std::vector<std::string>& updates);
   std::atomic<size_t> ticker_count{0};
 };
 
@@ -274,7 +286,7 @@ class RestSession : public std::enable_shared_from_this<RestSession> {
       } catch (const std::exception& e) {  // a defect here must not take the venue down
         reply = error_reply(500, "GeneralException", std::string("internal error: ") + e.what());
       }
-      if (!updates.empty()) broadcast_updates(std::move(updates));
+      if (!updates.empty()) srv_.deliver_updates(updates);
     }
     if (reply.drop) return kill();  // accepted, but the answer is lost on the way
     res_.emplace();
@@ -337,12 +349,6 @@ class RestSession : public std::enable_shared_from_this<RestSession> {
     auto t = std::make_shared<TickerSession>(stream_.release_socket(), srv_);
     srv_.tickers.push_back(t);
     t->run(std::move(req));
-  }
-
-  void broadcast_updates(std::vector<std::string> updates) {
-    for (auto& w : srv_.tickers)
-      if (auto t = w.lock())
-        for (const auto& u : updates) t->send_text(u);
   }
 
   beast::tcp_stream stream_;
@@ -413,17 +419,35 @@ void KiteSimServer::broadcast_ticks(std::vector<KiteTick> ticks) {
 
 void KiteSimServer::broadcast_text(std::vector<std::string> messages) {
   if (messages.empty()) return;
-  asio::post(impl_->ioc, [this, m = std::move(messages)] {
-    for (auto& w : impl_->tickers)
-      if (auto t = w.lock())
-        for (const auto& s : m) t->send_text(s);
+  asio::post(impl_->ioc, [this, m = std::move(messages)] { impl_->deliver_updates(m); });
+}
+
+void KiteSimServer::Impl::deliver_updates(const std::vector<std::string>& updates) {
+  for (auto& w : tickers)
+    if (auto t = w.lock())
+      for (const auto& u : updates) t->send_text(u);
+  // The updates are serialised by KiteExchange (nlohmann's compact dump), so the status
+  // appears in exactly this form.
+  const bool complete = std::any_of(updates.begin(), updates.end(), [](const std::string& u) {
+    return u.find("\"status\":\"COMPLETE\"") != std::string::npos;
+  });
+  if (drop_on_fill_ms == 0 || !complete) return;
+  const int64_t ms = std::exchange(drop_on_fill_ms, 0);
+  drop_timer = std::make_unique<asio::steady_timer>(ioc);
+  drop_timer->expires_after(std::chrono::milliseconds(drop_on_fill_delay_ms));
+  drop_timer->async_wait([this, ms](beast::error_code e) {
+    if (!e) drop_tickers(ms);
   });
 }
 
 void KiteSimServer::drop_websockets(int64_t ms) {
-  asio::post(impl_->ioc, [this, ms] {
-    impl_->ws_refused_until = steady_now_ms() + ms;
-    impl_->close_all(true);
+  asio::post(impl_->ioc, [this, ms] { impl_->drop_tickers(ms); });
+}
+
+void KiteSimServer::drop_websockets_after_fill(int64_t ms, int64_t delay_ms) {
+  asio::post(impl_->ioc, [this, ms, delay_ms] {
+    impl_->drop_on_fill_ms = ms;
+    impl_->drop_on_fill_delay_ms = delay_ms;
   });
 }
 

@@ -36,6 +36,10 @@ class KiteSimServer {
   // socket and every connection for `ms` (clients see connection refused).
   void drop_websockets(int64_t ms);
   void refuse_connections(int64_t ms);
+  // Arms drop_websockets(ms) for the next order update that reports an order COMPLETE: the
+  // update is delivered and the connections are cut `delay_ms` later, while the client is
+  // acting on the fill (placing a bracket's children after its entry filled).
+  void drop_websockets_after_fill(int64_t ms, int64_t delay_ms);
   size_t ticker_sessions() const;
 
   struct Impl;  // sessions reach the server state through it
