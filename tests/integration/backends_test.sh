@@ -30,6 +30,11 @@ export AITRAPP_API_TOKEN=backends-test-token
 
 # shellcheck disable=SC1091
 source "$SRC/tests/integration/service_lib.sh"
+# The numbers a drill checked, for scripts/drills.sh (one JSON object per call).
+evidence() {
+  [ -z "${DRILL_EVIDENCE:-}" ] && return 0
+  jq -nc --arg k "$1" --arg v "$2" '{($k): ($v | tonumber? // .)}' >> "$DRILL_EVIDENCE"
+}
 # No order at the venue the store does not know, and no fill of the venue missing in the store.
 venue_matches_store() {
   local db=$1 url=$2
@@ -108,6 +113,11 @@ takeover)
   [ "$(health B | jq -r .checks.leader.leadership)" = FOLLOWER ] || fail "B is not a follower"
   [ "$(metric A trader_orders_placed_total)" -gt 0 ] || fail "the leader placed no orders: nothing to take over"
   [ "$(metric B trader_orders_placed_total)" = 0 ] || fail "the follower sent orders"
+  LEADERS=$(($(metric A 'trader_is_leader{instance_id="A"}') + $(metric B 'trader_is_leader{instance_id="B"}')))
+  [ "$LEADERS" = 1 ] || fail "trader_is_leader sums to $LEADERS over the two instances"
+  evidence leaders_by_metric "$LEADERS"
+  evidence follower_orders_placed "$(metric B trader_orders_placed_total)"
+  evidence leader_orders_placed "$(metric A trader_orders_placed_total)"
   [ "$(sqlite3 local.sqlite 'SELECT COUNT(*) FROM sim_venue_orders')" -gt 0 ] || fail "no venue orders"
   # The follower refuses commands at once, naming the leader, and never applies them later.
   code=$(curl -s -o refused.json -w '%{http_code}' -m 3 -X POST -H "Authorization: Bearer $AITRAPP_API_TOKEN" \
@@ -123,6 +133,8 @@ takeover)
   [ "$(metric B trader_positions_open)" = "" ] || [ "$(curl -s "$(url B)/positions" | jq length)" = 0 ] || fail "not flat at EOD"
   "$BIN" reconcile --db local.sqlite > rec.txt || fail "reconcile after takeover: $(cat rec.txt)"
   venue_matches_store local.sqlite "$DATABASE_URL"
+  evidence takeover_fencing_token "$(health B | jq -r .checks.leader.fencing_token)"
+  evidence duplicate_client_ids "$(metric B trader_duplicate_client_ids_total)"
   [ "$(psql "$DATABASE_URL" -At -c 'SELECT token FROM leader_fence')" = "$(health B | jq -r .checks.leader.fencing_token)" ] \
     || fail "the store is not fenced with the new leader's token"
   ;;
@@ -192,6 +204,11 @@ redis_bounce)
   grep -q '^message$' before.txt || fail "no events before the outage"
   [ "$(metric S 'trader_auto_pauses_total{reason="leader_lease"}')" = 0 ] || fail "entries were paused for the lease"
   wait_for 5 bash -c "curl -s $(url S)/metrics | grep -qx 'trader_bus_connected 1'" || fail "bus not reconnected"
+  evidence events_before "$(grep -c '^message$' before.txt)"
+  evidence events_after "$(grep -c '^message$' after.txt)"
+  evidence bus_dropped "$(metric S trader_bus_dropped_total)"
+  evidence engine_time_at_stop "$sim_before"
+  evidence engine_time_4s_later "$sim_during"
   echo "events received before the outage: $(grep -c '^message$' before.txt), after: $(grep -c '^message$' after.txt); dropped $(metric S trader_bus_dropped_total)"
   ;;
 
@@ -215,10 +232,15 @@ pg_bounce)
   [ "$(metric S trader_store_journaled_total)" -gt 0 ] || fail "nothing was journaled: the outage proved nothing"
   [ "$(metric S 'trader_auto_pauses_total{reason="store_outage"}')" -ge 1 ] || fail "entries were not paused"
   summary="outages $(metric S trader_store_outages_total), reconnects $(metric S trader_store_reconnects_total), batches journaled and replayed $(metric S trader_store_journaled_total)"
+  evidence store_outages "$(metric S trader_store_outages_total)"
+  evidence journaled_batches "$(metric S trader_store_journaled_total)"
+  evidence journal_pending "$(metric S trader_store_journal_pending)"
   kill -TERM "$S_PID"; wait "$S_PID" 2>/dev/null || true
   "$BIN" reconcile --db local.sqlite > rec.txt || fail "reconcile after the outage: $(cat rec.txt)"
+  "$BIN" idempotency-check --db local.sqlite > idem.txt || fail "idempotency after the outage: $(cat idem.txt)"
   venue_matches_store local.sqlite "$DATABASE_URL"
-  echo "$summary; reconcile clean"
+  evidence idempotency clean
+  echo "$summary; reconcile and idempotency-check clean"
   ;;
 *) fail "unknown case $CASE" ;;
 esac

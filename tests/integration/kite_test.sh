@@ -22,6 +22,18 @@
 #   manual_trade   someone trades the account by hand (tags MANUAL*) while the engine holds a
 #                  position: the position reconciliation pauses entries until the venue and the
 #                  engine agree again
+#   illiquidity    the quotes widened to about 17 bps (the entry limit is 10) until an entry is
+#                  refused for it: SPREAD_ILLIQUID blocks, no entry sent while wide, entries after
+#   ws_flap_children  the ticker cut 10 ms after it delivered the first entry's fill, while that
+#                  entry's stop-loss and target are being placed (answers 20 ms late): no
+#                  duplicate SL/TP after the reconnect
+#   kill_churn     POST /flatten while positions are open and fills keep coming (caps lifted): flat
+#                  at the venue within 2 s, HARD_STOP, no entry until POST /resume
+# On the real session times (14:00 to the 15:25 hard flat) at 100x, caps lifted and stops and
+# targets widened so that a position is held into the last minutes:
+#   eod_race       a position open at 15:19: stops tightened at 15:20, flat by 15:25, nothing open
+#   clock_skew     eod_race with both processes in TZ=America/New_York: the time stops are still
+#                  15:20 and 15:25 IST, from the configuration
 #   configs        bytes that are not UTF-8 are refused by the simulator, which lives on; every
 #                  shipped configuration starts LIVE on the simulator and passes
 #                  `verify --mode LIVE` (instrument master included); one with a wrong venue_symbol
@@ -46,18 +58,45 @@ fail() {
 cd "$WORK"
 export KITE_API_KEY=conformance_key KITE_API_SECRET=conformance_secret KITE_ACCESS_TOKEN=token0
 
-SPEED=200 CONFIG=()
+# The numbers a drill checked, for the drill driver's report (scripts/drills.sh): one JSON
+# object per call, merged by the driver; nothing when run on its own.
+evidence() {
+  [ -z "${DRILL_EVIDENCE:-}" ] && return 0
+  jq -nc --arg k "$1" --arg v "$2" '{($k): ($v | tonumber? // .)}' >> "$DRILL_EVIDENCE"
+}
+
+SPEED=200 START=13:00 CONFIG=()
 MAX_429=5  # a clean session stays inside Kite's limits: a handful of 429s at most
-if [ "$CASE" != day ] && [ "$CASE" != lost_response ]; then
-  # A drill session: the day ends at 14:00 (tighten 13:50, hard flat 13:55).
-  SPEED=100
-  sed -e 's/^  close: .*/  close: "14:00"/' -e 's/^  eod_tighten: .*/  eod_tighten: "13:50"/' \
-    -e 's/^  hard_flat: .*/  hard_flat: "13:55"/' "$SRC/configs/app.yaml" > drill.yaml
-  CONFIG=(--config drill.yaml)
-fi
+# Caps lifted so that positions keep opening and are held into the last minutes.
+lift_caps() {
+  sed -e 's/max_decisions_per_day: 12/max_decisions_per_day: 1000/' -e 's/daily_loss_pct: 2.0 /daily_loss_pct: 20 /' \
+    -e 's/max_drawdown_pct: 3.0 /max_drawdown_pct: 50 /' -e 's/tighten_bps: 5 /tighten_bps: 2 /' \
+    -e 's/max_open_positions: 2/max_open_positions: 4/' "$1"
+}
+case "$CASE" in
+  day | lost_response) ;;
+  eod_race | clock_skew)
+    # Stops and targets four times as far, so that a position taken after 14:20 is still held
+    # at 15:19 whatever the replay's timing (at 100x a 10 ms scheduling delay is a second).
+    SPEED=100 START=14:00
+    lift_caps "$SRC/configs/app.yaml" | sed -e 's/stop_atr: 1.5/stop_atr: 6.0/' \
+      -e 's/target_atr: 3.0/target_atr: 12.0/' > drill.yaml
+    CONFIG=(--config drill.yaml)
+    # The wrong zone for every process of the drill; the configuration says Asia/Kolkata.
+    [ "$CASE" = clock_skew ] && export TZ=America/New_York
+    ;;
+  *)
+    # A drill session: the day ends at 14:00 (tighten 13:50, hard flat 13:55).
+    SPEED=100
+    sed -e 's/^  close: .*/  close: "14:00"/' -e 's/^  eod_tighten: .*/  eod_tighten: "13:50"/' \
+      -e 's/^  hard_flat: .*/  hard_flat: "13:55"/' "$SRC/configs/app.yaml" > drill.yaml
+    if [ "$CASE" = kill_churn ]; then lift_caps drill.yaml > churn.yaml; mv churn.yaml drill.yaml; fi
+    CONFIG=(--config drill.yaml)
+    ;;
+esac
 
 "$BIN" venue-sim "${CONFIG[@]}" --data "$SRC/data/nse/2022-04-01" --port 0 --control-port 0 \
-  --port-file ports --speed "$SPEED" --start 13:00 > sim.log 2>&1 &
+  --port-file ports --speed "$SPEED" --start "$START" > sim.log 2>&1 &
 SIM_PID=$!
 for _ in $(seq 50); do [ -s ports ] && break; sleep 0.1; done
 read -r PORT CONTROL < ports || fail "venue-sim did not start"
@@ -174,6 +213,47 @@ case "$CASE" in
     wait_for 60 in_position
     ctl "/faults/errors?status=429&count=10"
     ;;
+  illiquidity)
+    # Every quote about 300 ticks wide on each side: ~17 bps of NIFTY at 17,500, past the
+    # entry limit (10 bps) and short of a blowout (50 bps), which would stop the day.
+    ctl "/faults/spread?factor=300&seconds=600"
+    WIDE_FROM=$(curl -sf "http://127.0.0.1:$CONTROL/clock" | jq .exchange_time_ms)
+    illiquid() { q "SELECT min(time_ms) FROM risk_events WHERE check_name = 'SPREAD_ILLIQUID'"; }
+    wait_for 60 "[ -n \"\$(illiquid)\" ]"
+    WIDE_TO=$(curl -sf "http://127.0.0.1:$CONTROL/clock" | jq .exchange_time_ms)
+    ctl "/faults/spread?factor=2&seconds=1"  # back to the book's own spread (2x for a second)
+    ;;
+  ws_flap_children)
+    # Flat and nothing working yet, so the next order to complete is an entry. Its update is
+    # delivered, and 10 ms later (a second of exchange time) the ticker is cut for 1 s while
+    # the stop and target, answered 20 ms late, are on their way.
+    wait_for 30 "[ \"\$(stats | jq .ticker_sessions)\" = 1 ]"
+    ctl "/faults/ack_delay?ms=20"
+    ctl "/faults/ws_drop_on_fill?seconds=1&delay_ms=10"
+    wait_for 90 "[ \"\$(stats | jq .ticker_sessions)\" = 0 ]"
+    wait_for 30 "[ \"\$(stats | jq .ticker_sessions)\" = 1 ]"
+    ctl "/faults/ack_delay?ms=0"
+    ;;
+  kill_churn)
+    api() { curl -s -o reply.json -w '%{http_code}' -X POST -H "Authorization: Bearer $(cat api_token)" \
+      -d "$2" "http://127.0.0.1:$(cat api_port)$1"; }
+    risk() { curl -sf "http://127.0.0.1:$(cat api_port)/risk"; }
+    wait_for 90 "in_position && [ \"\$(q 'SELECT count(*) FROM fills')\" -ge 3 ]"
+    FILLS_BEFORE=$(q 'SELECT count(*) FROM fills')
+    T0=$(date +%s%N)
+    [ "$(api /flatten '{"reason":"manual"}')" = 200 ] || fail "flatten answered $(cat reply.json)"
+    cp reply.json flatten.json
+    wait_for 2 "! in_position"  # flat at the venue, within 2 s of wall time
+    FLAT_WALL_MS=$((($(date +%s%N) - T0) / 1000000))
+    KILLED_AT=$(q "SELECT max(time_ms) FROM kill_switch_events")
+    risk | jq -e '.state == "HARD_STOP" and (.entries_allowed | not)' > /dev/null \
+      || fail "after the flatten: $(risk | jq -c '{state, entries_allowed}')"
+    sleep 1  # 100 exchange seconds in which an entry would have been sent
+    BLOCKED=$(q "SELECT count(*) FROM orders WHERE role = 'ENTRY' AND created_ms > $KILLED_AT")
+    [ "$BLOCKED" = 0 ] || fail "$BLOCKED entries sent after the kill switch, before resume"
+    [ "$(api /resume '{}')" = 200 ] || fail "resume answered $(cat reply.json)"
+    [ "$(jq -r .state reply.json)" = ACTIVE ] || fail "resume: $(cat reply.json)"
+    ;;
   manual_trade)
     manual() {
       curl -sf -X POST "http://127.0.0.1:$PORT/orders/regular" -H "X-Kite-Version: 3" \
@@ -242,10 +322,13 @@ case "$CASE" in
     [ "$LATE" -le 3 ] || fail "$LATE ticks landed outside their bars"
     grep -q '"message":"Kite ticker disconnected' logs/aitrapp.log || fail "no log line for the drop"
     grep -q '"message":"Kite ticker reconnected"' logs/aitrapp.log || fail "no log line for the reconnect"
+    evidence ws_reconnects "$(retries ws_reconnect)"
+    evidence late_ticks "$LATE"
     DETAIL="ws reconnect attempts $(retries ws_reconnect)"
     ;;
   refuse)
     [ "$(retries venue_error)" -ge 1 ] || fail "the adapter never met the refused connections"
+    evidence venue_errors_retried "$(retries venue_error)"
     DETAIL="$(retries venue_error) requests failed and were retried"
     ;;
   stale_limit)
@@ -256,6 +339,9 @@ case "$CASE" in
       || fail "the rejected order has more than one venue row"
     ATTEMPTS=$(q "SELECT count(*) FROM orders WHERE plan_id = '$PLAN' AND role = 'ENTRY'")
     [ "$ATTEMPTS" -le 4 ] || fail "$ATTEMPTS entry attempts for one plan (max_retries 3)"
+    evidence rejected_order "$CID"
+    evidence venue_rows_for_it 1
+    evidence entry_attempts "$ATTEMPTS"
     DETAIL="rejected $CID, $ATTEMPTS entry attempt(s) for its plan"
     ;;
   partial_fill)
@@ -265,11 +351,20 @@ case "$CASE" in
       <<< "$H" > /dev/null || fail "the first order was never partly filled: $(jq -c '[.data[] | [.status, .filled_quantity, .quantity]]' <<< "$H")"
     jq -e '[.data[] | select(.status == "MODIFIED")] | length > 0' <<< "$H" > /dev/null \
       || fail "the remainder of the partly filled order was not repriced"
+    # Repriced within the rules: on the 0.05 tick, inside the freeze quantity (configs/app.yaml).
+    OFF=$(jq -c '[.data[] | select(.status == "MODIFIED")
+      | select(((.price * 100 | round) % 5 != 0)
+               or .quantity > (if .tradingsymbol | startswith("BANKNIFTY") then 1200 else 1800 end))
+      | {price, quantity}]' <<< "$H")
+    [ "$OFF" = "[]" ] || fail "repriced off the tick or past the freeze quantity: $OFF"
     TAG=$(jq -r '.data[0].tag' <<< "$H")
     PLAN=$(q "SELECT plan_id FROM orders WHERE client_order_id = '$TAG'")
     # The first child placed for the plan protects the filled part only.
     CHILD=$(q "SELECT venue_order_id FROM orders WHERE plan_id = '$PLAN' AND role = 'SL' ORDER BY created_ms LIMIT 1")
     [ "$(kite "/orders/$CHILD" | jq '.data[0].quantity')" = 50 ] || fail "the stop was not sized to the filled 50"
+    evidence partly_filled_order "$FIRST"
+    evidence first_stop_qty 50
+    evidence repriced_price "$(jq '[.data[] | select(.status == "MODIFIED")][0].price' <<< "$H")"
     DETAIL="order $FIRST: 50 filled, remainder repriced; stop first placed for 50"
     ;;
   token_expiry)
@@ -290,6 +385,91 @@ case "$CASE" in
     [ "$(retries rate_limited)" -ge 1 ] || fail "the adapter saw no 429"
     DETAIL="$(retries rate_limited) requests answered 429 and retried"
     ;;
+  illiquidity)
+    BLOCKS=$(q "SELECT count(*) FROM risk_events WHERE check_name = 'SPREAD_ILLIQUID'")
+    SENT=$(q "SELECT count(*) FROM orders WHERE role = 'ENTRY' AND created_ms BETWEEN $WIDE_FROM AND $WIDE_TO")
+    [ "$SENT" = 0 ] || fail "$SENT entries sent while the spread was wide"
+    AFTER=$(q "SELECT count(*) FROM orders WHERE role = 'ENTRY' AND created_ms > $WIDE_TO")
+    [ "$(q "SELECT count(*) FROM risk_events WHERE check_name = 'SPREAD_BLOWOUT'")" = 0 ] \
+      || fail "the widened spread counted as a blowout: the drill tested the wrong limit"
+    evidence spread_illiquid_blocks "$BLOCKS"
+    evidence entries_while_wide "$SENT"
+    evidence wide_exchange_s $(((WIDE_TO - WIDE_FROM) / 1000))
+    evidence entries_after "$AFTER"
+    DETAIL="$BLOCKS SPREAD_ILLIQUID block(s) in $(((WIDE_TO - WIDE_FROM) / 1000)) exchange s of wide quotes, 0 entries sent then, $AFTER after"
+    ;;
+  ws_flap_children)
+    [ "$(retries ws_reconnect)" -ge 1 ] || fail "the ticker did not reconnect"
+    # The first order to complete after the fault was armed is the entry whose fill cut the
+    # ticker: its stop-loss and target must each be placed once, the fill seen again after the
+    # reconnect placing nothing more (EOD tightening and repricing modify a leg, never add one).
+    PLAN=$(q "SELECT o.plan_id FROM fills f JOIN orders o USING (client_order_id) ORDER BY f.time_ms, f.fill_id LIMIT 1")
+    LEGS=$(q "SELECT group_concat(role || ':' || n) FROM (SELECT role, count(*) AS n FROM orders
+      WHERE plan_id = '$PLAN' AND role IN ('SL', 'TP') GROUP BY role ORDER BY role)")
+    [ "$LEGS" = "SL:1,TP:1" ] || fail "the flapped entry $PLAN has legs ${LEGS:-none}, not one SL and one TP"
+    OVER=$(q "SELECT count(*) FROM risk_events WHERE check_name = 'OVERFILL'")
+    [ "$OVER" = 0 ] || fail "$OVER overfills: a duplicate leg filled"
+    evidence flapped_plan "$PLAN"
+    evidence legs_of_flapped_entry "$LEGS"
+    evidence ws_reconnects "$(retries ws_reconnect)"
+    evidence duplicate_tags "$(jq .duplicate_tags <<< "$S")"
+    DETAIL="entry $PLAN filled as the ticker was cut: its SL and TP placed once each; $(retries ws_reconnect) reconnect(s)"
+    ;;
+  kill_churn)
+    DURATION=$(jq .duration_ms flatten.json) CLOSED=$(jq .positions_closed flatten.json)
+    [ "$DURATION" -le 2000 ] || fail "the flatten took $DURATION ms"
+    [ "$CLOSED" -ge 1 ] || fail "the flatten closed no position: $(cat flatten.json)"
+    evidence fills_before_kill "$FILLS_BEFORE"
+    evidence flatten_duration_ms "$DURATION"
+    evidence venue_flat_wall_ms "$FLAT_WALL_MS"
+    evidence positions_closed "$CLOSED"
+    evidence entries_before_resume "$BLOCKED"
+    DETAIL="flatten after $FILLS_BEFORE fills: $CLOSED position(s) closed in $DURATION ms, venue flat in $FLAT_WALL_MS ms of wall time; 0 entries until resume"
+    ;;
+  eod_race | clock_skew)
+    at() { q "SELECT min(time_ms) FROM risk_events WHERE kind = 'EOD' AND check_name = '$1'"; }
+    # 2022-04-01 15:20 and 15:25 IST in epoch ms.
+    TIGHTEN=1648806600000 FLAT=1648806900000
+    # The engine acts at the first step at or after the time: never before it, and at 100x within
+    # 5 exchange seconds (50 ms of wall time) on a busy machine.
+    within() { [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le $(($2 + 5000)) ]; }
+    within "$(at TIGHTEN)" $TIGHTEN || fail "tighten at '$(at TIGHTEN)', not 15:20:00-05 IST ($TIGHTEN)"
+    within "$(at HARD_FLAT)" $FLAT || fail "hard flat at '$(at HARD_FLAT)', not 15:25:00-05 IST ($FLAT)"
+    # Open in the 15:19 minute: its entry filled before 15:20, and no exit leg had filled when
+    # the tighten came.
+    OPEN=$(q "SELECT count(DISTINCT g.plan_id) FROM oco_groups g WHERE g.plan_id IN
+      (SELECT o.plan_id FROM orders o JOIN fills f ON f.client_order_id = o.client_order_id
+       WHERE o.role = 'ENTRY' AND f.time_ms < $TIGHTEN)
+      AND NOT EXISTS (SELECT 1 FROM fills f JOIN orders o ON o.client_order_id = f.client_order_id
+       WHERE o.plan_id = g.plan_id AND o.role <> 'ENTRY' AND f.time_ms < $TIGHTEN)")
+    [ "$OPEN" -ge 1 ] || fail "no position was open at 15:19: the race was not run"
+    TIGHTENED=$(q "SELECT COUNT(*) FROM oco_groups g JOIN decisions d USING (plan_id)
+      JOIN orders o ON o.client_order_id = g.sl_id WHERE g.stop <> d.stop AND o.trigger_price = g.stop")
+    [ "$TIGHTENED" -ge 1 ] || fail "no stop was tightened at 15:20"
+    # The closing orders go at 15:25 and fill at the venue's next ticks; at 100x a wall second
+    # is 100 exchange seconds, so 30 s of exchange time is 300 ms of round trips on a busy box.
+    FLAT_AT=$(at HARD_FLAT)
+    LATE_EXIT=$(q "SELECT count(*) FROM orders WHERE role = 'EXIT' AND created_ms > $FLAT_AT + 1000")
+    [ "$LATE_EXIT" = 0 ] || fail "$LATE_EXIT closing orders sent more than 1 s after the hard flat ($FLAT_AT)"
+    LAST_FILL=$(q "SELECT max(time_ms) FROM fills")
+    [ "$LAST_FILL" -le $((FLAT + 30000)) ] || fail "a fill at $LAST_FILL, after 15:25:30 IST"
+    LATE=$(q "SELECT count(*) FROM orders WHERE role = 'ENTRY' AND created_ms >= $TIGHTEN")
+    [ "$LATE" = 0 ] || fail "$LATE entries sent after 15:20"
+    evidence open_at_1519 "$OPEN"
+    evidence tighten_late_ms $(($(at TIGHTEN) - TIGHTEN))
+    evidence hard_flat_late_ms $(($(at HARD_FLAT) - FLAT))
+    evidence stops_tightened "$TIGHTENED"
+    evidence last_fill_after_flat_ms $((LAST_FILL - FLAT))
+    evidence process_tz "${TZ:-unset}"
+    CLOSED_AT_FLAT=$(q "SELECT count(*) FROM orders WHERE role = 'EXIT' AND created_ms >= $FLAT_AT")
+    evidence closed_at_hard_flat "$CLOSED_AT_FLAT"
+    if [ "$LAST_FILL" -le "$FLAT" ]; then
+      WHEN="the last fill $(((FLAT - LAST_FILL) / 1000)) s before 15:25"
+    else
+      WHEN="the last fill $(((LAST_FILL - FLAT) / 1000)) s after 15:25"
+    fi
+    DETAIL="TZ=${TZ:-unset}: $OPEN position(s) open at 15:19, $TIGHTENED stop(s) tightened at 15:20 IST, $CLOSED_AT_FLAT closed by the 15:25 flat, $WHEN"
+    ;;
 esac
 # What the runbooks grep the log for, with the instance that wrote each line.
 LOG=logs/aitrapp.log
@@ -300,5 +480,11 @@ grep -i recover $LOG | grep -q '"message":"Recovering 0 open positions"' \
   || fail "log lines without the instance id"
 kill "$RUN_PID"; wait "$RUN_PID" 2> /dev/null || true; RUN_PID=
 "$BIN" reconcile --db run.sqlite > reconcile.txt || fail "reconcile: $(cat reconcile.txt)"
+"$BIN" idempotency-check --db run.sqlite > idempotency.txt || fail "idempotency-check: $(cat idempotency.txt)"
+evidence orders "$ORDERS"
+evidence fills "$FILLS"
+evidence duplicate_tags "$(jq .duplicate_tags <<< "$S")"
+evidence venue_open_orders "$(jq .open_orders <<< "$S")"
+evidence reconcile clean
 echo "kite $CASE: $ORDERS orders, $FILLS fills, flat, no duplicate tags, reconcile clean" \
   "(venue: $(jq -c '{requests,rate_limited,token_errors}' <<< "$S"))${DETAIL:+; $DETAIL}"
