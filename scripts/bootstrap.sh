@@ -15,6 +15,9 @@ PACKAGES=(
   chromium-headless-shell
 )
 
+# `make fuzz` (scripts/bootstrap.sh --fuzz) builds libFuzzer targets with Debian's clang.
+[ "${1:-}" = --fuzz ] && PACKAGES+=(clang)
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
