@@ -18,7 +18,7 @@ REPORT_DAYS ?= 1
 # Test processes at once: most end-to-end tests wait on accelerated clocks, not on the CPU.
 TEST_JOBS   ?= 4
 
-.PHONY: all bootstrap build build-asan run paper replay burnin burnin-report smoke-test migrate verify reconcile test test-release test-asan bench format format-check clean
+.PHONY: all bootstrap build build-asan run paper replay burnin burnin-report smoke-test migrate verify reconcile red-team-drills failure-drills post-close go-no-go fuzz test test-release test-asan bench format format-check clean
 
 all: build
 
@@ -85,6 +85,26 @@ reconcile: build
 smoke-test: build
 	scripts/smoke_test.sh $(BUILD_DIR)/aitrapp .
 
+# The go-live day (docs/go-live.md). Each prints evidence, writes it under reports/ and exits
+# non-zero on a failure. CONFIG is the configuration going LIVE (default: the embedded one);
+# DRILL_ARGS="--only ws_drop,eod_race" runs a subset.
+CONFIG ?=
+red-team-drills: build
+	scripts/drills.sh red-team --bin $(BUILD_DIR)/aitrapp $(if $(CONFIG),--config $(CONFIG)) $(DRILL_ARGS)
+
+failure-drills: build
+	scripts/drills.sh failure --bin $(BUILD_DIR)/aitrapp $(if $(CONFIG),--config $(CONFIG)) $(DRILL_ARGS)
+
+# After the close, on RUN_DB / DATABASE_URL: flat, reconcile, the day's report, a snapshot and
+# reports/post-close-YYYYMMDD.tar.gz. POST_CLOSE_ARGS="--kite-root URL" asks Kite too.
+post-close: build
+	scripts/post_close.sh --bin $(BUILD_DIR)/aitrapp --db $(RUN_DB) $(if $(CONFIG),--config $(CONFIG)) $(POST_CLOSE_ARGS)
+
+# The four gates from the evidence above; exit 0 only on GO. GATE_ARGS="--kite-root URL
+# --token-file FILE" for the credential items.
+go-no-go: build
+	scripts/go_no_go.sh --bin $(BUILD_DIR)/aitrapp --db $(RUN_DB) $(if $(CONFIG),--config $(CONFIG)) $(GATE_ARGS)
+
 test: format-check test-release test-asan
 
 test-release: build
@@ -98,6 +118,17 @@ test-asan: build-asan
 bench: build
 	scripts/bench.sh $(BUILD_DIR) $(BENCH_ARGS)
 
+# libFuzzer on every parser of outside input (Debian's clang), FUZZ_SECONDS (60) per target, in
+# its own build directory; `make test` replays the stored corpus (tests/fuzz/corpus).
+FUZZ_DIR     ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/bootstrap.sh --fuzz
+	@[ -f $(FUZZ_DIR)/CMakeCache.txt ] || CXX=clang++ cmake -S . -B $(FUZZ_DIR) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAITRAPP_FUZZ=ON
+	cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_targets
+	scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
@@ -105,4 +136,4 @@ format-check: bootstrap
 	clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)
