@@ -35,7 +35,8 @@ kill_churn|red-team|kite|kill_churn|kill switch during fill churn: flat within 2
 order_rejection|failure|kite|stale_limit|a LIMIT rejected by the exchange: bounded retries, one row per order id
 wide_spreads|failure|kite|illiquidity|spreads wider than the threshold: risk block, no new entries
 dual_runner|failure|backends|takeover|a second runner on the same Redis and database trades nothing; one leader by metric
-ws_flap_children|failure|kite|ws_flap_children|ticker cut while an entry'"'"'s children are placed: no duplicate SL/TP'
+ws_flap_children|failure|kite|ws_flap_children|ticker cut while an entry'"'"'s children are placed: no duplicate SL/TP
+band_jump|failure|kite|band_jump|the exchange narrows its band: entries beyond it refused before sending (FREEZE_BAND)'
 
 KIND=${1:-}
 [ "$KIND" = red-team ] || [ "$KIND" = failure ] || usage

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/sha256.hpp"
+#include "core/text.hpp"
 
 namespace aitrapp {
 namespace {
@@ -368,6 +369,15 @@ YAML::Node merged(const YAML::Node& base, const YAML::Node& over) {
 // The document of `text` with its `extends:` chain resolved: `default` is the embedded default
 // configuration, anything else a file relative to the extending file's directory.
 YAML::Node resolve(const std::string& text, const std::string& source, int depth) {
+  // YAML is UTF-8 here; other bytes would pass yaml-cpp and then break the config's JSON form.
+  if (!valid_utf8(text)) {
+    size_t line = 1, start = 0;
+    for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1, ++line)
+      if (!valid_utf8(std::string_view(text).substr(start, nl - start))) break;
+    const size_t end = text.find('\n', start);
+    throw ConfigError("line " + std::to_string(line) + " is not valid UTF-8: " +
+                      quote_bytes(std::string_view(text).substr(start, end - start)));
+  }
   YAML::Node root = YAML::Load(text);
   if (!root || !root.IsMap() || !root["extends"]) return root;
   const YAML::Node ext = root["extends"];

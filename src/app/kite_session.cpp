@@ -36,6 +36,9 @@ KiteSession::KiteSession(const AppConfig& cfg, Store& store, VenueJournal& journ
     hooks.positions = [this](std::map<std::string, int64_t> net) {
       push_inbound(VenuePositions{std::move(net)});
     };
+    hooks.bands = [this](std::map<std::string, PriceBand> bands) {
+      push_inbound(VenueBands{std::move(bands)});
+    };
     live_ = std::make_unique<kite::KiteVenue>(
         std::make_unique<kite::KiteRest>(settings_.rest_root, settings_.api_key,
                                          std::chrono::milliseconds(7000)),
@@ -187,6 +190,7 @@ const Tick* KiteSession::step() {
                    },
                    [&](const Status& s) { engine_->set_degraded(s.cause, s.on, s.detail); },
                    [&](const VenuePositions& p) { check_positions(p.net); },
+                   [&](const VenueBands& b) { engine_->set_price_bands(b.by_symbol); },
                },
                *in);
   } else if (!queue_.empty() && queue_.top().time <= clock_.now()) {

@@ -63,7 +63,11 @@ class KiteSession final : public SessionDriver {
   struct VenuePositions {
     std::map<std::string, int64_t> net;  // engine symbol -> signed quantity at the venue
   };
-  using Inbound = std::variant<kite::KiteTick, VenueEvent::Body, Status, VenuePositions>;
+  struct VenueBands {
+    std::map<std::string, PriceBand> by_symbol;  // the exchange's circuit limits
+  };
+  using Inbound =
+      std::variant<kite::KiteTick, VenueEvent::Body, Status, VenuePositions, VenueBands>;
   enum class Kind { VenueArrival = 0, VenueAnswer = 1, BarsClosed = 2, Timer = 3 };
 
   void push_inbound(Inbound in);

@@ -163,6 +163,10 @@ int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& 
             if (!s) return bad;
             f.spread_factor = *k;
             f.spread_until_wall_ms = steady_now_ms() + *s * 1000;
+          } else if (r.path == "/faults/band_jump") {
+            auto bps = int_param(r, "bps", 1, 5000, bad);
+            if (!bps) return bad;
+            return reply(200, {{"ok", true}, {"bands", exchange.move_bands(*bps)}});
           } else if (r.path == "/faults/expire_token") {
             exchange.expire_tokens();
           } else if (r.path == "/faults/errors") {

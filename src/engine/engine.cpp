@@ -181,6 +181,7 @@ void Engine::start_day(int yyyymmdd) {
   flat_at_ = cal_.flat_at(yyyymmdd);
   tightened_ = flattened_ = false;
   decisions_today_ = 0;
+  venue_bands_.clear();  // an exchange sets its bands per session
   // EOD reducing ends with its session (a market open around the clock starts a new day on the
   // same engine), and so does a hard stop on the day's loss caps; an operator pause or another
   // hard stop outlives the day until the operator lifts it.
@@ -361,8 +362,10 @@ void Engine::decide(std::vector<Signal>& signals) {
                  plan_id);
       continue;
     }
+    const auto band = venue_bands_.find(s.symbol);
     TradeProposal p{&in,        s.side, qty,   br->entry, br->stop,
                     br->target, q.last, q.bid, q.ask,     q.bar_volume};
+    if (band != venue_bands_.end()) p.venue_band = band->second;
     if (auto block = check_pre_trade(p, portfolio_risk(), cfg_.limits, sm_.state())) {
       risk_event("BLOCK", block->check, block->reason, s.symbol, plan_id);
       continue;
@@ -993,6 +996,31 @@ void Engine::check_loss_limits() {
 }
 
 // Automatic kill switch and entry pause (DESIGN.md: exits always run).
+bool Engine::set_price_bands(const std::map<std::string, PriceBand>& bands) {
+  std::vector<std::pair<std::string, PriceBand>> changed;
+  for (const auto& [symbol, band] : bands) {
+    if (!cfg_.instruments.count(symbol)) continue;  // the venue's view of what we do not trade
+    auto it = venue_bands_.find(symbol);
+    if (it == venue_bands_.end() || !(it->second == band)) changed.emplace_back(symbol, band);
+  }
+  if (changed.empty()) return false;
+  begin_step();
+  for (const auto& [symbol, band] : changed) {
+    auto it = venue_bands_.find(symbol);
+    const std::string was = it == venue_bands_.end() ? "first report"
+                                                     : "were " + to_string(it->second.lower) +
+                                                           " - " + to_string(it->second.upper);
+    risk_event("VENUE", "CIRCUIT_LIMITS",
+               symbol + " circuit limits " + to_string(band.lower) + " - " + to_string(band.upper) +
+                   " (" + was + ")",
+               symbol);
+    venue_bands_[symbol] = band;
+  }
+  housekeeping();
+  flush();
+  return true;
+}
+
 bool Engine::set_degraded(const std::string& cause, bool on, const std::string& detail) {
   if (on == (degraded_.count(cause) > 0)) return false;  // no step when nothing changes
   begin_step();

@@ -116,6 +116,11 @@ class Engine {
   // engine raises "store_outage" itself while its store is degraded. Returns true when it changed
   // something (and so ran a step).
   bool set_degraded(const std::string& cause, bool on, const std::string& detail = {});
+  // The exchange's current price bands by symbol, as the venue reports them (Kite's circuit
+  // limits). From then on an entry whose entry, stop or target lies outside its symbol's band is
+  // refused before sending (FREEZE_BAND). A changed band is recorded as a VENUE/CIRCUIT_LIMITS
+  // risk event; returns true when one changed (and so ran a step). A new day forgets them.
+  bool set_price_bands(const std::map<std::string, PriceBand>& bands);
   // True when nothing is open: no position, no live or unconfirmed order, every bracket closed.
   bool is_flat() const;
 
@@ -227,6 +232,7 @@ class Engine {
   PriorityThrottle throttle_;
   Portfolio portfolio_;
   std::map<std::string, Quote> quotes_;
+  std::map<std::string, PriceBand> venue_bands_;  // today's, by symbol
   std::map<std::string, Order> orders_;
   std::map<std::string, BracketGroup> groups_;
   std::set<std::string> fill_ids_;

@@ -38,6 +38,12 @@ std::optional<RiskBlock> check_pre_trade(const TradeProposal& p, const Portfolio
     if (!within_band(px, p.last, inst.band_bps))
       return RiskBlock{"FREEZE_BAND",
                        "price " + to_string(px) + " outside the band around " + to_string(p.last)};
+  if (const auto& band = p.venue_band)
+    for (Price px : {p.entry, p.stop, p.target})
+      if (px < band->lower || px > band->upper)
+        return RiskBlock{"FREEZE_BAND",
+                         "price " + to_string(px) + " outside the exchange's circuit limits " +
+                             to_string(band->lower) + " - " + to_string(band->upper)};
   const Price mid = Price::from_raw((p.bid.raw + p.ask.raw) / 2);
   const int64_t spread_bps = mid.raw > 0 ? mul_div((p.ask - p.bid).raw, 10'000, mid.raw) : 0;
   if (spread_bps > lim.max_spread_bps || p.bar_volume < lim.min_bar_volume)

@@ -10,6 +10,13 @@
 
 namespace aitrapp {
 
+// The exchange's price band for an instrument (circuit limits), inclusive, as the venue reports
+// it: it moves during a session when the exchange widens or narrows it.
+struct PriceBand {
+  Price lower, upper;
+  constexpr bool operator==(const PriceBand&) const = default;
+};
+
 struct TradeProposal {
   const Instrument* inst = nullptr;
   Side side = Side::Buy;
@@ -17,6 +24,7 @@ struct TradeProposal {
   Price entry, stop, target;
   Price last, bid, ask;
   int64_t bar_volume = 0;
+  std::optional<PriceBand> venue_band = std::nullopt;  // none until the venue reports one
 };
 
 struct PortfolioRisk {

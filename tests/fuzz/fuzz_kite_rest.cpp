@@ -1,11 +1,12 @@
 // Fuzz target: Kite REST answers. The first byte picks the HTTP status and content type, the
-// rest is the body: Kite's JSON envelope and errors, and the instrument master (CSV, gzipped or
-// not), as the adapter reads them.
+// rest is the body: Kite's JSON envelope and errors, the order-book and trade-book rows inside
+// it, and the instrument master (CSV, gzipped or not), as the adapter reads them.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "venue/kite/kite_instruments.hpp"
+#include "venue/kite/kite_json.hpp"
 #include "venue/kite/kite_rest.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -20,6 +21,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const KiteReply r = interpret_reply(status, type, body);
   if (r.ok() && status >= 400) __builtin_trap();  // an HTTP error taken for success
   (void)r.describe();
+  if (r.data.is_array())
+    for (const auto& row : r.data) {
+      const auto trade = trade_row(row);
+      if (trade && (trade->quantity <= 0 || trade->average_price.raw <= 0)) __builtin_trap();
+      (void)text_field(row, "status");
+      (void)int_field(row, "filled_quantity");
+    }
   if (!r.raw.empty()) {
     (void)parse_instruments_csv(r.raw);
     if (auto plain = gunzip(r.raw); plain.ok()) (void)parse_instruments_csv(plain.value());

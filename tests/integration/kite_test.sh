@@ -29,6 +29,10 @@
 #                  duplicate SL/TP after the reconnect
 #   kill_churn     POST /flatten while positions are open and fills keep coming (caps lifted): flat
 #                  at the venue within 2 s, HARD_STOP, no entry until POST /resume
+#   band_jump      the exchange narrows its band to the last price -/+ 0.1%: the engine reads the
+#                  new circuit limits from /quote, refuses entries beyond them (FREEZE_BAND) and
+#                  sends nothing the exchange rejects for its band; then it widens, and trading
+#                  resumes
 # On the real session times (14:00 to the 15:25 hard flat) at 100x, caps lifted and stops and
 # targets widened so that a position is held into the last minutes:
 #   eod_race       a position open at 15:19: stops tightened at 15:20, flat by 15:25, nothing open
@@ -91,6 +95,7 @@ case "$CASE" in
     sed -e 's/^  close: .*/  close: "14:00"/' -e 's/^  eod_tighten: .*/  eod_tighten: "13:50"/' \
       -e 's/^  hard_flat: .*/  hard_flat: "13:55"/' "$SRC/configs/app.yaml" > drill.yaml
     if [ "$CASE" = kill_churn ]; then lift_caps drill.yaml > churn.yaml; mv churn.yaml drill.yaml; fi
+    [ "$CASE" = band_jump ] && START=12:30  # three band changes, each read within 300 exchange s
     CONFIG=(--config drill.yaml)
     ;;
 esac
@@ -222,6 +227,22 @@ case "$CASE" in
     wait_for 60 "[ -n \"\$(illiquid)\" ]"
     WIDE_TO=$(curl -sf "http://127.0.0.1:$CONTROL/clock" | jq .exchange_time_ms)
     ctl "/faults/spread?factor=2&seconds=1"  # back to the book's own spread (2x for a second)
+    ;;
+  band_jump)
+    # The day's band first (open -/+ 10%), then the jump to -/+ 0.1% of the last price until an
+    # entry meets it, then -/+ 5% so that the day trades on.
+    now_ms() { curl -sf "http://127.0.0.1:$CONTROL/clock" | jq .exchange_time_ms; }
+    learned() { q "SELECT min(time_ms) FROM risk_events WHERE check_name = 'CIRCUIT_LIMITS' AND reason LIKE '%$1%' AND time_ms >= $2"; }
+    wait_for 30 "[ -n \"\$(learned 'first report' 0)\" ]"
+    JUMP_AT=$(now_ms)
+    curl -sf -X POST "http://127.0.0.1:$CONTROL/faults/band_jump?bps=10" > bands.json || fail "band_jump"
+    wait_for 30 "[ -n \"\$(learned were $JUMP_AT)\" ]"
+    LEARNED_AT=$(learned were "$JUMP_AT")
+    wait_for 60 "[ \"\$(q \"SELECT count(*) FROM risk_events WHERE check_name = 'FREEZE_BAND' AND reason LIKE '%circuit limits%'\")\" -gt 0 ]"
+    WIDEN_AT=$(now_ms)
+    ctl "/faults/band_jump?bps=500"
+    wait_for 30 "[ -n \"\$(learned were $WIDEN_AT)\" ]"
+    WIDE_AT=$(learned were "$WIDEN_AT")
     ;;
   ws_flap_children)
     # Flat and nothing working yet, so the next order to complete is an entry. Its update is
@@ -397,6 +418,25 @@ case "$CASE" in
     evidence wide_exchange_s $(((WIDE_TO - WIDE_FROM) / 1000))
     evidence entries_after "$AFTER"
     DETAIL="$BLOCKS SPREAD_ILLIQUID block(s) in $(((WIDE_TO - WIDE_FROM) / 1000)) exchange s of wide quotes, 0 entries sent then, $AFTER after"
+    ;;
+  band_jump)
+    BLOCKS=$(q "SELECT count(*) FROM risk_events WHERE check_name = 'FREEZE_BAND' AND reason LIKE '%circuit limits%'")
+    BLOCK=$(q "SELECT reason FROM risk_events WHERE check_name = 'FREEZE_BAND' AND reason LIKE '%circuit limits%' LIMIT 1")
+    # Until the engine has read the new band (one reconciliation round) an order may still meet
+    # the old one; once it has, nothing it sends is refused for the band.
+    LATE_REJECTS=$(q "SELECT count(*) FROM orders WHERE status = 'REJECTED' AND reason LIKE '%circuit limits%' AND created_ms >= $LEARNED_AT")
+    [ "$LATE_REJECTS" = 0 ] || fail "$LATE_REJECTS orders sent after the engine knew the band were rejected for it"
+    NARROW_ENTRIES=$(q "SELECT count(*) FROM orders WHERE role = 'ENTRY' AND created_ms >= $LEARNED_AT AND created_ms < $WIDE_AT")
+    [ "$NARROW_ENTRIES" = 0 ] || fail "$NARROW_ENTRIES entries sent inside the 0.1% band (every bracket is wider)"
+    ENTRIES_AFTER=$(q "SELECT count(*) FROM orders WHERE role = 'ENTRY' AND created_ms >= $WIDE_AT")
+    evidence learned_after_exchange_ms $((LEARNED_AT - JUMP_AT))
+    evidence freeze_band_blocks "$BLOCKS"
+    evidence venue_circuit_rejects "$(jq .circuit_rejects <<< "$S")"
+    evidence rejects_after_learned "$LATE_REJECTS"
+    evidence entries_in_narrow_band "$NARROW_ENTRIES"
+    evidence entries_after_widened "$ENTRIES_AFTER"
+    evidence duplicate_tags "$(jq .duplicate_tags <<< "$S")"
+    DETAIL="band to $(jq -c '.bands.NIFTY_F1 | [.lower_circuit_limit, .upper_circuit_limit]' bands.json) known $(((LEARNED_AT - JUMP_AT) / 1000)) exchange s later; $BLOCKS FREEZE_BAND block(s) ('$BLOCK'), venue band rejects $(jq .circuit_rejects <<< "$S") ($LATE_REJECTS after), 0 entries inside it, $ENTRIES_AFTER after it widened"
     ;;
   ws_flap_children)
     [ "$(retries ws_reconnect)" -ge 1 ] || fail "the ticker did not reconnect"

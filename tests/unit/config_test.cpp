@@ -126,3 +126,16 @@ TEST(Config, ErrorsNameTheKey) {
   EXPECT_FALSE(parse_config("", "empty").ok());
   EXPECT_FALSE(parse_config("instruments: []", "none").ok());
 }
+
+// Found by the config fuzz target: a byte that is not UTF-8 passed yaml-cpp and then threw out
+// of parse_config when the configuration was rendered as JSON for its SHA.
+TEST(Config, BytesThatAreNotUtf8AreAnErrorNamingTheLine) {
+  const std::string bad = with(read("configs/app.yaml"), "timezone: Asia/Kolkata",
+                               "timezone: Asia/Kolk\xff"
+                               "ata");
+  auto c = parse_config(bad, "bad.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().find("bad.yaml: line 6 is not valid UTF-8: '  timezone: Asia/Kolk\\xffata"),
+            std::string::npos)
+      << c.error();
+}

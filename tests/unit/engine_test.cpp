@@ -261,3 +261,33 @@ TEST(Engine, OperatorFlattenCancelsEverythingAndBlocksEntries) {
   EXPECT_TRUE(v.open_ids().empty());
   EXPECT_TRUE(h.problems().empty());
 }
+
+// The exchange's band as the venue reports it: recorded once per change, binding on every entry
+// until it moves again (the band_jump drill does this against the Kite simulator).
+TEST(Engine, AVenueBandRefusesEntriesBeyondItUntilItMoves) {
+  EngineHarness h;
+  const std::map<std::string, PriceBand> narrow = {{"NIFTY_F1", {P("17490"), P("17510")}},
+                                                   {"NOT_TRADED", {P("1"), P("2")}}};
+  EXPECT_TRUE(h.engine.set_price_bands(narrow));
+  EXPECT_FALSE(h.engine.set_price_bands(narrow));  // unchanged: no step, no second record
+  auto circuit_events = [&] {
+    std::vector<std::string> out;
+    for (const auto& r : h.store.risk_events)
+      if (r.check == "CIRCUIT_LIMITS") out.push_back(r.reason);
+    return out;
+  };
+  ASSERT_EQ(circuit_events().size(), 1u);
+  EXPECT_EQ(circuit_events()[0], "NIFTY_F1 circuit limits 17490.00 - 17510.00 (first report)");
+
+  EXPECT_EQ(h.drive_to_entry("NIFTY_F1", 17500), "");  // every bracket reaches past 17510
+  int refused = 0;
+  for (const auto& r : h.store.risk_events)
+    refused += r.check == "FREEZE_BAND" && r.reason.find("circuit limits") != std::string::npos;
+  EXPECT_GT(refused, 0);
+  EXPECT_TRUE(h.port.sent.empty());
+
+  EXPECT_TRUE(h.engine.set_price_bands({{"NIFTY_F1", {P("15000"), P("20000")}}}));
+  EXPECT_EQ(circuit_events().back(),
+            "NIFTY_F1 circuit limits 15000.00 - 20000.00 (were 17490.00 - 17510.00)");
+  EXPECT_NE(h.drive_to_entry("NIFTY_F1", 17700), "");
+}

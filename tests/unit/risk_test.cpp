@@ -145,3 +145,18 @@ TEST(StateMachine, NamesRoundTrip) {
     EXPECT_EQ(trading_state_from_string(to_string(s)), s);
   EXPECT_FALSE(trading_state_from_string("RUNNING"));
 }
+
+// The exchange's band as the venue last reported it binds inside the configured one: an entry,
+// stop or target beyond it is refused before anything is sent, and the edges themselves pass.
+TEST(Risk, TheVenueBandRefusesEveryPriceBeyondIt) {
+  Fixture f;
+  f.p.venue_band = PriceBand{P("17480"), P("17540")};
+  EXPECT_EQ(f.check(), "OK");
+  f.p.venue_band = PriceBand{P("17480"), P("17539.95")};  // the target is past the upper limit
+  const auto b = check_pre_trade(f.p, f.r, f.lim, TradingState::Active);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->check, "FREEZE_BAND");
+  EXPECT_EQ(b->reason, "price 17540.00 outside the exchange's circuit limits 17480.00 - 17539.95");
+  f.p.venue_band = PriceBand{P("17480.05"), P("17600")};  // the stop is below the lower limit
+  EXPECT_EQ(f.check(), "FREEZE_BAND");
+}

@@ -1,5 +1,7 @@
 #include "venue/kite/kite_rest.hpp"
 
+#include "venue/kite/kite_json.hpp"
+
 namespace aitrapp::kite {
 
 std::string KiteReply::describe() const {
@@ -61,10 +63,10 @@ KiteReply interpret_reply(int status, const std::string& content_type, std::stri
     return r;
   }
   // pykiteconnect treats status "error" or any error_type as a failure; so do we.
-  if (j.value("status", "") == "error" || j.contains("error_type") || status >= 400) {
+  if (text_field(j, "status") == "error" || j.contains("error_type") || status >= 400) {
     r.kind = KiteReply::Kind::ApiError;
-    r.error_type = j.value("error_type", "GeneralException");
-    if (j.contains("message") && j["message"].is_string()) r.message = j["message"];
+    r.error_type = text_field(j, "error_type").value_or("GeneralException");
+    r.message = text_field(j, "message").value_or("");
     return r;
   }
   r.data = j.contains("data") ? j["data"] : nlohmann::json();

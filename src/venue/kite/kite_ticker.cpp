@@ -12,6 +12,7 @@
 #include "core/scaled_clock.hpp"
 #include "venue/kite/http_client.hpp"
 #include "venue/kite/kite_form.hpp"
+#include "venue/kite/kite_json.hpp"
 
 namespace aitrapp::kite {
 namespace asio = boost::asio;
@@ -151,9 +152,8 @@ struct KiteTicker::Impl : std::enable_shared_from_this<KiteTicker::Impl> {
           });
           if (!n) ++owner.decode_errors_;
         } else {
-          auto j = nlohmann::json::parse(frame, nullptr, false);
-          if (!j.is_discarded() && j.value("type", "") == "order" && cb.on_order_update)
-            cb.on_order_update(j["data"]);
+          if (auto update = order_update_of(frame); update && cb.on_order_update)
+            cb.on_order_update(*update);
         }
         buffer.consume(buffer.size());
         read(gen);

@@ -2,6 +2,7 @@
 
 #include "core/overloaded.hpp"
 #include "core/scaled_clock.hpp"
+#include "venue/kite/kite_json.hpp"
 #include "venue/kite/kite_order_form.hpp"
 
 namespace aitrapp::kite {
@@ -9,11 +10,6 @@ namespace aitrapp::kite {
 using nlohmann::json;
 
 namespace {
-
-Price json_price(const json& j, const char* key) {
-  if (!j.contains(key) || !j[key].is_number()) return Price{};
-  return Price::from_raw(static_cast<int64_t>(std::llround(j[key].get<double>() * kScale)));
-}
 
 KiteReply transport_failure() {
   KiteReply r;
@@ -221,7 +217,7 @@ std::optional<json> KiteVenue::find_by_tag(const std::string& cid, Lookup& outco
   outcome = r.ok() && r.data.is_array() ? Lookup::Done : Lookup::Failed;
   if (outcome != Lookup::Done) return std::nullopt;
   for (const json& o : r.data)
-    if (o.value("tag", json()).is_string() && o["tag"] == cid) return o;
+    if (text_field(o, "tag") == cid) return o;
   return std::nullopt;
 }
 
@@ -264,7 +260,7 @@ bool KiteVenue::place(Job& job) {
   ++t.place_attempts;
   const KiteReply r = call("POST", "/orders/regular", f);
   if (r.ok()) {
-    t.order_id = r.data.value("order_id", "");
+    t.order_id = text_field(r.data, "order_id").value_or("");
     by_order_[t.order_id] = s.client_order_id;
     if (!t.acked) {
       t.acked = true;
@@ -369,17 +365,18 @@ bool KiteVenue::query(Job& job) {
 // An order object (postback, order book row): acks, rejections and cancels the engine has not
 // heard of; fills are taken from the trade book, which carries ids and exact prices.
 void KiteVenue::apply_order(const json& o) {
-  if (!o.is_object() || !o.value("tag", json()).is_string()) return;
-  const std::string cid = o["tag"];
+  const std::optional<std::string> tag = text_field(o, "tag");
+  if (!tag) return;
+  const std::string& cid = *tag;
   auto it = tracks_.find(cid);
   if (it == tracks_.end()) return;  // not ours (another platform's order)
   Track& t = it->second;
-  if (t.order_id.empty() && o.value("order_id", json()).is_string()) {
-    t.order_id = o["order_id"];
+  if (auto oid = text_field(o, "order_id"); t.order_id.empty() && oid) {
+    t.order_id = *oid;
     by_order_[t.order_id] = cid;
   }
-  t.status = o.value("status", t.status);
-  const int64_t filled = o.value("filled_quantity", int64_t{0});
+  t.status = text_field(o, "status").value_or(t.status);
+  const int64_t filled = int_field(o, "filled_quantity").value_or(0);
   if (filled > t.filled) trades_dirty_ = true;
   if (t.status == "OPEN" || t.status == "TRIGGER PENDING" || t.status == "COMPLETE")
     if (!t.acked) {
@@ -388,9 +385,7 @@ void KiteVenue::apply_order(const json& o) {
     }
   if (t.status == "REJECTED" && !t.terminal_sent) {
     t.terminal_sent = true;
-    const std::string why = o.value("status_message", json()).is_string()
-                                ? o["status_message"].get<std::string>()
-                                : std::string("rejected by the venue");
+    const std::string why = text_field(o, "status_message").value_or("rejected by the venue");
     hooks_.emit(OrderRejected{cid, why, false, band_reject(why)});
   }
   if (t.status == "CANCELLED" && !t.terminal_sent) {
@@ -423,15 +418,19 @@ bool KiteVenue::fetch_trades() {
   const KiteReply r = call("GET", "/trades");
   if (!r.ok() || !r.data.is_array()) return false;
   trades_dirty_ = false;
-  for (const json& tr : r.data) {
-    auto owner = by_order_.find(tr.value("order_id", ""));
+  for (const json& row : r.data) {
+    const std::optional<TradeRow> tr = trade_row(row);
+    if (!tr) {
+      // Not booked: the position check then sees the venue ahead of the engine and pauses.
+      ++malformed_rows_;
+      continue;
+    }
+    auto owner = by_order_.find(tr->order_id);
     if (owner == by_order_.end()) continue;
     Track& t = tracks_[owner->second];
-    const std::string id = tr.value("trade_id", "");
-    if (!t.trades.insert(id).second) continue;
-    const int64_t qty = tr.value("quantity", int64_t{0});
-    t.filled += qty;
-    hooks_.emit(OrderFilled{owner->second, id, Qty{qty}, json_price(tr, "average_price")});
+    if (!t.trades.insert(tr->trade_id).second) continue;
+    t.filled += tr->quantity;
+    hooks_.emit(OrderFilled{owner->second, tr->trade_id, Qty{tr->quantity}, tr->average_price});
   }
   for (auto& [cid, t] : tracks_)
     if (t.cancelled && !t.terminal_sent) {
@@ -458,19 +457,45 @@ void KiteVenue::reconcile() {
   for (const json& o : r.data) apply_order(o);
   // Positions only against a trade book just read: a position ahead of our fills is a race.
   if (fetch_trades()) fetch_positions();
+  fetch_bands();
+}
+
+void KiteVenue::fetch_bands() {
+  if (!hooks_.bands || rows_.empty() || !reads_allowed()) return;
+  Form f;
+  for (const auto& [symbol, row] : rows_) f.add("i", row.key());
+  const KiteReply r = call("GET", "/quote", f);
+  if (!r.ok() || !r.data.is_object()) return;
+  std::map<std::string, PriceBand> bands;
+  for (const auto& [symbol, row] : rows_) {
+    const auto it = r.data.find(row.key());
+    if (it == r.data.end()) continue;  // Kite leaves out what it does not know
+    const auto lower = price_field(*it, "lower_circuit_limit");
+    const auto upper = price_field(*it, "upper_circuit_limit");
+    if (!lower || !upper || *lower > *upper) continue;  // an index has none (Kite sends 0)
+    bands[symbol] = PriceBand{*lower, *upper};
+  }
+  if (!bands.empty()) hooks_.bands(std::move(bands));
 }
 
 void KiteVenue::fetch_positions() {
   if (!hooks_.positions || !reads_allowed()) return;
   const KiteReply r = call("GET", "/portfolio/positions");
-  if (!r.ok() || !r.data.is_object() || !r.data.contains("net")) return;
+  if (!r.ok() || !r.data.is_object() || !r.data.contains("net") || !r.data["net"].is_array())
+    return;
   std::map<std::string, int64_t> net;
   for (const json& p : r.data["net"]) {
+    const auto exchange = text_field(p, "exchange"), symbol = text_field(p, "tradingsymbol");
+    const auto qty = int_field(p, "quantity");
+    if (!exchange || !symbol || !qty) {
+      ++malformed_rows_;
+      return;  // a partial picture would read as a mismatch (or hide one): skip the round
+    }
     // An instrument the engine does not trade is reported under its Kite name: still a mismatch.
-    const std::string kite_key = p.value("exchange", "") + ":" + p.value("tradingsymbol", "");
+    const std::string kite_key = *exchange + ":" + *symbol;
     const auto it = symbol_of_key_.find(kite_key);
     const std::string& key = it != symbol_of_key_.end() ? it->second : kite_key;
-    net[key] += p.value("quantity", int64_t{0});
+    net[key] += *qty;
   }
   hooks_.positions(std::move(net));
 }

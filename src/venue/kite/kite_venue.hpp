@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "oms/throttle.hpp"
+#include "risk/pre_trade.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_rest.hpp"
 #include "venue/messages.hpp"
@@ -47,6 +48,9 @@ struct KiteVenueHooks {
   // The venue's net quantity per engine symbol (every traded one, flat ones as 0), read after
   // the trade book in each reconciliation round.
   std::function<void(std::map<std::string, int64_t>)> positions;
+  // The exchange's circuit limits per engine symbol (GET /quote), read in each reconciliation
+  // round: the band can move during the session.
+  std::function<void(std::map<std::string, PriceBand>)> bands;
 };
 
 class KiteVenue final : public VenuePort {
@@ -68,6 +72,8 @@ class KiteVenue final : public VenuePort {
   int64_t rate_limited() const { return rate_limited_.load(); }
   int64_t lookups() const { return lookups_.load(); }
   int64_t venue_errors() const { return venue_errors_.load(); }  // transport failures and 5xx
+  // Trade-book and position rows with a missing or mistyped field, skipped (never booked).
+  int64_t malformed_rows() const { return malformed_rows_.load(); }
   std::string access_token() const;  // the one in use (the ticker reconnects with it)
 
  private:
@@ -104,6 +110,7 @@ class KiteVenue final : public VenuePort {
   void apply_order(const nlohmann::json& o);
   bool fetch_trades();
   void fetch_positions();
+  void fetch_bands();
   bool reads_allowed();  // records the read when it may go
   // Every REST call: counts 429s (and pauses a second after one) and unreachable-venue errors.
   KiteReply call(const std::string& method, const std::string& path, const Form& form = {});
@@ -134,6 +141,7 @@ class KiteVenue final : public VenuePort {
   bool token_ok_ = true, trades_dirty_ = false, reconcile_due_ = false;
   int64_t next_probe_ = 0, next_reconcile_ = 0, backoff_until_ = 0;
   std::atomic<int64_t> token_refreshes_{0}, rate_limited_{0}, lookups_{0}, venue_errors_{0};
+  std::atomic<int64_t> malformed_rows_{0};
 };
 
 }  // namespace aitrapp::kite

@@ -397,10 +397,20 @@ SimReply KiteExchange::place(const SimRequest& r, const std::string& variety) {
   transition(ref, "PUT ORDER REQ RECEIVED");
   transition(ref, "VALIDATION PENDING");
   transition(ref, "OPEN PENDING");
+  const auto moved = moved_bands_.find(spec.symbol);
+  const bool outside_circuit =
+      moved != moved_bands_.end() &&
+      ((priced && (spec.limit < moved->second.first || spec.limit > moved->second.second)) ||
+       (stopped && (spec.trigger < moved->second.first || spec.trigger > moved->second.second)));
   if (faults_.reject_next_limit_band && spec.type == OrderType::Limit) {
     faults_.reject_next_limit_band = false;
     transition(ref, "REJECTED",
                "RMS:Rule: Limit price is outside the exchange's dynamic price band");
+  } else if (outside_circuit) {
+    ++circuit_rejects_;
+    transition(ref, "REJECTED",
+               "RMS:Rule: Price is outside the circuit limits " + to_string(moved->second.first) +
+                   " - " + to_string(moved->second.second));
   } else {
     if (faults_.partial_next_qty > 0)
       venue_.cap_fills(id, Qty{std::exchange(faults_.partial_next_qty, 0)});
@@ -731,8 +741,11 @@ SimReply KiteExchange::quote(const SimRequest& r) {
       j["oi_day_high"] = 0;
       j["oi_day_low"] = 0;
       j["net_change"] = num(d.last - d.open);
-      j["lower_circuit_limit"] = num(band_low(d.open, in.band_bps));
-      j["upper_circuit_limit"] = num(band_high(d.open, in.band_bps));
+      const auto moved = moved_bands_.find(sym->second);
+      j["lower_circuit_limit"] =
+          num(moved != moved_bands_.end() ? moved->second.first : band_low(d.open, in.band_bps));
+      j["upper_circuit_limit"] =
+          num(moved != moved_bands_.end() ? moved->second.second : band_high(d.open, in.band_bps));
       json buy = json::array(), sell = json::array();
       if (in.tradable)
         for (int64_t i = 0; i < 5; ++i) {
@@ -751,6 +764,19 @@ SimReply KiteExchange::quote(const SimRequest& r) {
   return success(out);
 }
 
+json KiteExchange::move_bands(int64_t band_bps) {
+  json out = json::object();
+  for (const auto& [symbol, q] : quotes_) {
+    const Instrument& in = instruments_.at(symbol);
+    if (!q.seen || !in.tradable) continue;
+    const Price lo = round_to_tick(band_low(q.last, band_bps), in.tick, Rounding::Up);
+    const Price hi = round_to_tick(band_high(q.last, band_bps), in.tick, Rounding::Down);
+    moved_bands_[symbol] = {lo, hi};
+    out[symbol] = {{"lower_circuit_limit", num(lo)}, {"upper_circuit_limit", num(hi)}};
+  }
+  return out;
+}
+
 json KiteExchange::stats() const {
   int64_t open = 0;
   for (const auto& [_, o] : orders_) open += kOpenStatuses.count(o.status) ? 1 : 0;
@@ -765,6 +791,7 @@ json KiteExchange::stats() const {
           {"open_orders", open},
           {"trades", trades_.size()},
           {"duplicate_tags", duplicate_tags},
+          {"circuit_rejects", circuit_rejects_},
           {"positions", positions_json()["net"]}};
 }
 

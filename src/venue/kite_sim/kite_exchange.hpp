@@ -80,6 +80,11 @@ class KiteExchange {
   // Control API.
   RequestFaults& faults() { return faults_; }
   void expire_tokens();  // every access token issued so far becomes invalid
+  // The exchange moves its price band: every quoted instrument's circuit limits become its last
+  // price -/+ band_bps (on its tick, inward). From then on /quote reports them and an order
+  // priced or triggered outside them is REJECTED as the exchange would; the day's own band
+  // (open -/+ the instrument's band) is reported but not enforced. Returns the new limits.
+  nlohmann::json move_bands(int64_t band_bps);
   std::string issue_request_token();
   const std::vector<InstrumentRow>& instruments() const { return rows_; }
   std::optional<uint32_t> token_of(const std::string& symbol) const;
@@ -149,12 +154,14 @@ class KiteExchange {
   std::map<std::string, Order> orders_;  // by order_id
   std::vector<std::string> order_ids_;   // in placement order
   std::vector<Trade> trades_;
-  std::map<std::string, DayQuote> quotes_;  // by engine symbol
+  std::map<std::string, DayQuote> quotes_;                      // by engine symbol
+  std::map<std::string, std::pair<Price, Price>> moved_bands_;  // by engine symbol
   std::vector<std::string> updates_;
   Bucket orders_per_s_, orders_per_min_, orders_per_day_, quotes_per_s_, others_per_s_;
   RequestFaults faults_;
   uint64_t next_order_ = 0, next_trade_ = 0, next_request_token_ = 0;
   int64_t requests_ = 0, rejected_429_ = 0, token_errors_ = 0, orders_placed_ = 0;
+  int64_t circuit_rejects_ = 0;  // orders refused for a price outside a moved band
 };
 
 }  // namespace aitrapp::kite
