@@ -106,7 +106,7 @@ verify_item() { # verify_item NAME CHECK...
 verify_item timezone_from_config timezone
 if [ -n "$NTP_CMD" ]; then ntp=$(bash -c "$NTP_CMD" 2>&1)
 elif ntp=$(timedatectl show -p NTPSynchronized --value 2>&1); then :
-elif command -v chronyc > /dev/null && chronyc tracking 2> /dev/null | grep -q 'Leap status *: Normal'; then ntp=yes
+elif command -v chronyc > /dev/null && chronyc tracking 2> /dev/null | grep 'Leap status *: Normal' > /dev/null; then ntp=yes
 else ntp="cannot tell: ${ntp:-no timedatectl or chronyc}"; fi
 if [ "$ntp" = yes ]; then item 1 host_clock_ntp pass "${NTP_CMD:-timedatectl}" "host clock synchronised"
 else item 1 host_clock_ntp fail "${NTP_CMD:-timedatectl}" "host clock not shown synchronised: $(head -n 1 <<< "$ntp")"; fi

@@ -50,7 +50,9 @@ post_close | post_close_pg)
   [ -s post-close-20220401/logs/aitrapp.log ] || fail "the logs are not in the bundle"
   [ -f post-close-20220401/burnin-report-20220401.html ] || fail "the burn-in report is not in the bundle"
   if [ "$CASE" = post_close_pg ]; then
-    pg_restore --list post-close-20220401/database.pgdump | grep -q 'TABLE DATA public orders' \
+    # Into a file: under pipefail, grep -q leaving early would fail pg_restore with SIGPIPE.
+    pg_restore --list post-close-20220401/database.pgdump > dump-list.txt || fail "pg_restore --list"
+    grep -q 'TABLE DATA public orders' dump-list.txt \
       || fail "the pg_dump holds no orders table"
     [ "$(sqlite3 post-close-20220401/local-journal.sqlite 'SELECT count(*) FROM sim_venue_orders')" -gt 0 ] \
       || fail "the simulated venue's journal is not in the bundle"
@@ -104,7 +106,8 @@ go_no_go)
     local what=$1 pattern=$2; shift 2
     if gate "$@"; then fail "GO despite $what"; fi
     grep -q '^NO-GO' gate.out || fail "no NO-GO verdict for $what"
-    grep -A1 -E "^[1-4]  $what +FAIL" gate.out | grep -q -- "$pattern" \
+    grep -A1 -E "^[1-4]  $what +FAIL" gate.out > item.txt || true
+    grep -q -- "$pattern" item.txt \
       || fail "NO-GO for $what does not say '$pattern': $(grep -A1 FAIL gate.out | head -8)"
     echo "NO-GO: $(grep -A1 -E "^[1-4]  $what +FAIL" gate.out | tail -n 1 | sed 's/^ *//' | cut -c1-110)"
   }
