@@ -33,7 +33,7 @@ redis_start() {
     --requirepass "$REDIS_PASSWORD" --daemonize yes --pidfile "$dir/redis.pid" \
     --logfile "$dir/redis.log" --dir "$dir"
   for _ in $(seq 50); do
-    redis-cli -p "$REDIS_PORT" -a "$REDIS_PASSWORD" --no-auth-warning ping 2>/dev/null | grep -q PONG && return 0
+    redis-cli -p "$REDIS_PORT" -a "$REDIS_PASSWORD" --no-auth-warning ping 2>/dev/null | grep PONG > /dev/null && return 0
     sleep 0.1
   done
   echo "test_servers: redis did not start; see $dir/redis.log" >&2; exit 1

@@ -41,7 +41,7 @@ venue_matches_store() {
   sqlite3 "$db" "SELECT json_extract(state_json, '\$.id') FROM sim_venue_orders ORDER BY 1" > venue_ids
   psql "$url" -At -c 'SELECT client_order_id FROM orders ORDER BY client_order_id COLLATE "C"' > store_ids
   [ -s venue_ids ] || fail "the venue saw no orders: nothing was proven"
-  comm -23 venue_ids store_ids | grep -q . && fail "venue holds orders the store lacks: $(comm -23 venue_ids store_ids | head -3)"
+  comm -23 venue_ids store_ids | grep . > /dev/null && fail "venue holds orders the store lacks: $(comm -23 venue_ids store_ids | head -3)"
   sqlite3 "$db" "SELECT json_extract(f.value, '\$[0]') FROM sim_venue_orders, json_each(state_json, '\$.fills') f ORDER BY 1" > venue_fills
   psql "$url" -At -c 'SELECT fill_id FROM fills ORDER BY fill_id COLLATE "C"' > store_fills
   diff venue_fills store_fills > /dev/null || fail "fills differ between venue and store: $(diff venue_fills store_fills | head -5)"
@@ -51,8 +51,8 @@ venue_matches_store() {
 case "$CASE" in
 pg_day)
   export DATABASE_URL=$(fresh_db t_day)
-  "$BIN" migrate --db local.sqlite | grep -q "applied 001" || fail "migrate did not apply from empty"
-  "$BIN" migrate --db local.sqlite | grep -q "already at head" || fail "a second migrate was not a no-op"
+  "$BIN" migrate --db local.sqlite | grep "applied 001" > /dev/null || fail "migrate did not apply from empty"
+  "$BIN" migrate --db local.sqlite | grep "already at head" > /dev/null || fail "a second migrate was not a no-op"
   "$BIN" verify --config app.yaml --db local.sqlite > verify.txt || fail "verify failed: $(cat verify.txt)"
   "$BIN" paper --config app.yaml --data "$DAY" --db local.sqlite --summary-json pg.json > /dev/null
   ( unset DATABASE_URL; "$BIN" paper --config app.yaml --data "$DAY" --db lite.sqlite --summary-json lite.json > /dev/null )
@@ -67,7 +67,7 @@ pg_day)
   if "$BIN" reconcile --db local.sqlite > rec2.txt; then fail "reconcile passed an orphan stop-loss"; fi
   grep -q '^FAIL  orphan_oco_siblings (1 rows)' rec2.txt || fail "wrong reconcile verdict: $(cat rec2.txt)"
   psql "$DATABASE_URL" -f "$SRC/scripts/reconcile_db.sql" > reconcile2.txt
-  grep -A4 '== orphan_oco_siblings' reconcile2.txt | grep -q '^(1 row)' || fail "reconcile_db.sql missed the orphan"
+  grep -A4 '== orphan_oco_siblings' reconcile2.txt | grep '^(1 row)' > /dev/null || fail "reconcile_db.sql missed the orphan"
   echo "digest $(jq -r .digest pg.json) on both backends; reconcile clean, then catches an orphan stop-loss"
   ;;
 

@@ -514,7 +514,7 @@ esac
 # What the runbooks grep the log for, with the instance that wrote each line.
 LOG=logs/aitrapp.log
 grep -q '"message":"Mode switched to LIVE"' $LOG || fail "no 'Mode switched to LIVE' in the log"
-grep -i recover $LOG | grep -q '"message":"Recovering 0 open positions"' \
+grep -i recover $LOG | grep '"message":"Recovering 0 open positions"' > /dev/null \
   || fail "no recovery line in the log"
 [ "$(jq -r 'select(.instance == null) | .event' $LOG | head -1)" = "" ] \
   || fail "log lines without the instance id"

@@ -42,7 +42,7 @@ follower)
     [ "$code" = 409 ] || fail "POST $path to the follower answered $code: $(cat reply.json)"
     [ "$ms" -lt 2000 ] || fail "POST $path to the follower took $ms ms"
     [ "$(jq -r .leader reply.json)" = A ] || fail "the refusal does not name the leader: $(cat reply.json)"
-    jq -r .error reply.json | grep -q "not the leader" || fail "$(cat reply.json)"
+    jq -r .error reply.json | grep "not the leader" > /dev/null || fail "$(cat reply.json)"
     echo "follower refused POST $path in $ms ms: $(jq -r .error reply.json)"
   done
   kill -TERM "$A_PID"; wait "$A_PID" 2> /dev/null || true
