@@ -390,7 +390,15 @@ void KiteVenue::apply_order(const json& o) {
   }
   if (t.status == "CANCELLED" && !t.terminal_sent) {
     t.cancelled = true;
-    trades_dirty_ = true;  // fills before the cancel go first (fetch_trades sends the cancel)
+    const std::optional<int64_t> venue_filled = int_field(o, "filled_quantity");
+    if (venue_filled && *venue_filled <= t.filled) {
+      // Every fill it had is booked: confirm now. A hard flat sends a position's exit only once
+      // its stop and target are cancelled, and a trade-book read can wait on the read limit.
+      t.terminal_sent = true;
+      hooks_.emit(OrderCancelled{cid});
+    } else {
+      trades_dirty_ = true;  // fills before the cancel go first (fetch_trades sends the cancel)
+    }
   }
 }
 
@@ -461,7 +469,12 @@ void KiteVenue::reconcile() {
 }
 
 void KiteVenue::fetch_bands() {
-  if (!hooks_.bands || rows_.empty() || !reads_allowed()) return;
+  // Kite limits quotes apart from the book reads, to 1/s: a 429 there would back every call
+  // off for a second, exits included. At most one quote per 1.5 s whatever the rounds' timing,
+  // outside the book reads' budget, which cancels and fills wait on.
+  const int64_t now = steady_now_ms();
+  if (!hooks_.bands || rows_.empty() || now < backoff_until_ || now < next_quote_) return;
+  next_quote_ = now + 1500;
   Form f;
   for (const auto& [symbol, row] : rows_) f.add("i", row.key());
   const KiteReply r = call("GET", "/quote", f);

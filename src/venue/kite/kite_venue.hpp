@@ -139,7 +139,7 @@ class KiteVenue final : public VenuePort {
   std::deque<int64_t> sent_;                     // steady ms of order calls (throttle window)
   std::deque<int64_t> reads_;                    // steady ms of book reads
   bool token_ok_ = true, trades_dirty_ = false, reconcile_due_ = false;
-  int64_t next_probe_ = 0, next_reconcile_ = 0, backoff_until_ = 0;
+  int64_t next_probe_ = 0, next_reconcile_ = 0, backoff_until_ = 0, next_quote_ = 0;
   std::atomic<int64_t> token_refreshes_{0}, rate_limited_{0}, lookups_{0}, venue_errors_{0};
   std::atomic<int64_t> malformed_rows_{0};
 };
