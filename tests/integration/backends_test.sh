@@ -30,11 +30,9 @@ export AITRAPP_API_TOKEN=backends-test-token
 
 # shellcheck disable=SC1091
 source "$SRC/tests/integration/service_lib.sh"
-# The numbers a drill checked, for scripts/drills.sh (one JSON object per call).
-evidence() {
-  [ -z "${DRILL_EVIDENCE:-}" ] && return 0
-  jq -nc --arg k "$1" --arg v "$2" '{($k): ($v | tonumber? // .)}' >> "$DRILL_EVIDENCE"
-}
+# evidence KEY VALUE: the numbers a drill checked, for scripts/drills.sh's report.
+# shellcheck disable=SC1091
+source "$SRC/scripts/lib/evidence.sh"
 # No order at the venue the store does not know, and no fill of the venue missing in the store.
 venue_matches_store() {
   local db=$1 url=$2

@@ -62,12 +62,9 @@ fail() {
 cd "$WORK"
 export KITE_API_KEY=conformance_key KITE_API_SECRET=conformance_secret KITE_ACCESS_TOKEN=token0
 
-# The numbers a drill checked, for the drill driver's report (scripts/drills.sh): one JSON
-# object per call, merged by the driver; nothing when run on its own.
-evidence() {
-  [ -z "${DRILL_EVIDENCE:-}" ] && return 0
-  jq -nc --arg k "$1" --arg v "$2" '{($k): ($v | tonumber? // .)}' >> "$DRILL_EVIDENCE"
-}
+# evidence KEY VALUE: the numbers a drill checked, for scripts/drills.sh's report.
+# shellcheck disable=SC1091
+source "$SRC/scripts/lib/evidence.sh"
 
 SPEED=200 START=13:00 CONFIG=()
 MAX_429=5  # a clean session stays inside Kite's limits: a handful of 429s at most
