@@ -23,7 +23,7 @@ std::string fresh_database(const std::string& name) {
 }
 
 // A small but complete chain: config -> signal -> decision -> bracket -> order -> fill.
-WriteBatch sample_batch(const std::string& plan, int64_t t) {
+WriteBatch sample_batch(const std::string& plan, int64_t t, const std::string& day = "2022-04-01") {
   const std::string sha = "cfg-sha";
   Signal sig{1,
              "breakout",
@@ -70,9 +70,9 @@ WriteBatch sample_batch(const std::string& plan, int64_t t) {
   return WriteBatch{
       {ConfigSnapshotRecord{sha, "{}"}, SignalRecord{sig, sha}, d, g, o, f,
        Position{"NIFTY_F1", 1, Qty{50}, Price::from_raw(100), Money{}, Price::from_raw(101)},
-       RiskEventRecord{t, "2022-04-01", "ORDER", "TEST", "why", "NIFTY_F1", plan, sha},
-       CheckpointRecord{"2022-04-01", t, "ACTIVE", Money{}, 1, 1, false, false, ""}},
-      "2022-04-01"};
+       RiskEventRecord{t, day, "ORDER", "TEST", "why", "NIFTY_F1", plan, sha},
+       CheckpointRecord{day, t, "ACTIVE", Money{}, 1, 1, false, false, ""}},
+      day};
 }
 
 class StoreBackends : public ::testing::TestWithParam<std::string> {
@@ -142,6 +142,30 @@ TEST_P(StoreBackends, WritesAndRecoversTheSameState) {
   EXPECT_EQ(st->session().scalar("SELECT COUNT(*) FROM risk_events WHERE trading_day = "
                                  "'2022-04-01'"),
             2);
+}
+
+// A run killed inside a later day resumes the earlier, finished day first: that day carries
+// nothing of the later one (it once adopted its open entry and cancelled it at its own end),
+// while the later day still takes what the earlier left open.
+TEST_P(StoreBackends, ADayRecoversWhatEarlierDaysLeftOpenButNothingOfALaterDay) {
+  auto st = open_store();
+  st->write(sample_batch("PLANAAAAAA", 1'000, "2022-04-01"));
+  WriteBatch later = sample_batch("PLANBBBBBB", 2'000, "2022-04-04");
+  for (auto& w : later.writes)
+    if (auto* o = std::get_if<Order>(&w)) {
+      o->status = OrderStatus::Working;  // the next day's entry, still at the venue
+      o->filled = Qty{0};
+    }
+  st->write(later);
+  const RecoveredState first = st->recover("2022-04-01");
+  ASSERT_EQ(first.orders.size(), 1u);
+  EXPECT_EQ(first.orders[0].id(), "ATPLANAAAAAAE00");
+  ASSERT_EQ(first.groups.size(), 1u);
+  EXPECT_EQ(first.groups[0].plan_id, "PLANAAAAAA");
+  EXPECT_EQ(first.fill_ids.count("F-PLANBBBBBB"), 0u);
+  const RecoveredState second = st->recover("2022-04-04");
+  ASSERT_EQ(second.orders.size(), 2u) << "the open bracket of 04-01 is carried into 04-04";
+  EXPECT_EQ(second.groups.size(), 2u);
 }
 
 TEST_P(StoreBackends, ConcurrentInsertsOfOneClientOrderIdLeaveExactlyOneRow) {
