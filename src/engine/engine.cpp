@@ -81,14 +81,12 @@ void Engine::housekeeping() {
       Order& o = it->second;
       if (o.status != OrderStatus::Pending) continue;  // answered meanwhile (e.g. by a query)
       if (o.cancel_requested) {  // cancelled while queued: it never reaches the venue
-        o.updated = now_;
         settle_cancelled(o, "cancelled before send");
         continue;
       }
       place->spec = o.spec;  // the queued copy may predate a resize
-      o.status = OrderStatus::Sent;
+      set_status(o, OrderStatus::Sent);
       o.sent = now_;
-      o.updated = now_;
       if (++o.send_count == 1) ++stats_.orders_placed;
       save(o);
     }
@@ -555,6 +553,18 @@ void Engine::maybe_close(BracketGroup& g) {
   save(g);
 }
 
+bool Engine::set_status(Order& o, OrderStatus to) {
+  if (!transition_allowed(o.status, to)) {
+    risk_event("ORDER", "ILLEGAL_TRANSITION",
+               o.id() + ": " + to_string(o.status) + " -> " + to_string(to) + " refused",
+               o.spec.symbol, o.plan_id);
+    return false;
+  }
+  o.status = to;
+  o.updated = now_;
+  return true;
+}
+
 void Engine::on_fill(Order& o, const OrderFilled& f) {
   BracketGroup& g = groups_.at(o.plan_id);
   const Instrument& in = inst(o.spec.symbol);
@@ -570,9 +580,9 @@ void Engine::on_fill(Order& o, const OrderFilled& f) {
   o.filled_notional += Money::from_raw(f.price.raw * f.qty.units);
   // With a modify outstanding the venue's size is unknown: its echo or a query decides.
   if (o.filled >= o.spec.qty && !o.modify_in_flight)
-    o.status = OrderStatus::Filled;
+    set_status(o, OrderStatus::Filled);
   else if (o.live())
-    o.status = OrderStatus::Working;  // a fill implies the ack; a terminal order stays terminal
+    set_status(o, OrderStatus::Working);  // a fill implies the ack; a terminal order stays so
   o.updated = now_;
   save(o);
   ++stats_.fills;
@@ -630,9 +640,8 @@ void Engine::on_order_terminal(Order& o) {
 }
 
 void Engine::handle_reject(Order& o, const std::string& reason, bool retryable) {
-  o.status = OrderStatus::Rejected;
+  set_status(o, OrderStatus::Rejected);
   o.reason = reason;
-  o.updated = now_;
   save(o);
   risk_event("ORDER", "REJECT", o.id() + ": " + reason, o.spec.symbol, o.plan_id);
   BracketGroup& g = groups_.at(o.plan_id);
@@ -650,7 +659,7 @@ void Engine::handle_reject(Order& o, const std::string& reason, bool retryable) 
 }
 
 void Engine::settle_cancelled(Order& o, std::string reason) {
-  o.status = OrderStatus::Cancelled;
+  set_status(o, OrderStatus::Cancelled);
   o.reason = std::move(reason);
   save(o);
   on_order_terminal(o);
@@ -709,9 +718,9 @@ void Engine::apply_venue_event(const VenueEvent& ev) {
                 stats_.ack_latency_ms.observe(now_ - o.sent);
                 triggers_.on_ack(now_, now_ - o.sent);
               }
-              o.status = OrderStatus::Working;
+              set_status(o, OrderStatus::Working);
               o.venue_order_id = a.venue_order_id;
-              o.acked = o.updated = now_;
+              o.acked = now_;
               save(o);
             }
           },
@@ -734,8 +743,7 @@ void Engine::apply_venue_event(const VenueEvent& ev) {
           },
           [&](const OrderCancelled&) {
             if (!o.live()) return;
-            o.status = OrderStatus::Cancelled;
-            o.updated = now_;
+            set_status(o, OrderStatus::Cancelled);
             save(o);
             on_order_terminal(o);
           },
@@ -757,7 +765,7 @@ void Engine::apply_venue_event(const VenueEvent& ev) {
             }
             o.updated = now_;
             if (o.live() && o.filled >= o.spec.qty) {  // shrunk onto what had already filled
-              o.status = OrderStatus::Filled;
+              set_status(o, OrderStatus::Filled);
               save(o);
               on_order_terminal(o);
               return;
@@ -787,14 +795,14 @@ void Engine::apply_venue_event(const VenueEvent& ev) {
               if (o.modify_in_flight && o.request_sent >= o.query_sent) return;
               o.modify_in_flight = false;
               o.spec.qty = st.qty;
-              o.status = OrderStatus::Working;
+              set_status(o, OrderStatus::Working);
               save(o);
               ensure_protection(groups_.at(o.plan_id));
               return;
             }
             o.modify_in_flight = false;
             o.spec.qty = st.qty;
-            o.status = o.filled >= st.qty ? OrderStatus::Filled : OrderStatus::Cancelled;
+            set_status(o, o.filled >= st.qty ? OrderStatus::Filled : OrderStatus::Cancelled);
             save(o);
             on_order_terminal(o);
           },
@@ -819,7 +827,7 @@ void Engine::apply_venue_event(const VenueEvent& ev) {
               o.request_sent = now_;
               return settle_cancelled(o, "cancelled before reaching the venue");
             }
-            o.status = OrderStatus::Pending;
+            set_status(o, OrderStatus::Pending);
             save(o);
             ++stats_.retries["place_unknown"];
             enqueue(o, lane_of(o.role), PlaceRequest{o.spec});

@@ -170,6 +170,10 @@ class Engine {
   void maybe_close(BracketGroup& g);
   bool may_trade(const BracketGroup& g) const;
   void begin_exit(BracketGroup& g, const std::string& reason);
+  // The only place an order's status changes (with its `updated` time). A change the status
+  // machine refuses is a bug: the order keeps its status and an ORDER/ILLEGAL_TRANSITION risk
+  // event names both, so it shows in the events, the store and the property test.
+  bool set_status(Order& o, OrderStatus to);
   void on_fill(Order& o, const OrderFilled& f);
   void on_order_terminal(Order& o);
   // An order the venue does not (or no longer) hold: cancelled with `reason`, stored, and the

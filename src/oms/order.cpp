@@ -26,6 +26,25 @@ bool is_terminal(OrderStatus s) {
   return s == OrderStatus::Filled || s == OrderStatus::Cancelled || s == OrderStatus::Rejected;
 }
 
+bool transition_allowed(OrderStatus from, OrderStatus to) {
+  using S = OrderStatus;
+  if (from == to) return true;
+  switch (from) {
+    case S::Pending:  // released to the venue, or answered before it left (a query, a cancel)
+      return to != S::Pending;
+    case S::Sent:  // answered; or "unknown" at the venue, so placed again under the same id
+      return true;
+    case S::Working:
+      return to == S::Filled || to == S::Cancelled || to == S::Rejected;
+    case S::Cancelled:
+    case S::Rejected:
+      return to == S::Filled;
+    case S::Filled:
+      return false;
+  }
+  return false;
+}
+
 OrderStatus order_status_from_string(const std::string& s) {
   for (auto st : {OrderStatus::Pending, OrderStatus::Sent, OrderStatus::Working,
                   OrderStatus::Filled, OrderStatus::Cancelled, OrderStatus::Rejected})

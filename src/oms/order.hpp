@@ -18,6 +18,13 @@ enum class OrderStatus {
 const char* to_string(OrderStatus s);
 bool is_terminal(OrderStatus s);
 OrderStatus order_status_from_string(const std::string& s);
+// The order status machine: whether `to` may follow `from`. Staying put is always allowed (a
+// partial fill of a working order, an overfill of a filled one). Terminal states are final, with
+// one exception: a fill completes a cancelled or rejected order, because fills are the venue's
+// truth (a cancel can race a fill, and an order the engine gave up on may still have reached the
+// venue). An acknowledged order never goes back to Pending or Sent: placing it again could
+// double it.
+bool transition_allowed(OrderStatus from, OrderStatus to);
 
 struct Order {
   OrderSpec spec;

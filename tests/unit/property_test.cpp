@@ -153,7 +153,11 @@ std::string run_sequence(uint64_t seed, Coverage& cov) {
   cov.trades += h.engine.stats().trades_closed;
   const auto& retries = h.engine.stats().retries;  // the requests re-sent after a timeout
   cov.resends += retries.at("ack_timeout") + retries.at("cancel") + retries.at("modify_query");
-  for (const auto& e : h.store.risk_events) cov.rejects += e.check == "REJECT";
+  for (const auto& e : h.store.risk_events) {
+    cov.rejects += e.check == "REJECT";
+    // Every status change the engine made was one the status machine allows.
+    if (e.check == "ILLEGAL_TRANSITION") return "seed " + std::to_string(seed) + ": " + e.reason;
+  }
   return {};
 }
 
