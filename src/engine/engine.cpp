@@ -420,13 +420,13 @@ Order& Engine::new_order(BracketGroup& g, LegRole role, OrderType type, Side sid
   index_order(ref);
   ++stats_.orders;
   save(ref);
-  enqueue(ref, lane_of(role), PlaceRequest{ref.spec});
+  enqueue(ref, PlaceRequest{ref.spec, lane_of(role)});
   return ref;
 }
 
-void Engine::enqueue(Order& o, Lane lane, VenueRequest r) {
+void Engine::enqueue(Order& o, VenueRequest r) {
   if (o.queued++ == 0) o.queued_at = now_;
-  throttle_.push(lane, std::move(r));
+  throttle_.push(std::move(r));
 }
 
 void Engine::left_throttle(Order& o) {
@@ -440,7 +440,7 @@ void Engine::query(Order& o) {
   o.query_pending = true;
   o.query_sent = now_;
   o.query_seq = ++query_seq_;
-  enqueue(o, Lane::Exit, QueryRequest{o.id(), o.query_seq});
+  enqueue(o, QueryRequest{o.id(), o.query_seq, Lane::Exit});
 }
 
 void Engine::request_cancel(Order& o) {
@@ -448,16 +448,16 @@ void Engine::request_cancel(Order& o) {
   o.cancel_requested = true;
   o.updated = o.request_sent = now_;
   save(o);
-  if (o.status != OrderStatus::Pending) enqueue(o, Lane::Exit, CancelRequest{o.id()});
+  if (o.status != OrderStatus::Pending) enqueue(o, CancelRequest{o.id()});
 }
 
 // One modification at a time; it is settled only by its echo or by a query answer.
 void Engine::send_modify(Order& o, Qty qty, Price limit, Price trigger) {
   o.modify_in_flight = true;
   o.request_sent = now_;
-  o.modify = ModifyRequest{o.id(), qty, limit, trigger};
+  o.modify = ModifyRequest{o.id(), qty, limit, trigger, lane_of(o.role)};
   save(o);
-  enqueue(o, lane_of(o.role), o.modify);
+  enqueue(o, o.modify);
 }
 
 void Engine::ensure_protection(BracketGroup& g) {
@@ -680,7 +680,7 @@ void Engine::reconcile_unconfirmed(Order& o, const VenueEvent::Body& body) {
                o.id() + " is alive at the venue after the engine closed it", o.spec.symbol,
                o.plan_id);
     o.request_sent = now_;
-    enqueue(o, Lane::Exit, CancelRequest{o.id()});
+    enqueue(o, CancelRequest{o.id()});
   } else if (gone) {
     o.unconfirmed = false;  // the venue does not hold it (any more)
     save(o);
@@ -830,7 +830,7 @@ void Engine::apply_venue_event(const VenueEvent& ev) {
             set_status(o, OrderStatus::Pending);
             save(o);
             ++stats_.retries["place_unknown"];
-            enqueue(o, lane_of(o.role), PlaceRequest{o.spec});
+            enqueue(o, PlaceRequest{o.spec, lane_of(o.role)});
           },
       },
       ev.body);
@@ -892,7 +892,7 @@ void Engine::check_timeouts() {
           o.unconfirmed = true;
           o.request_sent = now_;
           handle_reject(o, "ACK_TIMEOUT", false);
-          enqueue(o, Lane::Exit, CancelRequest{id});  // in case it did arrive
+          enqueue(o, CancelRequest{id});  // in case it did arrive
           break;
         }
         ++stats_.retries["ack_timeout"];
@@ -911,7 +911,7 @@ void Engine::check_timeouts() {
         ++stats_.retries[o.cancel_requested ? "cancel" : "modify_query"];
         o.request_sent = now_;
         if (o.cancel_requested)
-          enqueue(o, Lane::Exit, CancelRequest{id});
+          enqueue(o, CancelRequest{id});
         else
           query(o);
         break;

@@ -160,7 +160,7 @@ class Engine {
   void decide(std::vector<Signal>& signals);
   Order& new_order(BracketGroup& g, LegRole role, OrderType type, Side side, Qty qty, Price limit,
                    Price trigger);
-  void enqueue(Order& o, Lane lane, VenueRequest r);
+  void enqueue(Order& o, VenueRequest r);  // into the throttle, in the request's lane
   void left_throttle(Order& o);  // one of its requests was released to the venue
   void request_cancel(Order& o);
   void query(Order& o);

@@ -11,15 +11,13 @@
 
 namespace aitrapp {
 
-enum class Lane { Exit, Entry };
-
 class PriorityThrottle {
  public:
   // `per_minute` 0: no per-minute limit.
   explicit PriorityThrottle(int per_second, int per_minute = 0)
       : per_second_(per_second), per_minute_(per_minute) {}
-  void push(Lane lane, VenueRequest r) {
-    (lane == Lane::Exit ? exits_ : entries_).push_back(std::move(r));
+  void push(VenueRequest r) {
+    (lane_of(r) == Lane::Exit ? exits_ : entries_).push_back(std::move(r));
   }
   // Requests that may go now, exits first; records the order calls among them as sent.
   std::vector<VenueRequest> release(TimeMs now);  // empty (no allocation) on most steps

@@ -20,10 +20,16 @@ struct OrderSpec {
   Price trigger;  // SL and SL-M
 };
 
+// Which queue a request waits in when calls are rate-limited, chosen by the engine and carried by
+// the request, so that every throttle on its way (the engine's, an adapter's) agrees: exits,
+// protection, cancels and queries go before entries.
+enum class Lane { Exit, Entry };
+
 struct PlaceRequest {
   OrderSpec spec;
+  Lane lane = Lane::Exit;
 };
-struct CancelRequest {
+struct CancelRequest {  // always in the exit lane: a cancel only ever takes risk off
   std::string client_order_id;
 };
 struct ModifyRequest {
@@ -31,6 +37,7 @@ struct ModifyRequest {
   Qty qty;  // new total quantity (filled + open)
   Price limit;
   Price trigger;
+  Lane lane = Lane::Exit;
 };
 // Asks for an order's current state by client id (reconcile after a restart or an ack
 // timeout). The venue answers with the ack, every fill so far and any terminal state, or with
@@ -38,9 +45,11 @@ struct ModifyRequest {
 struct QueryRequest {
   std::string client_order_id;
   uint64_t seq = 0;  // echoed by the answer, so a stale answer is never taken for the current one
+  Lane lane = Lane::Exit;
 };
 using VenueRequest = std::variant<PlaceRequest, CancelRequest, ModifyRequest, QueryRequest>;
 const std::string& request_client_id(const VenueRequest& r);
+Lane lane_of(const VenueRequest& r);
 
 struct OrderAcked {
   std::string client_order_id, venue_order_id;

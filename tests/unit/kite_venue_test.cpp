@@ -68,7 +68,7 @@ class KiteVenueSim : public ::testing::Test {
     return v;
   }
 
-  // A LIMIT order far from the market, so it rests: `role` decides the adapter's lane.
+  // A LIMIT order far from the market, so it rests, in the lane of its `role`.
   PlaceRequest limit_order(const std::string& plan, LegRole role, Side side) {
     OrderSpec s;
     s.client_order_id = make_client_order_id(plan, role, 0);
@@ -77,7 +77,7 @@ class KiteVenueSim : public ::testing::Test {
     s.type = OrderType::Limit;
     s.qty = Qty{50};
     s.limit = Price::from_raw(*parse_fixed(side == Side::Buy ? "16500" : "17500"));
-    return PlaceRequest{s};
+    return PlaceRequest{s, role == LegRole::Entry ? Lane::Entry : Lane::Exit};
   }
 
   template <class Pred>

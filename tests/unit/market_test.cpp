@@ -149,9 +149,13 @@ TEST(TickPath, SpreadWidensOnThinBars) {
 
 TEST(Throttle, ExitsOutrankEntriesWithinTheRateLimit) {
   PriorityThrottle th(3);
-  for (int i = 0; i < 3; ++i) th.push(Lane::Entry, CancelRequest{"E" + std::to_string(i)});
-  th.push(Lane::Exit, CancelRequest{"X0"});
-  th.push(Lane::Exit, CancelRequest{"X1"});
+  for (int i = 0; i < 3; ++i) {
+    OrderSpec entry;
+    entry.client_order_id = "E" + std::to_string(i);
+    th.push(PlaceRequest{entry, Lane::Entry});
+  }
+  th.push(CancelRequest{"X0"});
+  th.push(CancelRequest{"X1"});
   auto first = th.release(1000);
   ASSERT_EQ(first.size(), 3u);
   EXPECT_EQ(request_client_id(first[0]), "X0");
@@ -159,7 +163,7 @@ TEST(Throttle, ExitsOutrankEntriesWithinTheRateLimit) {
   EXPECT_EQ(request_client_id(first[2]), "E0");
   EXPECT_TRUE(th.release(1500).empty());
   EXPECT_EQ(th.next_release(1500), 2000);
-  th.push(Lane::Exit, CancelRequest{"X2"});
+  th.push(CancelRequest{"X2"});
   auto second = th.release(2000);
   ASSERT_EQ(second.size(), 3u);
   EXPECT_EQ(request_client_id(second[0]), "X2");
@@ -169,7 +173,7 @@ TEST(Throttle, ExitsOutrankEntriesWithinTheRateLimit) {
 
 TEST(Throttle, ThePerMinuteLimitHoldsCallsThePerSecondOneWouldLetGo) {
   PriorityThrottle th(10, 25);  // 25 order calls a minute at most
-  for (int i = 0; i < 30; ++i) th.push(Lane::Exit, CancelRequest{"X" + std::to_string(i)});
+  for (int i = 0; i < 30; ++i) th.push(CancelRequest{"X" + std::to_string(i)});
   EXPECT_EQ(th.release(0).size(), 10u);
   EXPECT_EQ(th.release(1000).size(), 10u);
   EXPECT_EQ(th.release(2000).size(), 5u);  // the minute's 25 are spent
@@ -181,11 +185,11 @@ TEST(Throttle, ThePerMinuteLimitHoldsCallsThePerSecondOneWouldLetGo) {
 
 TEST(Throttle, QueriesKeepTheirPlaceButUseNoOrderSlot) {
   PriorityThrottle th(2);
-  th.push(Lane::Exit, CancelRequest{"A"});
-  th.push(Lane::Exit, QueryRequest{"B", 1});
-  th.push(Lane::Exit, CancelRequest{"C"});
-  th.push(Lane::Exit, CancelRequest{"D"});
-  th.push(Lane::Exit, QueryRequest{"E", 2});
+  th.push(CancelRequest{"A"});
+  th.push(QueryRequest{"B", 1});
+  th.push(CancelRequest{"C"});
+  th.push(CancelRequest{"D"});
+  th.push(QueryRequest{"E", 2});
   auto now = th.release(0);
   ASSERT_EQ(now.size(), 3u);  // A, the query B, C: two order calls
   EXPECT_EQ(request_client_id(now[1]), "B");

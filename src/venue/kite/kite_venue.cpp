@@ -58,13 +58,6 @@ std::string KiteVenue::access_token() const {
   return token_;
 }
 
-Lane KiteVenue::lane_of(const VenueRequest& r) const {
-  // Cancels always protect; otherwise the leg code inside the client id (ids.hpp) tells.
-  if (std::holds_alternative<CancelRequest>(r)) return Lane::Exit;
-  const std::string& id = request_client_id(r);
-  return id.size() > 12 && id[12] == 'E' ? Lane::Entry : Lane::Exit;
-}
-
 void KiteVenue::send(const VenueRequest& request) {
   {
     std::lock_guard lock(mu_);

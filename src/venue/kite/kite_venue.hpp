@@ -22,7 +22,6 @@
 #include <set>
 #include <thread>
 
-#include "oms/throttle.hpp"
 #include "risk/pre_trade.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_rest.hpp"
@@ -116,7 +115,6 @@ class KiteVenue final : public VenuePort {
   KiteReply call(const std::string& method, const std::string& path, const Form& form = {});
   void reconcile();
   void token_wait();
-  Lane lane_of(const VenueRequest& r) const;
   bool throttle_allows(int64_t now);
 
   std::unique_ptr<KiteRest> rest_;
