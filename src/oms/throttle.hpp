@@ -4,8 +4,10 @@
 // when set (Kite: 10/s and 400/min). Queries are reads, not order calls: they keep their place
 // in the lane but use no slot. Engine-owned; not thread-safe.
 #include <deque>
+#include <optional>
 #include <vector>
 
+#include "core/rate_window.hpp"
 #include "core/time.hpp"
 #include "venue/messages.hpp"
 
@@ -15,7 +17,9 @@ class PriorityThrottle {
  public:
   // `per_minute` 0: no per-minute limit.
   explicit PriorityThrottle(int per_second, int per_minute = 0)
-      : per_second_(per_second), per_minute_(per_minute) {}
+      : per_second_(per_second, kSecondMs) {
+    if (per_minute > 0) per_minute_.emplace(per_minute, kMinuteMs);
+  }
   void push(VenueRequest r) {
     (lane_of(r) == Lane::Exit ? exits_ : entries_).push_back(std::move(r));
   }
@@ -30,9 +34,9 @@ class PriorityThrottle {
   // The earliest instant at or after `now` with a free slot for an order call.
   TimeMs slot_at(TimeMs now) const;
 
-  int per_second_, per_minute_;
+  RateWindow per_second_;
+  std::optional<RateWindow> per_minute_;
   std::deque<VenueRequest> exits_, entries_;
-  std::deque<TimeMs> window_;  // order calls still inside the longest window, oldest first
 };
 
 }  // namespace aitrapp

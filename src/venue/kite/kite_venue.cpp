@@ -119,11 +119,7 @@ size_t KiteVenue::queue_depth(Lane lane) const {
 }
 
 bool KiteVenue::throttle_allows(int64_t now) {
-  while (!sent_.empty() && sent_.front() <= now - 60'000) sent_.pop_front();
-  const auto last_second =
-      std::count_if(sent_.begin(), sent_.end(), [&](int64_t t) { return t > now - 1000; });
-  return last_second < p_.orders_per_second &&
-         static_cast<int>(sent_.size()) < p_.orders_per_minute;
+  return calls_per_second_.allows(now) && calls_per_minute_.allows(now);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +161,8 @@ void KiteVenue::run() {
       token_wait();
     } else if (job) {
       const bool order_call = !std::holds_alternative<QueryRequest>(job->req);
-      if (order_call) sent_.push_back(steady_now_ms());
+      if (order_call)
+        for (RateWindow* w : {&calls_per_second_, &calls_per_minute_}) w->record(steady_now_ms());
       if (!process(*job)) {
         std::lock_guard lock(mu_);
         (lane_of(job->req) == Lane::Exit ? exits_ : entries_).push_front(std::move(*job));
@@ -398,9 +395,8 @@ void KiteVenue::apply_order(const json& o) {
 bool KiteVenue::reads_allowed() {
   const int64_t now = steady_now_ms();
   if (now < backoff_until_) return false;
-  while (!reads_.empty() && reads_.front() <= now - 1000) reads_.pop_front();
-  if (static_cast<int>(reads_.size()) >= p_.reads_per_second) return false;
-  reads_.push_back(now);
+  if (!reads_.allows(now)) return false;
+  reads_.record(now);
   return true;
 }
 

@@ -22,6 +22,7 @@
 #include <set>
 #include <thread>
 
+#include "core/rate_window.hpp"
 #include "risk/pre_trade.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_rest.hpp"
@@ -134,8 +135,10 @@ class KiteVenue final : public VenuePort {
   // Worker state.
   std::map<std::string, Track> tracks_;          // by client_order_id
   std::map<std::string, std::string> by_order_;  // venue order_id -> client_order_id
-  std::deque<int64_t> sent_;                     // steady ms of order calls (throttle window)
-  std::deque<int64_t> reads_;                    // steady ms of book reads
+  // Steady-clock windows: order calls (Kite's per-second and per-minute limits) and book reads.
+  RateWindow calls_per_second_{p_.orders_per_second, 1000};
+  RateWindow calls_per_minute_{p_.orders_per_minute, 60'000};
+  RateWindow reads_{p_.reads_per_second, 1000};
   bool token_ok_ = true, trades_dirty_ = false, reconcile_due_ = false;
   int64_t next_probe_ = 0, next_reconcile_ = 0, backoff_until_ = 0, next_quote_ = 0;
   std::atomic<int64_t> token_refreshes_{0}, rate_limited_{0}, lookups_{0}, venue_errors_{0};

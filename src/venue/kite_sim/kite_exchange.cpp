@@ -102,11 +102,11 @@ KiteExchange::KiteExchange(std::map<std::string, Instrument> instruments, Money 
       token_expiry_minute_(token_expiry_minute),
       venue_(std::move(instruments), SimVenueParams{0, 10'000},
              [this](VenueEvent e) { pending_events_.push_back(std::move(e)); }),
-      orders_per_s_{{}, 1000, limits.orders_per_second},
-      orders_per_min_{{}, 60'000, limits.orders_per_minute},
-      orders_per_day_{{}, 86'400'000, limits.orders_per_day},
-      quotes_per_s_{{}, 1000, limits.quotes_per_second},
-      others_per_s_{{}, 1000, limits.others_per_second} {
+      orders_per_s_{static_cast<int64_t>(limits.orders_per_second), 1000},
+      orders_per_min_{static_cast<int64_t>(limits.orders_per_minute), 60'000},
+      orders_per_day_{static_cast<int64_t>(limits.orders_per_day), 86'400'000},
+      quotes_per_s_{static_cast<int64_t>(limits.quotes_per_second), 1000},
+      others_per_s_{static_cast<int64_t>(limits.others_per_second), 1000} {
   for (const auto& row : rows_) by_key_[row.key()] = &row;
   for (const auto& [symbol, in] : instruments_) {
     const std::string key =
@@ -173,23 +173,21 @@ std::optional<SimReply> KiteExchange::rate_limited(const SimRequest& r) {
   const auto parts = split_path(r.path);
   const bool order_call = !parts.empty() && parts[0] == "orders" && r.method != "GET";
   const bool quote_call = !parts.empty() && parts[0] == "quote";
-  std::vector<Bucket*> buckets;
+  std::vector<RateWindow*> buckets;
   if (order_call)
     buckets = {&orders_per_s_, &orders_per_min_, &orders_per_day_};
   else if (quote_call)
     buckets = {&quotes_per_s_};
   else
     buckets = {&others_per_s_};
-  for (Bucket* b : buckets)
-    while (!b->hits.empty() && b->hits.front() <= r.wall_ms - b->window_ms) b->hits.pop_front();
-  for (Bucket* b : buckets)
-    if (b->hits.size() >= b->limit) {
+  for (RateWindow* b : buckets)
+    if (!b->allows(r.wall_ms)) {
       ++rejected_429_;
       // Kite counts rejected placements toward the daily cap too.
-      if (order_call) orders_per_day_.hits.push_back(r.wall_ms);
+      if (order_call) orders_per_day_.record(r.wall_ms);
       return error_reply(429, "NetworkException", "Too many requests");
     }
-  for (Bucket* b : buckets) b->hits.push_back(r.wall_ms);
+  for (RateWindow* b : buckets) b->record(r.wall_ms);
   return std::nullopt;
 }
 

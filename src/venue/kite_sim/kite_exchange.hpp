@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/calendar.hpp"
+#include "core/rate_window.hpp"
 #include "venue/kite/kite_form.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_ticks.hpp"
@@ -108,11 +109,6 @@ class KiteExchange {
     Price price;
     TimeMs time;
   };
-  struct Bucket {  // sliding-window counter
-    std::deque<int64_t> hits;
-    int64_t window_ms;
-    size_t limit;
-  };
   struct DayQuote {
     Price open, high, low, last, bid, ask;
     int64_t volume = 0, last_qty = 0;
@@ -157,7 +153,7 @@ class KiteExchange {
   std::map<std::string, DayQuote> quotes_;                      // by engine symbol
   std::map<std::string, std::pair<Price, Price>> moved_bands_;  // by engine symbol
   std::vector<std::string> updates_;
-  Bucket orders_per_s_, orders_per_min_, orders_per_day_, quotes_per_s_, others_per_s_;
+  RateWindow orders_per_s_, orders_per_min_, orders_per_day_, quotes_per_s_, others_per_s_;
   RequestFaults faults_;
   uint64_t next_order_ = 0, next_trade_ = 0, next_request_token_ = 0;
   int64_t requests_ = 0, rejected_429_ = 0, token_errors_ = 0, orders_placed_ = 0;

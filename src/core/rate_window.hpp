@@ -1,0 +1,43 @@
+#pragma once
+// A sliding-window call limit: at most `limit` calls inside any window of `length` ms. The one
+// rate-limit mechanism of the engine's throttle, the venue adapters and the venue simulators;
+// each owner chooses its clock (exchange time in the engine, wall time in an adapter or a
+// simulator) and records its calls in non-decreasing time. A plain value; not thread-safe.
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+
+#include "core/time.hpp"
+
+namespace aitrapp {
+
+class RateWindow {
+ public:
+  RateWindow(int64_t limit, TimeMs length) : limit_(limit), length_(length) {}
+
+  // Calls inside the window that ends at `now`.
+  int64_t inside(TimeMs now) const {
+    return hits_.end() - std::upper_bound(hits_.begin(), hits_.end(), now - length_);
+  }
+  // The earliest instant at or after `now` when one more call fits: the expiry of the
+  // limit-th most recent call once the window is full.
+  TimeMs next_free(TimeMs now) const {
+    if (inside(now) < limit_) return now;
+    return limit_ > 0 ? std::max(now, *(hits_.end() - limit_) + length_) : kNever;
+  }
+  bool allows(TimeMs now) const { return inside(now) < limit_; }
+  // One call at `at`; calls that left every window ending at or after `at` are forgotten.
+  void record(TimeMs at) {
+    while (!hits_.empty() && hits_.front() <= at - length_) hits_.pop_front();
+    hits_.push_back(at);
+  }
+
+  static constexpr TimeMs kNever = INT64_MAX;
+
+ private:
+  int64_t limit_;
+  TimeMs length_;
+  std::deque<TimeMs> hits_;
+};
+
+}  // namespace aitrapp
