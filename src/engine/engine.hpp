@@ -161,7 +161,7 @@ class Engine {
   Order& new_order(BracketGroup& g, LegRole role, OrderType type, Side side, Qty qty, Price limit,
                    Price trigger);
   void enqueue(Order& o, VenueRequest r);  // into the throttle, in the request's lane
-  void left_throttle(Order& o);  // one of its requests was released to the venue
+  void left_throttle(Order& o);            // one of its requests was released to the venue
   void request_cancel(Order& o);
   void query(Order& o);
   void ensure_protection(BracketGroup& g);
