@@ -1003,7 +1003,7 @@ void Engine::check_loss_limits() {
   }
 }
 
-// Automatic kill switch and entry pause (DESIGN.md: exits always run).
+// Automatic kill switch and entry pause (exits always run: docs/architecture.md).
 bool Engine::set_price_bands(const std::map<std::string, PriceBand>& bands) {
   std::vector<std::pair<std::string, PriceBand>> changed;
   for (const auto& [symbol, band] : bands) {

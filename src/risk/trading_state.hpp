@@ -1,7 +1,7 @@
 #pragma once
-// Trading state machine (DESIGN.md section 3). Entries run only in ACTIVE; exits always run.
-// Every accepted transition yields a record the engine persists as a risk event.
-// Engine-owned; not thread-safe.
+// Trading state machine (docs/architecture.md, "Rules"). Entries run only in ACTIVE; exits always
+// run. Every accepted transition yields a record the engine persists as a risk event. Engine-owned;
+// not thread-safe.
 #include <optional>
 #include <string>
 

@@ -1,4 +1,4 @@
-// Kite wire formats against Zerodha's official mock data (venues.md 1.9) and round trips.
+// Kite wire formats against Zerodha's official mock data (docs/kite-protocol.md 6) and round trips.
 #include <gtest/gtest.h>
 
 #include "core/sha256.hpp"
@@ -47,7 +47,7 @@ TEST(KiteTicks, DecodesTheOfficialQuotePacket) {
   EXPECT_EQ(t.close, px("1567.8"));
 }
 
-// The 184-byte ticker_full.packet, as venues.md decodes it field by field.
+// The 184-byte ticker_full.packet, decoded field by field (docs/kite-protocol.md 6).
 TEST(KiteTicks, DecodesTheOfficialFullPacket) {
   const std::string body = unhex(
       "00063a01000266ba000000070002656d001232170003e9bb00058a01000264f30002673c000261c9000264"
@@ -196,7 +196,7 @@ TEST(KiteInstruments, CsvRoundTripAndTokens) {
   EXPECT_FALSE(gunzip("not gzip").ok());
 }
 
-// The login checksum (venues.md 1.1 test vector).
+// The login checksum (docs/kite-protocol.md 1 test vector).
 TEST(KiteSession, ChecksumVector) {
   EXPECT_EQ(sha256_hex("api_key_x"
                        "request_token_y"

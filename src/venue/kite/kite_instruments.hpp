@@ -1,7 +1,7 @@
 #pragma once
 // The Kite instrument master: `GET /instruments` serves a gzipped CSV with twelve fixed columns
-// (venues.md 1.6). The simulator writes it from the configuration; the adapter reads tick and
-// lot sizes and the instrument tokens from it. Pure; thread-safe.
+// (docs/kite-protocol.md 5). The simulator writes it from the configuration; the adapter reads tick
+// and lot sizes and the instrument tokens from it. Pure; thread-safe.
 #include <cstdint>
 #include <map>
 #include <string>

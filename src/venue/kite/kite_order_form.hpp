@@ -1,6 +1,6 @@
 #pragma once
-// The body of Kite's POST /orders/regular for an engine order (venues.md 1.4): what the adapter
-// sends and what the tick-to-intent benchmark encodes. Pure; thread-safe.
+// The body of Kite's POST /orders/regular for an engine order (docs/kite-protocol.md 3): what the
+// adapter sends and what the tick-to-intent benchmark encodes. Pure; thread-safe.
 #include <string>
 
 #include "venue/kite/kite_form.hpp"

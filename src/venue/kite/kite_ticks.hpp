@@ -1,5 +1,5 @@
 #pragma once
-// Kite Connect v3 WebSocket ticker binary format (venues.md 1.9): big-endian frames of
+// Kite Connect v3 WebSocket ticker binary format (docs/kite-protocol.md 6): big-endian frames of
 // length-prefixed packets whose length names their kind (8 ltp, 28/32 index, 44 quote, 184 full).
 // Used by the ticker client (decode) and the venue simulator (encode). Pure; thread-safe.
 #include <array>

@@ -56,7 +56,7 @@ struct RequestFaults {
   int64_t spread_until_wall_ms = 0;
 };
 
-// Kite's request limits per api_key (venues.md): a 429 NetworkException beyond them.
+// Kite's request limits per api_key (docs/kite-protocol.md 4): a 429 NetworkException beyond them.
 struct KiteLimits {
   size_t orders_per_second = 10, orders_per_minute = 400, orders_per_day = 5000;
   size_t quotes_per_second = 1, others_per_second = 10;
