@@ -1,0 +1,238 @@
+// The engine's state across restarts and days: starting a day, recovering from the store,
+// the indexes that keep a step proportional to what is open, and the invariants.
+#include <cstdio>
+
+#include "core/ids.hpp"
+#include "engine/engine.hpp"
+
+namespace aitrapp {
+namespace {
+
+std::string day_string(int yyyymmdd) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", yyyymmdd / 10000, yyyymmdd / 100 % 100,
+                yyyymmdd % 100);
+  return buf;
+}
+
+}  // namespace
+
+void Engine::start_day(int yyyymmdd) {
+  forget_closed_days();
+  day_ = day_string(yyyymmdd);
+  tighten_at_ = cal_.tighten_at(yyyymmdd);
+  flat_at_ = cal_.flat_at(yyyymmdd);
+  tightened_ = flattened_ = false;
+  decisions_today_ = 0;
+  venue_bands_.clear();  // an exchange sets its bands per session
+  // EOD reducing ends with its session (a market open around the clock starts a new day on the
+  // same engine), and so does a hard stop on the day's loss caps; an operator pause or another
+  // hard stop outlives the day until the operator lifts it.
+  const bool day_stop = sm_.state() == TradingState::HardStop && stop_reason_ == "risk_cap";
+  if (sm_.state() == TradingState::Reducing || day_stop) {
+    begin_step();
+    set_state(TradingState::Active,
+              day_stop ? "the day's loss stop ends with its day; trading day " + day_ + " opens"
+                       : "trading day " + day_ + " opens");
+    if (!degraded_.empty()) set_state(TradingState::SoftPause, "still degraded at the day's open");
+    housekeeping();
+    flush();
+  }
+}
+
+void Engine::recover(const RecoveredState& st) {
+  begin_step();
+  if (st.checkpoint) {
+    if (auto s = trading_state_from_string(st.checkpoint->state)) sm_.restore(*s);
+    portfolio_.restore_peak(st.checkpoint->peak);
+    signal_seq_ = st.checkpoint->signal_seq;
+    decisions_today_ = st.checkpoint->decisions;
+    tightened_ = st.checkpoint->tightened;
+    flattened_ = st.checkpoint->flattened;
+    stop_reason_ = st.checkpoint->stop_reason;
+    kill_unflat_since_ = st.kill_unflat_since;
+  } else if (st.previous_day) {
+    carry_stop(*st.previous_day);
+  }
+  for (const auto& o : st.orders) orders_[o.id()] = o;
+  for (const auto& g : st.groups) groups_[g.plan_id] = g;
+  for (auto& [_, o] : orders_) index_order(o);
+  for (auto& [_, g] : groups_) {
+    index_group(g);
+    if (g.state == BracketState::Closed && g.entry_filled.units > 0) ++stats_.trades_closed;
+  }
+  for (const auto& p : st.positions) {
+    portfolio_.restore(p);
+    // Held overnight: the new day's row, written with this step's checkpoint.
+    if (!st.checkpoint) persist(p);
+  }
+  fill_ids_ = st.fill_ids;
+  plan_ids_ = st.plan_ids;
+  stats_.decisions = static_cast<int64_t>(plan_ids_.size());
+  int open_positions = portfolio_.open_positions();
+  int live = 0;
+  for (auto& [id, o] : orders_) {
+    if (!o.live()) continue;
+    ++live;
+    o.modify_in_flight = false;
+    o.request_sent = now_;
+    // Ask the venue what it knows; an order it never saw is re-sent with the same id.
+    query(o);
+    if (o.status == OrderStatus::Sent || o.status == OrderStatus::Working) o.sent = now_;
+  }
+  log("info", "recovery",
+      {{"message", "Recovering " + std::to_string(open_positions) + " open positions"},
+       {"open_positions", std::to_string(open_positions)},
+       {"live_orders", std::to_string(live)},
+       {"state", to_string(sm_.state())}});
+  housekeeping();
+  flush();
+}
+
+// A new day on a fresh engine: an operator's pause or hard stop of the previous day holds until
+// the operator lifts it; a hard stop on that day's loss caps ended with it.
+void Engine::carry_stop(const CheckpointRecord& prev) {
+  const auto s = trading_state_from_string(prev.state);
+  if (!s || (*s != TradingState::Paused && *s != TradingState::HardStop)) return;
+  if (*s == TradingState::HardStop && prev.stop_reason == "risk_cap") {
+    risk_event("STATE", to_string(TradingState::Active),
+               "the loss stop of " + prev.trading_day + " ended with its day");
+    return;
+  }
+  set_state(*s, "carried from " + prev.trading_day + " (" +
+                    (prev.stop_reason.empty() ? "unknown" : prev.stop_reason) +
+                    "): the operator lifts it");
+  stop_reason_ = prev.stop_reason;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indexes.
+
+void Engine::index_order(Order& o) {
+  plans_[o.plan_id].orders.push_back(&o);
+  if (o.active()) active_orders_.insert(&o);
+}
+
+void Engine::index_group(BracketGroup& g) {
+  plans_[g.plan_id].group = &g;
+  if (g.state != BracketState::Closed) open_groups_.insert(&g);
+  mark_risk(g.plan_id);
+}
+
+void Engine::mark_risk(const std::string& plan_id) {
+  auto it = plans_.find(plan_id);
+  if (it == plans_.end() || !it->second.group || it->second.risk_stale) return;
+  it->second.risk_stale = true;
+  risk_stale_.push_back(&it->second);
+}
+
+// A new day keeps only what is still open. Settled brackets of earlier days are in the store;
+// keeping them in memory would make every later step and the resident size grow with each day.
+void Engine::forget_closed_days() {
+  heat();  // settles the cached risks, which point into the plans about to go
+  for (auto it = active_orders_.begin(); it != active_orders_.end();)
+    it = (*it)->active() ? std::next(it) : active_orders_.erase(it);
+  for (auto it = plans_.begin(); it != plans_.end();) {
+    const PlanIndex& p = it->second;
+    const bool settled =
+        (!p.group || p.group->state == BracketState::Closed) &&
+        std::none_of(p.orders.begin(), p.orders.end(), [](const Order* o) { return o->active(); });
+    if (!settled) {
+      ++it;
+      continue;
+    }
+    for (const Order* o : p.orders) orders_.erase(orders_.find(o->id()));
+    for (const std::string& f : p.fill_ids) fill_ids_.erase(f);
+    plan_ids_.erase(it->first);
+    if (p.group) groups_.erase(groups_.find(it->first));
+    it = plans_.erase(it);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views and invariants.
+
+bool Engine::is_flat() const {
+  if (!open_groups_.empty()) return false;
+  for (const Order* o : active_orders_)
+    if (o->active()) return false;
+  return portfolio_.open_positions() == 0;
+}
+
+bool Engine::is_orphan(const BracketGroup& g, const Order& child) const {
+  return child.live() && !child.cancel_requested && g.net.units <= 0;
+}
+
+int Engine::orphan_children() const {
+  int n = 0;
+  for (const auto& [_, g] : groups_)
+    for (const std::string* id : {&g.sl_id, &g.tp_id})
+      if (!id->empty() && is_orphan(g, orders_.at(*id))) ++n;
+  return n;
+}
+
+size_t Engine::live_orders() const {
+  size_t n = 0;
+  for (const Order* o : active_orders_)
+    if (o->live()) ++n;
+  return n;
+}
+
+std::vector<std::string> Engine::invariant_violations() const {
+  std::vector<std::string> v;
+  Money full{};
+  for (const auto& [_, g] : groups_) full += group_risk(g);
+  if (const Money cached = heat(); cached != full)
+    v.push_back("cached heat " + to_string(cached) + " differs from the brackets' risk " +
+                to_string(full));
+  for (const auto& [_, g] : groups_)
+    if ((g.state != BracketState::Closed) !=
+        (open_groups_.count(const_cast<BracketGroup*>(&g)) > 0))
+      v.push_back(g.plan_id + ": open-bracket index out of date");
+  for (const auto& [id, o] : orders_) {
+    if (id != o.id()) v.push_back("order keyed " + id + " has id " + o.id());
+    if (!is_valid_kite_tag(id)) v.push_back("client_order_id not a valid Kite tag: " + id);
+  }
+  for (const auto& [pid, g] : groups_) {
+    auto live = [&](const std::string& id) -> const Order* {
+      if (id.empty()) return nullptr;
+      const Order& o = orders_.at(id);
+      return o.live() ? &o : nullptr;
+    };
+    for (const std::string* id : {&g.sl_id, &g.tp_id}) {
+      const Order* c = live(*id);
+      if (!c || c->cancel_requested) continue;
+      if (is_orphan(g, *c))
+        v.push_back(pid + ": open child " + c->id() + " without a position");
+      else if (!c->modify_in_flight && c->open_qty() > g.net)
+        v.push_back(pid + ": child " + c->id() + " larger than the position");
+    }
+    if (g.net.units != 0) {
+      if (g.state == BracketState::Open || g.state == BracketState::Entering) {
+        const Order* sl = live(g.sl_id);
+        // A stop being cancel-replaced still protects until the venue confirms the cancel; the
+        // replacement is placed in the same step as that confirmation.
+        if (g.net.units < 0)
+          v.push_back(pid + ": short of its own bracket outside an exit");
+        else if (!sl)
+          v.push_back(pid + ": position without a stop-loss");
+        else if (!sl->modify_in_flight && !sl->cancel_requested && sl->open_qty() != g.net)
+          v.push_back(pid + ": stop-loss does not cover the position");
+      } else if (g.state == BracketState::Exiting) {
+        bool progressing = live(g.exit_id) != nullptr;
+        for (const auto& [id, o] : orders_)
+          if (o.plan_id == pid)
+            progressing = progressing || o.unconfirmed || (o.live() && o.cancel_requested);
+        if (!progressing) v.push_back(pid + ": exiting with no exit or cancel in flight");
+      } else {
+        v.push_back(pid + ": closed with a position");
+      }
+    }
+    if (g.state == BracketState::Closed)
+      for (const std::string* id : {&g.entry_id, &g.sl_id, &g.tp_id, &g.exit_id})
+        if (live(*id)) v.push_back(pid + ": closed with a live order " + *id);
+  }
+  return v;
+}
+
+}  // namespace aitrapp
