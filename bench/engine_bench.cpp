@@ -85,7 +85,7 @@ void BM_EngineMarketData(benchmark::State& st) {
     DiscardStore store;
     DiscardVenue venue;
     NullLog log;
-    Engine engine(config().engine, store, venue, clock, log);
+    Engine engine(config().engine, store, venue, clock, log, make_strategy(config().strategy));
     engine.start_day(20220401);
     events = 0;
     for (size_t i = 0; i < bars.size();) {

@@ -105,7 +105,8 @@ class KiteRig {
         "ws://" + root + "/", std::move(tokens),
         [] { return std::make_pair(std::string("key"), std::string("tok")); }, std::move(cb));
     counting_ = std::make_unique<CountingPort>(*venue_);
-    engine_ = std::make_unique<Engine>(cfg.engine, store, *counting_, engine_clock_, log_);
+    engine_ = std::make_unique<Engine>(cfg.engine, store, *counting_, engine_clock_, log_,
+                                       make_strategy(cfg.strategy));
     store.write(WriteBatch{{ConfigSnapshotRecord{cfg.config_sha, cfg.canonical_json}}});
     venue_->start();
     ticker_->start();

@@ -172,8 +172,26 @@ AppConfig build(const YAML::Node& root) {
   }
   {
     Section st(top.child("strategy"), "strategy");
+    c.strategy.kind = st.str("kind", c.strategy.kind);
+    if (!is_strategy_kind(c.strategy.kind)) {
+      std::string known;
+      for (const auto& k : strategy_kinds()) known += (known.empty() ? "" : ", ") + k;
+      throw ConfigError("'strategy.kind' is " + quote_bytes(c.strategy.kind) +
+                        "; known kinds: " + known);
+    }
+    {
+      Section x(st.child("ema_cross"), "strategy.ema_cross");
+      EmaCrossParams& q = c.strategy.ema_cross;
+      q.ema_fast = static_cast<int>(x.integer("ema_fast", q.ema_fast, 2, 400));
+      q.ema_slow = static_cast<int>(x.integer("ema_slow", q.ema_slow, 3, 800));
+      q.atr_period = static_cast<int>(x.integer("atr_period", q.atr_period, 2, 200));
+      q.stop_atr = x.real("stop_atr", q.stop_atr, 0.1, 50);
+      q.target_atr = x.real("target_atr", q.target_atr, 0.1, 100);
+      if (q.ema_fast >= q.ema_slow)
+        throw ConfigError("'strategy.ema_cross.ema_fast' must be below 'ema_slow'");
+    }
     Section b(st.child("breakout"), "strategy.breakout");
-    BreakoutParams& p = e.strategy;
+    BreakoutParams& p = c.strategy.breakout;
     p.lookback = static_cast<int>(b.integer("lookback", p.lookback, 2, 200));
     p.ema_fast = static_cast<int>(b.integer("ema_fast", p.ema_fast, 2, 200));
     p.ema_slow = static_cast<int>(b.integer("ema_slow", p.ema_slow, 3, 400));
@@ -288,22 +306,35 @@ nlohmann::json canonical(const AppConfig& c) {
                {"min_bar_volume", l.min_bar_volume},
                {"max_open_positions", l.max_open_positions},
                {"max_decisions_per_day", l.max_decisions_per_day}};
-  const BreakoutParams& p = e.strategy;
-  j["strategy"]["breakout"] = {{"lookback", p.lookback},
-                               {"ema_fast", p.ema_fast},
-                               {"ema_slow", p.ema_slow},
-                               {"atr_period", p.atr_period},
-                               {"volume_window", p.volume_window},
-                               {"stop_atr", p.stop_atr},
-                               {"target_atr", p.target_atr},
-                               {"vix_calm", p.vix_calm},
-                               {"vix_stressed", p.vix_stressed},
-                               {"weights",
-                                {{"momentum", p.weights.momentum},
-                                 {"trend", p.weights.trend},
-                                 {"liquidity", p.weights.liquidity},
-                                 {"regime", p.weights.regime},
-                                 {"reward_risk", p.weights.reward_risk}}}};
+  // Only the parameters of the kind in force. The breakout's form is the one configurations had
+  // before kinds existed, so their config_sha is unchanged.
+  if (c.strategy.kind == EmaCrossStrategy::kName) {
+    const EmaCrossParams& q = c.strategy.ema_cross;
+    j["strategy"] = {{"kind", c.strategy.kind},
+                     {"ema_cross",
+                      {{"ema_fast", q.ema_fast},
+                       {"ema_slow", q.ema_slow},
+                       {"atr_period", q.atr_period},
+                       {"stop_atr", q.stop_atr},
+                       {"target_atr", q.target_atr}}}};
+  }
+  const BreakoutParams& p = c.strategy.breakout;
+  if (c.strategy.kind == BreakoutStrategy::kName)
+    j["strategy"]["breakout"] = {{"lookback", p.lookback},
+                                 {"ema_fast", p.ema_fast},
+                                 {"ema_slow", p.ema_slow},
+                                 {"atr_period", p.atr_period},
+                                 {"volume_window", p.volume_window},
+                                 {"stop_atr", p.stop_atr},
+                                 {"target_atr", p.target_atr},
+                                 {"vix_calm", p.vix_calm},
+                                 {"vix_stressed", p.vix_stressed},
+                                 {"weights",
+                                  {{"momentum", p.weights.momentum},
+                                   {"trend", p.weights.trend},
+                                   {"liquidity", p.weights.liquidity},
+                                   {"regime", p.weights.regime},
+                                   {"reward_risk", p.weights.reward_risk}}}};
   j["ranker"] = {{"min_score", e.ranker.min_score}, {"max_per_instant", e.ranker.max_per_instant}};
   j["oms"] = {{"orders_per_second", e.oms.orders_per_second},
               {"orders_per_minute", e.oms.orders_per_minute},

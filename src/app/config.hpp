@@ -6,12 +6,14 @@
 
 #include "core/result.hpp"
 #include "engine/engine.hpp"
+#include "strategy/registry.hpp"
 #include "venue/sim/sim_venue.hpp"
 
 namespace aitrapp {
 
 struct AppConfig {
   EngineConfig engine;
+  StrategyConfig strategy;
   SimVenueParams sim;
   std::string log_file = "logs/aitrapp.log";
   std::string perp_symbol = "BTCUSDT";  // instrument of symbol-less perpetual bar files

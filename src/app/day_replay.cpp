@@ -96,7 +96,8 @@ DayReplay::DayReplay(const AppConfig& cfg, DayData data, Store& store, VenueJour
       venue_journal_(venue_journal),
       venue_(std::make_unique<ScheduledSimVenue<Kind>>(cfg, queue_, clock_, venue_journal,
                                                        Kind::VenueArrival, Kind::VenueAnswer)) {
-  engine_ = std::make_unique<Engine>(cfg.engine, store, *venue_, clock_, log);
+  engine_ = std::make_unique<Engine>(cfg.engine, store, *venue_, clock_, log,
+                                     make_strategy(cfg.strategy));
   engine_->start_day(data_.day);
 }
 

@@ -378,7 +378,8 @@ void EngineService::publish() {
     s->realized = rupees(e.portfolio().realized());
     s->unrealized = rupees(e.portfolio().unrealized());
     s->open_positions = e.portfolio().open_positions();
-    s->positions_by_strategy[BreakoutStrategy::kName] = 0;  // exported even when flat
+    // The configured strategy's series exists even when flat.
+    s->positions_by_strategy[cfg_.strategy.kind] = 0;
     for (const auto& [_, g] : e.groups())
       if (g.state != BracketState::Closed && g.net.units != 0)
         ++s->positions_by_strategy[g.strategy];

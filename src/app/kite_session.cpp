@@ -72,7 +72,8 @@ KiteSession::KiteSession(const AppConfig& cfg, Store& store, VenueJournal& journ
       std::move(cb));
   // The engine's venue port: LIVE requests go to Kite, PAPER ones to the in-process venue.
   VenuePort& port = live_ ? static_cast<VenuePort&>(*live_) : *paper_;
-  engine_ = std::make_unique<Engine>(cfg.engine, store, port, clock_, log);
+  engine_ =
+      std::make_unique<Engine>(cfg.engine, store, port, clock_, log, make_strategy(cfg.strategy));
   day_ = cal_.local_yyyymmdd(clock_.now());
   engine_->start_day(day_);
 }

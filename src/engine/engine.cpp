@@ -25,9 +25,10 @@ Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& cl
       venue_(venue),
       clock_(clock),
       log_(log),
-      strategy_(strategy ? std::move(strategy) : std::make_unique<BreakoutStrategy>(cfg_.strategy)),
+      strategy_(std::move(strategy)),
       throttle_(cfg_.oms.orders_per_second, cfg_.oms.orders_per_minute),
       triggers_(cfg_.kill_switch) {
+  if (!strategy_) throw std::invalid_argument("Engine: no strategy");
   // Every label the counters can take exists from the start, so rate() sees the first event.
   for (const char* t : {"ack_timeout", "cancel", "modify_query", "unconfirmed_query",
                         "entry_attempt", "place_unknown"})

@@ -26,7 +26,6 @@
 #include "risk/pre_trade.hpp"
 #include "risk/trading_state.hpp"
 #include "store/store.hpp"
-#include "strategy/breakout_strategy.hpp"
 #include "strategy/ranker.hpp"
 #include "strategy/strategy.hpp"
 
@@ -48,7 +47,6 @@ struct EodParams {
 struct EngineConfig {
   std::map<std::string, Instrument> instruments;
   RiskLimits limits;
-  BreakoutParams strategy;
   RankerParams ranker;
   OmsParams oms;
   EodParams eod;
@@ -81,9 +79,10 @@ struct FlattenReport {
 
 class Engine {
  public:
-  // The ports must outlive the engine. `strategy` (owned) defaults to the configured breakout.
+  // The ports must outlive the engine; `strategy` (owned, not null) is the configured one
+  // (make_strategy() in strategy/registry.hpp).
   Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& clock, LogSink& log,
-         std::unique_ptr<Strategy> strategy = nullptr);
+         std::unique_ptr<Strategy> strategy);
 
   // Starts a trading day (YYYYMMDD in the exchange's time zone); resets day counters.
   void start_day(int yyyymmdd);

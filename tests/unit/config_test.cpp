@@ -115,6 +115,10 @@ TEST(Config, ErrorsNameTheKey) {
       {"ema_fast: 9", "ema_fast: 30", "'strategy.breakout.ema_fast' must be below 'ema_slow'"},
       {"capital: 1000000", "capital: 1000000\n  capital: 2", "duplicate key 'risk.capital'"},
       {"capital: 1000000", "capital: [1", "YAML error at line"},
+      {"strategy:\n", "strategy:\n  kind: momentum\n",
+       "'strategy.kind' is 'momentum'; known kinds: breakout, ema_cross"},
+      {"strategy:\n", "strategy:\n  ema_cross: {ema_fast: 20, ema_slow: 10}\n",
+       "'strategy.ema_cross.ema_fast' must be below 'ema_slow'"},
   };
   for (const auto& c : cases) {
     auto r = parse_config(with(base, c.from, c.to), "app.yaml");
@@ -138,4 +142,35 @@ TEST(Config, BytesThatAreNotUtf8AreAnErrorNamingTheLine) {
   EXPECT_NE(c.error().find("bad.yaml: line 6 is not valid UTF-8: '  timezone: Asia/Kolk\\xffata"),
             std::string::npos)
       << c.error();
+}
+
+// The strategy is chosen by name; a configuration that names none is the breakout, with the same
+// canonical form (and so the same config_sha) it had before kinds existed.
+TEST(Config, TheStrategyIsChosenByKindAndTheDefaultKeepsItsSha) {
+  const std::string base = read("configs/app.yaml");
+  auto plain = parse_config(base, "plain");
+  auto named = parse_config(with(base, "strategy:\n", "strategy:\n  kind: breakout\n"), "named");
+  ASSERT_TRUE(plain.ok() && named.ok());
+  EXPECT_EQ(plain->strategy.kind, "breakout");
+  EXPECT_EQ(plain->config_sha, named->config_sha);
+  EXPECT_EQ(nlohmann::json::parse(plain->canonical_json)["strategy"].size(), 1u);
+  auto ema = parse_config(
+      with(base, "strategy:\n", "strategy:\n  kind: ema_cross\n  ema_cross: {ema_fast: 5}\n"),
+      "ema");
+  ASSERT_TRUE(ema.ok()) << ema.error();
+  EXPECT_EQ(ema->strategy.kind, "ema_cross");
+  EXPECT_EQ(ema->strategy.ema_cross.ema_fast, 5);
+  EXPECT_NE(ema->config_sha, plain->config_sha);
+  const auto j = nlohmann::json::parse(ema->canonical_json)["strategy"];
+  EXPECT_EQ(j["kind"], "ema_cross");
+  EXPECT_EQ(j["ema_cross"]["ema_fast"], 5);
+  EXPECT_FALSE(j.contains("breakout"));
+  for (const auto& kind : strategy_kinds()) {
+    StrategyConfig sc;
+    sc.kind = kind;
+    EXPECT_NE(make_strategy(sc), nullptr) << kind;
+  }
+  StrategyConfig unknown;
+  unknown.kind = "momentum";
+  EXPECT_EQ(make_strategy(unknown), nullptr);
 }

@@ -39,11 +39,6 @@ EngineConfig test_config() {
   b.lot = Qty{25};
   b.freeze_qty = Qty{1200};
   c.instruments = {{n.symbol, n}, {b.symbol, b}};
-  c.strategy.lookback = 3;
-  c.strategy.ema_fast = 2;
-  c.strategy.ema_slow = 3;
-  c.strategy.atr_period = 3;
-  c.strategy.volume_window = 3;
   c.ranker.min_score = 0;
   c.ranker.max_per_instant = 2;
   c.limits.daily_loss_bps = 2000;
@@ -54,6 +49,16 @@ EngineConfig test_config() {
   c.oms.entry_timeout_ms = 60'000;
   c.config_sha = "test";
   return c;
+}
+
+BreakoutParams test_breakout() {
+  BreakoutParams p;
+  p.lookback = 3;
+  p.ema_fast = 2;
+  p.ema_slow = 3;
+  p.atr_period = 3;
+  p.volume_window = 3;
+  return p;
 }
 
 bool ScriptedVenue::process_one(CapturingVenue& port, Price last, bool chaos) {
@@ -140,7 +145,8 @@ void ScriptedVenue::answer(VenueEvent::Body b) {
 }
 
 EngineHarness::EngineHarness(EngineConfig cfg)
-    : cal(cfg.timezone, cfg.session), engine(cfg, store, port, clock, log) {
+    : cal(cfg.timezone, cfg.session),
+      engine(cfg, store, port, clock, log, std::make_unique<BreakoutStrategy>(test_breakout())) {
   engine.start_day(20220401);
   clock.advance_to(ist(9, 30));
 }

@@ -12,6 +12,7 @@
 
 #include "core/calendar.hpp"
 #include "engine/engine.hpp"
+#include "strategy/breakout_strategy.hpp"
 
 namespace aitrapp::testing {
 
@@ -55,6 +56,8 @@ class CapturingVenue final : public VenuePort {
 };
 
 EngineConfig test_config();
+// The breakout's parameters for the harness: short windows, so a few bars make a signal.
+BreakoutParams test_breakout();
 
 // A venue with its own book that answers captured requests. In chaos mode it drops requests,
 // rejects, fills partially, cancels on its own and re-delivers old events.
