@@ -43,6 +43,8 @@ const Target kTargets[] = {
     {"3_flatten/kite_sim/", "vs_rate_bound", 1.05, true},
     {"4_durable_orders/", "orders_per_s", 2000, false},
     {"4_durable_orders/sqlite_wal/one_per_commit", "commit_p99_us", 500, true},
+    {"4_durable_orders/sqlite_wal/one_per_commit", "vs_floor_p50", 1.2, true},
+    {"4_durable_orders/sqlite_wal/one_per_commit", "vs_floor_p99", 2.0, true},
     {"4_durable_orders/postgresql/one_per_commit", "commit_p99_us", 2000, true},
     {"BM_KiteDecodeFullPacket/200", "ns_per_packet", 20e-9, true},
     {"6_soak/", "rss_growth_pct", 1, true},
