@@ -1,6 +1,7 @@
 #include "app/kite_instrument_map.hpp"
 
 #include <chrono>
+#include <thread>
 
 #include "venue/kite/kite_rest.hpp"
 
@@ -14,7 +15,14 @@ Result<KiteInstrumentMap> map_kite_instruments(const std::string& rest_root,
   try {
     kite::KiteRest rest(rest_root, api_key, std::chrono::seconds(7));
     rest.set_access_token(access_token);
-    const auto reply = rest.call("GET", "/instruments");
+    // Kite's limits are per second and per API key, shared with anything else using the key (a
+    // session already running): a 429 is waited out, a few times, instead of failing the start.
+    kite::KiteReply reply;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      reply = rest.call("GET", "/instruments");
+      if (!reply.rate_limited()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    }
     if (!reply.ok())
       return Error{"Kite instrument master (" + rest_root + "/instruments): " + reply.describe()};
     auto rows = kite::parse_instruments_csv(reply.raw);

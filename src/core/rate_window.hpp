@@ -2,7 +2,9 @@
 // A sliding-window call limit: at most `limit` calls inside any window of `length` ms. The one
 // rate-limit mechanism of the engine's throttle, the venue adapters and the venue simulators;
 // each owner chooses its clock (exchange time in the engine, wall time in an adapter or a
-// simulator) and records its calls in non-decreasing time. A plain value; not thread-safe.
+// simulator). Calls may be recorded slightly out of order (a server stamps a request before it
+// takes the lock that serialises them): the window keeps them sorted. A plain value; not
+// thread-safe.
 #include <algorithm>
 #include <cstdint>
 #include <deque>
@@ -29,7 +31,7 @@ class RateWindow {
   // One call at `at`; calls that left every window ending at or after `at` are forgotten.
   void record(TimeMs at) {
     while (!hits_.empty() && hits_.front() <= at - length_) hits_.pop_front();
-    hits_.push_back(at);
+    hits_.insert(std::upper_bound(hits_.begin(), hits_.end(), at), at);  // nearly always the end
   }
 
   static constexpr TimeMs kNever = INT64_MAX;

@@ -22,6 +22,17 @@ TEST(RateWindow, FullUntilTheOldestCallOfTheWindowExpires) {
   EXPECT_EQ(w.next_free(5000), 5000);
 }
 
+// The Kite simulator stamps a request before it takes the lock: two threads can record 105 then
+// 103. Each call counts once, and the window still frees at the right instant.
+TEST(RateWindow, CallsRecordedSlightlyOutOfOrderCountOnce) {
+  RateWindow w(3, 1000);
+  for (TimeMs t : {100, 105, 103}) w.record(t);
+  EXPECT_EQ(w.inside(1000), 3);
+  EXPECT_EQ(w.next_free(1000), 1100);  // the oldest, 100, leaves first
+  EXPECT_EQ(w.inside(1103), 1);        // 100 and 103 have left; 105 is inside
+  EXPECT_TRUE(w.allows(1103));
+}
+
 TEST(RateWindow, ALimitOfZeroNeverAllowsACall) {
   RateWindow w(0, 1000);
   EXPECT_FALSE(w.allows(0));
