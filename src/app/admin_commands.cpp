@@ -13,6 +13,7 @@
 #include "app/config.hpp"
 #include "app/env.hpp"
 #include "app/kite_instrument_map.hpp"
+#include "core/text.hpp"
 #include "report/burnin.hpp"
 #include "report/idempotency.hpp"
 #include "report/reconcile.hpp"
@@ -37,12 +38,6 @@ std::unique_ptr<store::SqlSession> raw_session(const BackendSettings& s) {
 std::string where(const BackendSettings& s) {
   return s.database_url.empty() ? "SQLite " + s.db_path
                                 : "PostgreSQL " + store::redact_url(s.database_url);
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 bool unique_client_order_id(store::SqlSession& db) {

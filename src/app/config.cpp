@@ -173,12 +173,9 @@ AppConfig build(const YAML::Node& root) {
   {
     Section st(top.child("strategy"), "strategy");
     c.strategy.kind = st.str("kind", c.strategy.kind);
-    if (!is_strategy_kind(c.strategy.kind)) {
-      std::string known;
-      for (const auto& k : strategy_kinds()) known += (known.empty() ? "" : ", ") + k;
+    if (!is_strategy_kind(c.strategy.kind))
       throw ConfigError("'strategy.kind' is " + quote_bytes(c.strategy.kind) +
-                        "; known kinds: " + known);
-    }
+                        "; known kinds: " + join(strategy_kinds()));
     {
       Section x(st.child("ema_cross"), "strategy.ema_cross");
       EmaCrossParams& q = c.strategy.ema_cross;

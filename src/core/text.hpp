@@ -1,7 +1,8 @@
 #pragma once
 // Outside bytes in messages: a check for well-formed UTF-8 (JSON, and so every API answer and log
 // line, can carry nothing else), and a quoted, bounded rendering of any bytes for an error message
-// (a binary file or an escape sequence must not reach a terminal as-is). Pure; thread-safe.
+// (a binary file or an escape sequence must not reach a terminal as-is); and the list of names an
+// error offers instead ("known: a, b"). Pure; thread-safe.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -14,5 +15,18 @@ bool valid_utf8(std::string_view s);
 // `s` in single quotes, printable ASCII as is, every other byte as \xHH, cut after `max_bytes`
 // of input with the full length said: 'ab\x1b[2J...' (1024 bytes).
 std::string quote_bytes(std::string_view s, size_t max_bytes = 64);
+
+// The items (any range of strings: a vector, a set) separated by `sep`: {"a", "b"} -> "a, b".
+template <class Strings>
+std::string join(const Strings& items, std::string_view sep = ", ") {
+  std::string out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += sep;
+    out += item;
+    first = false;
+  }
+  return out;
+}
 
 }  // namespace aitrapp

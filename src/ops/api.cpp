@@ -55,12 +55,6 @@ const std::set<std::string> kGetPaths = {"/health",  "/risk",   "/positions", "/
                                          "/signals", "/events", "/metrics"};
 const std::set<std::string> kPostPaths = {"/mode", "/pause", "/resume", "/flatten"};
 
-std::string join(const std::set<std::string>& s) {
-  std::string o;
-  for (const auto& x : s) o += (o.empty() ? "" : ", ") + x;
-  return o;
-}
-
 // An optional JSON object body with only `allowed` keys.
 Result<json> parse_body(const std::string& body, const std::set<std::string>& allowed) {
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
@@ -261,9 +255,8 @@ HttpResponse ControlApi::post(const HttpRequest& r) const {
     auto reason = string_field(*body, "reason", "manual");
     if (!reason) return fail(400, reason.error());
     if (!is_kill_reason(*reason)) {
-      std::string known;
-      for (const auto& k : kill_reasons()) known += (known.empty() ? "" : ", ") + k;
-      return fail(400, "unknown flatten reason '" + *reason + "' (known: " + known + ")");
+      return fail(400,
+                  "unknown flatten reason '" + *reason + "' (known: " + join(kill_reasons()) + ")");
     }
     c.kind = Command::Kind::Flatten;
     c.reason = *reason;

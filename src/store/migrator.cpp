@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
 #include "store/migrations.hpp"
 
 namespace aitrapp::store {
@@ -17,12 +18,6 @@ std::vector<std::string> applied_names(SqlSession& s) {
           [&](const SqlRow& r) { out.push_back(r.text(0)); });
   } catch (const SqlError&) {  // no table yet: nothing applied
   }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
   return out;
 }
 

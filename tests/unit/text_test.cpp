@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 namespace aitrapp {
 namespace {
 
@@ -22,6 +26,15 @@ TEST(Text, QuoteBytesEscapesAndTruncates) {
   EXPECT_EQ(quote_bytes("a\x1b[2Jb\\"), "'a\\x1b[2Jb\\\\'");
   EXPECT_EQ(quote_bytes(std::string(100, 'x'), 4), "'xxxx...' (100 bytes)");
   EXPECT_EQ(quote_bytes(std::string("\0\xff", 2)), "'\\x00\\xff'");
+}
+
+TEST(Text, JoinSeparatesTheItems) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(join(V{}), "");
+  EXPECT_EQ(join(V{"breakout"}), "breakout");
+  EXPECT_EQ(join(V{"breakout", "", "ema_cross"}), "breakout, , ema_cross");
+  EXPECT_EQ(join(V{"a", "b"}, " | "), "a | b");
+  EXPECT_EQ(join(std::set<std::string>{"/risk", "/health"}), "/health, /risk");  // set order
 }
 
 }  // namespace
