@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <vector>
 
 #include "core/time.hpp"
 
@@ -40,6 +41,32 @@ class RateWindow {
   int64_t limit_;
   TimeMs length_;
   std::deque<TimeMs> hits_;
+};
+
+// Windows that must all have room for a call, e.g. Kite's 10 order calls a second and 400 a
+// minute. With no window added, every call may go at once.
+class RateLimits {
+ public:
+  RateLimits& add(int64_t limit, TimeMs length) {
+    windows_.emplace_back(limit, length);
+    return *this;
+  }
+  TimeMs next_free(TimeMs now) const {
+    TimeMs at = now;
+    for (const RateWindow& w : windows_) at = std::max(at, w.next_free(now));
+    return at;
+  }
+  bool allows(TimeMs now) const {
+    for (const RateWindow& w : windows_)
+      if (!w.allows(now)) return false;
+    return true;
+  }
+  void record(TimeMs at) {
+    for (RateWindow& w : windows_) w.record(at);
+  }
+
+ private:
+  std::vector<RateWindow> windows_;
 };
 
 }  // namespace aitrapp

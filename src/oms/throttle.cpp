@@ -11,8 +11,7 @@ const VenueRequest* PriorityThrottle::front() const {
 }
 
 TimeMs PriorityThrottle::slot_at(TimeMs now) const {
-  const TimeMs at = per_second_.next_free(now);
-  return per_minute_ ? std::max(at, per_minute_->next_free(now)) : at;
+  return order_calls_.next_free(now);
 }
 
 std::vector<VenueRequest> PriorityThrottle::release(TimeMs now) {
@@ -23,10 +22,7 @@ std::vector<VenueRequest> PriorityThrottle::release(TimeMs now) {
     auto& lane = exits_.empty() ? entries_ : exits_;
     out.push_back(std::move(lane.front()));
     lane.pop_front();
-    if (order_call) {
-      per_second_.record(now);
-      if (per_minute_) per_minute_->record(now);
-    }
+    if (order_call) order_calls_.record(now);
   }
   return out;
 }

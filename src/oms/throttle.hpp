@@ -4,7 +4,6 @@
 // when set (Kite: 10/s and 400/min). Queries are reads, not order calls: they keep their place
 // in the lane but use no slot. Engine-owned; not thread-safe.
 #include <deque>
-#include <optional>
 #include <vector>
 
 #include "core/rate_window.hpp"
@@ -16,9 +15,9 @@ namespace aitrapp {
 class PriorityThrottle {
  public:
   // `per_minute` 0: no per-minute limit.
-  explicit PriorityThrottle(int per_second, int per_minute = 0)
-      : per_second_(per_second, kSecondMs) {
-    if (per_minute > 0) per_minute_.emplace(per_minute, kMinuteMs);
+  explicit PriorityThrottle(int per_second, int per_minute = 0) {
+    order_calls_.add(per_second, kSecondMs);
+    if (per_minute > 0) order_calls_.add(per_minute, kMinuteMs);
   }
   void push(VenueRequest r) {
     (lane_of(r) == Lane::Exit ? exits_ : entries_).push_back(std::move(r));
@@ -34,8 +33,7 @@ class PriorityThrottle {
   // The earliest instant at or after `now` with a free slot for an order call.
   TimeMs slot_at(TimeMs now) const;
 
-  RateWindow per_second_;
-  std::optional<RateWindow> per_minute_;
+  RateLimits order_calls_;
   std::deque<VenueRequest> exits_, entries_;
 };
 

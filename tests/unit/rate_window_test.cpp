@@ -33,6 +33,21 @@ TEST(RateWindow, CallsRecordedSlightlyOutOfOrderCountOnce) {
   EXPECT_TRUE(w.allows(1103));
 }
 
+// Kite's pair: 2 a second and 3 a minute. The call that fits is the one both windows allow.
+TEST(RateLimits, ACallGoesWhenEveryWindowHasRoom) {
+  RateLimits l;
+  l.add(2, 1000).add(3, 60'000);
+  EXPECT_TRUE(l.allows(0));
+  l.record(0);
+  l.record(10);
+  EXPECT_FALSE(l.allows(500));        // the second is full
+  EXPECT_EQ(l.next_free(500), 1000);  // ... until the call of 0 ms leaves it
+  l.record(1000);
+  EXPECT_FALSE(l.allows(2500));          // the second has room, the minute does not
+  EXPECT_EQ(l.next_free(2500), 60'000);  // the minute frees when the call of 0 ms leaves it
+  EXPECT_TRUE(RateLimits().allows(0));   // no window, no limit
+}
+
 TEST(RateWindow, ALimitOfZeroNeverAllowsACall) {
   RateWindow w(0, 1000);
   EXPECT_FALSE(w.allows(0));

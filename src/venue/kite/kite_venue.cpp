@@ -119,7 +119,7 @@ size_t KiteVenue::queue_depth(Lane lane) const {
 }
 
 bool KiteVenue::throttle_allows(int64_t now) {
-  return calls_per_second_.allows(now) && calls_per_minute_.allows(now);
+  return order_calls_.allows(now);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,8 +161,7 @@ void KiteVenue::run() {
       token_wait();
     } else if (job) {
       const bool order_call = !std::holds_alternative<QueryRequest>(job->req);
-      if (order_call)
-        for (RateWindow* w : {&calls_per_second_, &calls_per_minute_}) w->record(steady_now_ms());
+      if (order_call) order_calls_.record(steady_now_ms());
       if (!process(*job)) {
         std::lock_guard lock(mu_);
         (lane_of(job->req) == Lane::Exit ? exits_ : entries_).push_front(std::move(*job));

@@ -136,8 +136,8 @@ class KiteVenue final : public VenuePort {
   std::map<std::string, Track> tracks_;          // by client_order_id
   std::map<std::string, std::string> by_order_;  // venue order_id -> client_order_id
   // Steady-clock windows: order calls (Kite's per-second and per-minute limits) and book reads.
-  RateWindow calls_per_second_{p_.orders_per_second, 1000};
-  RateWindow calls_per_minute_{p_.orders_per_minute, 60'000};
+  RateLimits order_calls_ =
+      RateLimits().add(p_.orders_per_second, 1000).add(p_.orders_per_minute, 60'000);
   RateWindow reads_{p_.reads_per_second, 1000};
   bool token_ok_ = true, trades_dirty_ = false, reconcile_due_ = false;
   int64_t next_probe_ = 0, next_reconcile_ = 0, backoff_until_ = 0, next_quote_ = 0;
