@@ -17,11 +17,10 @@ Result<KiteInstrumentMap> map_kite_instruments(const std::string& rest_root,
     rest.set_access_token(access_token);
     // Kite's limits are per second and per API key, shared with anything else using the key (a
     // session already running): a 429 is waited out, a few times, instead of failing the start.
-    kite::KiteReply reply;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      reply = rest.call("GET", "/instruments");
-      if (!reply.rate_limited()) break;
+    kite::KiteReply reply = rest.call("GET", "/instruments");
+    for (int retry = 0; retry < 2 && reply.rate_limited(); ++retry) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+      reply = rest.call("GET", "/instruments");
     }
     if (!reply.ok())
       return Error{"Kite instrument master (" + rest_root + "/instruments): " + reply.describe()};

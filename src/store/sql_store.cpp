@@ -272,10 +272,10 @@ RecoveredState SqlStore::recover(const std::string& day) {
   // The day's own rows, and what earlier days left open: a live order, or any order of a
   // bracket that is not closed (the bracket logic reads all its legs). Never a later day's: a
   // run killed inside day N+1 resumes day N first, and day N must not adopt N+1's open orders.
-  const std::string open_groups =
-      "SELECT plan_id FROM oco_groups WHERE state <> 'CLOSED' AND trading_day < ?1";
-  const std::string order_scope = "trading_day = ?1 OR (trading_day < ?1 AND (status NOT IN " +
-                                  std::string(kTerminal) + " OR plan_id IN (" + open_groups + ")))";
+  const std::string carried_groups = "trading_day < ?1 AND state <> 'CLOSED'";
+  const std::string order_scope =
+      "trading_day = ?1 OR (trading_day < ?1 AND (status NOT IN " + std::string(kTerminal) +
+      " OR plan_id IN (SELECT plan_id FROM oco_groups WHERE " + carried_groups + ")))";
   s.run(
       "SELECT client_order_id,plan_id,parent_id,role,attempt,symbol,side,order_type,qty,"
       "limit_price,trigger_price,status,venue_order_id,filled,filled_notional,reason,created_ms,"
@@ -312,7 +312,8 @@ RecoveredState SqlStore::recover(const std::string& day) {
       "SELECT plan_id,strategy,symbol,side,state,planned_qty,entry,stop,target,entry_id,sl_id,"
       "tp_id,exit_id,attempts,entry_filled,net,exit_filled,entry_notional,exit_notional,realized,"
       "mae,mfe,opened_ms,closed_ms,repriced,config_sha FROM oco_groups WHERE trading_day = ?1 OR "
-      "(trading_day < ?1 AND state <> 'CLOSED') ORDER BY plan_id",
+      "(" +
+          carried_groups + ") ORDER BY plan_id",
       {day}, [&](const SqlRow& q) {
         BracketGroup g;
         g.plan_id = q.text(0);
