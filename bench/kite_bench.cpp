@@ -91,14 +91,14 @@ void BM_KiteOrderRoundTrip(benchmark::State& st) {
   us.reserve(static_cast<size_t>(st.max_iterations));
   int64_t i = 0;
   for (auto _ : st) {
-    const kite::Form f{{"tradingsymbol", "NIFTY_F1"},
-                       {"exchange", "NFO"},
-                       {"transaction_type", "BUY"},
-                       {"order_type", "LIMIT"},
-                       {"quantity", "50"},
-                       {"product", "MIS"},
-                       {"price", "16000"},
-                       {"tag", "B" + std::to_string(++i)}};
+    const net::Form f{{"tradingsymbol", "NIFTY_F1"},
+                      {"exchange", "NFO"},
+                      {"transaction_type", "BUY"},
+                      {"order_type", "LIMIT"},
+                      {"quantity", "50"},
+                      {"product", "MIS"},
+                      {"price", "16000"},
+                      {"tag", "B" + std::to_string(++i)}};
     const auto t0 = std::chrono::steady_clock::now();
     const kite::KiteReply r = rest.call("POST", "/orders/regular", f);
     us.push_back(

@@ -157,11 +157,11 @@ int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream&) {
 
   if (s.redis_url.empty()) {
     report(true, "redis", "REDIS_URL not set: file leader lock, no event bus (single host)");
-  } else if (auto ep = ha::parse_redis_url(s.redis_url); !ep) {
+  } else if (auto ep = net::parse_redis_url(s.redis_url); !ep) {
     report(false, "redis", ep.error());
   } else {
     try {
-      ha::RedisConnection c(ep.value(), std::chrono::milliseconds(1000));
+      net::RedisConnection c(ep.value(), std::chrono::milliseconds(1000));
       report(true, "redis", ep->redacted + " reachable, PING answered");
     } catch (const std::exception& e) {
       report(false, "redis", e.what());

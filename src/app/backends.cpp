@@ -67,14 +67,14 @@ std::variant<Backends, StartupError> open_backends(const BackendSettings& s) {
     if (s.redis_url.empty()) {
       b.lock = std::make_unique<FileLeaderLock>(s.db_path + ".leader.lock", s.instance_id);
     } else {
-      auto ep = ha::parse_redis_url(s.redis_url);
+      auto ep = net::parse_redis_url(s.redis_url);
       if (!ep) return StartupError{2, ep.error()};
       b.lock = std::make_unique<ha::RedisLeaderLock>(ep.value(), s.instance_id, s.lease);
       b.bus = std::make_unique<ops::RedisEventBus>(ep.value());
     }
-  } catch (const ha::RedisAuthRefused& e) {
+  } catch (const net::RedisAuthRefused& e) {
     return StartupError{2, e.what()};
-  } catch (const ha::RedisUnavailable& e) {
+  } catch (const net::RedisUnavailable& e) {
     return StartupError{1, std::string("REDIS_URL: ") + e.what()};
   } catch (const std::exception& e) {
     return StartupError{1, e.what()};

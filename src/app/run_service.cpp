@@ -12,9 +12,9 @@
 #include "app/kite_instrument_map.hpp"
 #include "app/kite_session.hpp"
 #include "core/scaled_clock.hpp"
+#include "net/http_server.hpp"
 #include "ops/api.hpp"
 #include "ops/api_token.hpp"
-#include "ops/http_server.hpp"
 #include "ops/prometheus_text.hpp"
 #include "ops/publishing_store.hpp"
 
@@ -43,8 +43,8 @@ Result<KiteSetup> prepare_kite(const RunOptions& opts, AppConfig cfg) {
   s.live = opts.live;
   try {
     if (!opts.kite_sim_clock.empty()) {
-      kite::HttpClient control(kite::parse_url(opts.kite_sim_clock, "--kite-sim-clock"),
-                               std::chrono::seconds(3));
+      net::HttpClient control(net::parse_url(opts.kite_sim_clock, "--kite-sim-clock"),
+                              std::chrono::seconds(3));
       const auto r = control.request("GET", "/clock", {});
       const auto j = nlohmann::json::parse(r.body, nullptr, false);
       if (r.status != 200 || j.is_discarded() || !j.contains("exchange_time_ms"))
@@ -153,10 +153,10 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   std::vector<std::string> hosts = opts.allowed_hosts;
   if (opts.bind != "0.0.0.0" && opts.bind != "::") hosts.push_back(opts.bind);
   ops::ControlApi api(service, token->value, hosts);
-  std::unique_ptr<ops::HttpServer> server;
+  std::unique_ptr<net::HttpServer> server;
   try {
-    server = std::make_unique<ops::HttpServer>(
-        opts.bind, opts.port, [&api](const ops::HttpRequest& r) { return api.handle(r); });
+    server = std::make_unique<net::HttpServer>(
+        opts.bind, opts.port, [&api](const net::HttpRequest& r) { return api.handle(r); });
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";
     return 1;

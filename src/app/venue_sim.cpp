@@ -12,7 +12,7 @@
 #include "app/env.hpp"
 #include "core/scaled_clock.hpp"
 #include "market/tick_path.hpp"
-#include "ops/http_server.hpp"
+#include "net/http_server.hpp"
 #include "venue/kite_sim/kite_sim_server.hpp"
 
 namespace aitrapp {
@@ -21,16 +21,16 @@ using nlohmann::json;
 
 namespace {
 
-ops::HttpResponse reply(int status, json body) {
-  ops::HttpResponse r;
+net::HttpResponse reply(int status, json body) {
+  net::HttpResponse r;
   r.status = status;
   r.body = body.dump();
   return r;
 }
 
 // A query parameter as a bounded integer; nullopt (and an error reply) when malformed.
-std::optional<int64_t> int_param(const ops::HttpRequest& r, const std::string& name, int64_t lo,
-                                 int64_t hi, ops::HttpResponse& error) {
+std::optional<int64_t> int_param(const net::HttpRequest& r, const std::string& name, int64_t lo,
+                                 int64_t hi, net::HttpResponse& error) {
   auto it = r.query.find(name);
   if (it == r.query.end()) {
     error = reply(400, {{"error", "missing query parameter '" + name + "'"}});
@@ -104,13 +104,13 @@ int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& 
   kite::KiteExchange exchange(cfg.engine.instruments, cfg.engine.limits.capital, creds, cal, clock,
                               expiry_minute);
   std::unique_ptr<kite::KiteSimServer> server;
-  std::unique_ptr<ops::HttpServer> control;
+  std::unique_ptr<net::HttpServer> control;
   try {
     server = std::make_unique<kite::KiteSimServer>(exchange, mu, opts.bind, opts.port);
-    control = std::make_unique<ops::HttpServer>(
+    control = std::make_unique<net::HttpServer>(
         opts.bind, opts.control_port,
-        [&](const ops::HttpRequest& r) -> ops::HttpResponse {
-          ops::HttpResponse bad;
+        [&](const net::HttpRequest& r) -> net::HttpResponse {
+          net::HttpResponse bad;
           if (r.method == "GET" && r.path == "/clock")
             return reply(200, {{"exchange_time_ms", clock.now()},
                                {"wall_time_ms", ScaledClock::wall_now_ms()},

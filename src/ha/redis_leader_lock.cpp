@@ -24,14 +24,15 @@ std::string nonce() {
   return *n;
 }
 
-int64_t script_int(const RedisReply& r) {
-  if (r.type == RedisReply::Type::Error) throw RedisUnavailable("Redis script failed: " + r.str);
-  return r.type == RedisReply::Type::Integer ? r.integer : 0;
+int64_t script_int(const net::RedisReply& r) {
+  if (r.type == net::RedisReply::Type::Error)
+    throw net::RedisUnavailable("Redis script failed: " + r.str);
+  return r.type == net::RedisReply::Type::Integer ? r.integer : 0;
 }
 
 }  // namespace
 
-RedisLeaderLock::RedisLeaderLock(RedisEndpoint ep, std::string instance_id, LeaseParams params,
+RedisLeaderLock::RedisLeaderLock(net::RedisEndpoint ep, std::string instance_id, LeaseParams params,
                                  std::string key)
     : ep_(std::move(ep)),
       instance_id_(std::move(instance_id)),
@@ -39,7 +40,8 @@ RedisLeaderLock::RedisLeaderLock(RedisEndpoint ep, std::string instance_id, Leas
       fence_key_(key_ + ":fence"),
       value_(instance_id_ + "#" + nonce()),
       params_(params) {
-  RedisConnection probe(ep_, params_.op_timeout);  // bad URL, auth or no server: fail at startup
+  net::RedisConnection probe(ep_,
+                             params_.op_timeout);  // bad URL, auth or no server: fail at startup
   thread_ = std::thread([this] { keep(); });
 }
 
@@ -71,7 +73,7 @@ std::chrono::milliseconds RedisLeaderLock::lost_for() const {
       Clock::now() - Clock::time_point(Clock::duration(since)));
 }
 
-bool RedisLeaderLock::acquire(RedisConnection& c, Clock::time_point sent) {
+bool RedisLeaderLock::acquire(net::RedisConnection& c, Clock::time_point sent) {
   const int64_t token = script_int(c.command(
       {"EVAL", kAcquire, "2", key_, fence_key_, value_, std::to_string(params_.ttl.count())}));
   if (token <= 0) return false;
@@ -82,7 +84,7 @@ bool RedisLeaderLock::acquire(RedisConnection& c, Clock::time_point sent) {
   return true;
 }
 
-void RedisLeaderLock::tick(RedisConnection& c) {
+void RedisLeaderLock::tick(net::RedisConnection& c) {
   // The lease is counted from the moment the request left, never from its answer.
   const auto sent = Clock::now();
   if (ever_led_.load() && lost_since_.load() == 0) {
@@ -99,8 +101,8 @@ void RedisLeaderLock::tick(RedisConnection& c) {
   }
   valid_until_.store(0);
   {  // the lease value is "<instance id>#<nonce>"
-    const RedisReply who = c.command({"GET", key_});
-    std::string id = who.type == RedisReply::Type::String ? who.str : "";
+    const net::RedisReply who = c.command({"GET", key_});
+    std::string id = who.type == net::RedisReply::Type::String ? who.str : "";
     id = id.substr(0, id.rfind('#'));
     std::lock_guard lock(mu_);
     holder_ = std::move(id);
@@ -110,10 +112,10 @@ void RedisLeaderLock::tick(RedisConnection& c) {
 }
 
 void RedisLeaderLock::keep() {
-  std::unique_ptr<RedisConnection> conn;
+  std::unique_ptr<net::RedisConnection> conn;
   for (;;) {
     try {
-      if (!conn) conn = std::make_unique<RedisConnection>(ep_, params_.op_timeout);
+      if (!conn) conn = std::make_unique<net::RedisConnection>(ep_, params_.op_timeout);
       tick(*conn);
     } catch (const std::exception&) {  // outage: the lease runs out on its own clock
       conn.reset();

@@ -18,7 +18,7 @@
 #include <thread>
 
 #include "ha/leader_lock.hpp"
-#include "ha/redis_client.hpp"
+#include "net/redis_client.hpp"
 
 namespace aitrapp::ha {
 
@@ -30,7 +30,7 @@ class RedisLeaderLock final : public LeaderLock {
  public:
   // Connects once to validate the URL and credentials (throws RedisUnavailable or
   // RedisAuthRefused), then starts the keeper thread.
-  RedisLeaderLock(RedisEndpoint ep, std::string instance_id, LeaseParams params = {},
+  RedisLeaderLock(net::RedisEndpoint ep, std::string instance_id, LeaseParams params = {},
                   std::string key = "aitrapp:leader");
   ~RedisLeaderLock() override;  // stops the keeper and releases a lease still held
 
@@ -45,10 +45,10 @@ class RedisLeaderLock final : public LeaderLock {
  private:
   using Clock = std::chrono::steady_clock;
   void keep();
-  void tick(RedisConnection& c);
-  bool acquire(RedisConnection& c, Clock::time_point sent);
+  void tick(net::RedisConnection& c);
+  bool acquire(net::RedisConnection& c, Clock::time_point sent);
 
-  RedisEndpoint ep_;
+  net::RedisEndpoint ep_;
   std::string instance_id_, key_, fence_key_, value_;
   LeaseParams params_;
   std::atomic<uint64_t> token_{0};

@@ -17,8 +17,8 @@ namespace {
 
 using nlohmann::json;
 
-HttpResponse reply(int status, const json& body) {
-  HttpResponse r;
+net::HttpResponse reply(int status, const json& body) {
+  net::HttpResponse r;
   r.status = status;
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
@@ -47,7 +47,7 @@ json parse_json(const std::string& body, std::optional<std::string>& dup) {
   return json::parse(body, cb, false);
 }
 
-HttpResponse fail(int status, const std::string& message) {
+net::HttpResponse fail(int status, const std::string& message) {
   return reply(status, json{{"error", message}});
 }
 
@@ -84,7 +84,7 @@ Result<std::string> string_field(const json& j, const std::string& key, const st
   return v;
 }
 
-Result<size_t> limit_param(const HttpRequest& r, size_t def) {
+Result<size_t> limit_param(const net::HttpRequest& r, size_t def) {
   for (const auto& [k, _] : r.query)
     if (k != "limit") return Error{"unknown query parameter '" + k + "' (allowed: limit)"};
   auto it = r.query.find("limit");
@@ -125,7 +125,7 @@ bool ControlApi::host_allowed(const std::string& header) const {
   return std::find(hosts_.begin(), hosts_.end(), host) != hosts_.end();
 }
 
-HttpResponse ControlApi::handle(const HttpRequest& r) const {
+net::HttpResponse ControlApi::handle(const net::HttpRequest& r) const {
   if (!host_allowed(r.host)) {
     std::string names;
     for (const auto& h : hosts_) names += (names.empty() ? "" : ", ") + h;
@@ -137,25 +137,25 @@ HttpResponse ControlApi::handle(const HttpRequest& r) const {
     return fail(404, "no endpoint " + r.path + " (GET " + join(kGetPaths) + "; POST " +
                          join(kPostPaths) + ")");
   if (is_get && r.method != "GET") {
-    HttpResponse res = fail(405, r.path + " takes GET");
+    net::HttpResponse res = fail(405, r.path + " takes GET");
     res.headers.emplace_back("Allow", "GET");
     return res;
   }
   if (is_post && r.method != "POST") {
-    HttpResponse res = fail(405, r.path + " takes POST");
+    net::HttpResponse res = fail(405, r.path + " takes POST");
     res.headers.emplace_back("Allow", "POST");
     return res;
   }
   return is_get ? get(r) : post(r);
 }
 
-HttpResponse ControlApi::get(const HttpRequest& r) const {
+net::HttpResponse ControlApi::get(const net::HttpRequest& r) const {
   const auto snap = port_.snapshot();
   const ServiceSnapshot& s = *snap;
   const auto now = std::chrono::steady_clock::now();
   if (r.path == "/metrics") {
     if (!r.query.empty()) return fail(400, "/metrics takes no query parameters");
-    HttpResponse res;
+    net::HttpResponse res;
     res.content_type = PrometheusText::kContentType;
     res.body = render_metrics(s, now);
     return res;
@@ -221,11 +221,11 @@ HttpResponse ControlApi::get(const HttpRequest& r) const {
   return reply(200, json{{"count", ev.size()}, {"events", ev}});
 }
 
-HttpResponse ControlApi::post(const HttpRequest& r) const {
+net::HttpResponse ControlApi::post(const net::HttpRequest& r) const {
   static const std::string kBearer = "bearer ";  // the scheme is case-insensitive (RFC 7235)
   const bool bearer = lower(r.authorization.substr(0, kBearer.size())) == kBearer;
   if (!bearer || !token_matches(token_, r.authorization.substr(kBearer.size()))) {
-    HttpResponse res =
+    net::HttpResponse res =
         fail(401, bearer ? "invalid bearer token"
                          : "missing 'Authorization: Bearer <token>' (see AITRAPP_API_TOKEN or "
                            "the token file printed at startup)");

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "net/http_server.hpp"
 #include "ops/control.hpp"
-#include "ops/http_server.hpp"
 
 namespace aitrapp::ops {
 
@@ -19,11 +19,11 @@ class ControlApi {
   // `extra_hosts`: host names served besides localhost, 127.0.0.1 and [::1] (for example the bind
   // address or the machine's name), without a port.
   ControlApi(ControlPort& port, std::string token, std::vector<std::string> extra_hosts = {});
-  HttpResponse handle(const HttpRequest& r) const;
+  net::HttpResponse handle(const net::HttpRequest& r) const;
 
  private:
-  HttpResponse get(const HttpRequest& r) const;
-  HttpResponse post(const HttpRequest& r) const;
+  net::HttpResponse get(const net::HttpRequest& r) const;
+  net::HttpResponse post(const net::HttpRequest& r) const;
   bool host_allowed(const std::string& host_header) const;
   ControlPort& port_;
   std::string token_;

@@ -8,7 +8,7 @@ constexpr size_t kBatch = 256;
 constexpr std::chrono::milliseconds kTimeout{500}, kFirstBackoff{100}, kMaxBackoff{2'000};
 }  // namespace
 
-RedisEventBus::RedisEventBus(ha::RedisEndpoint ep, size_t capacity)
+RedisEventBus::RedisEventBus(net::RedisEndpoint ep, size_t capacity)
     : ep_(std::move(ep)), capacity_(capacity) {
   for (const char* c : kBusChannels) stats_.published[c] = 0;
   thread_ = std::thread([this] { run(); });
@@ -43,7 +43,7 @@ BusStats RedisEventBus::stats() const {
 }
 
 void RedisEventBus::run() {
-  std::unique_ptr<ha::RedisConnection> conn;
+  std::unique_ptr<net::RedisConnection> conn;
   auto backoff = kFirstBackoff;
   for (;;) {
     std::vector<std::vector<std::string>> batch;
@@ -58,7 +58,7 @@ void RedisEventBus::run() {
       }
     }
     try {
-      if (!conn) conn = std::make_unique<ha::RedisConnection>(ep_, kTimeout);
+      if (!conn) conn = std::make_unique<net::RedisConnection>(ep_, kTimeout);
       conn->pipeline(batch);
       backoff = kFirstBackoff;
       std::lock_guard lock(mu_);

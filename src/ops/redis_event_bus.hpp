@@ -9,14 +9,14 @@
 #include <mutex>
 #include <thread>
 
-#include "ha/redis_client.hpp"
+#include "net/redis_client.hpp"
 #include "ops/event_bus.hpp"
 
 namespace aitrapp::ops {
 
 class RedisEventBus final : public EventBus {
  public:
-  RedisEventBus(ha::RedisEndpoint ep, size_t capacity = 10'000);
+  RedisEventBus(net::RedisEndpoint ep, size_t capacity = 10'000);
   ~RedisEventBus() override;  // publishes what it can within one op timeout, then stops
 
   void publish(const std::string& channel, std::string payload) override;
@@ -25,7 +25,7 @@ class RedisEventBus final : public EventBus {
  private:
   void run();
 
-  ha::RedisEndpoint ep_;
+  net::RedisEndpoint ep_;
   size_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -14,8 +14,8 @@ namespace {
 using namespace std::chrono_literals;
 using aitrapp::Leadership;
 
-ha::RedisEndpoint endpoint() {
-  auto ep = ha::parse_redis_url(test::server_env().at("REDIS_URL"));
+net::RedisEndpoint endpoint() {
+  auto ep = net::parse_redis_url(test::server_env().at("REDIS_URL"));
   EXPECT_TRUE(ep.ok()) << ep.error();
   return ep.value();
 }
@@ -33,7 +33,7 @@ bool eventually(Pred p, std::chrono::milliseconds limit = 5s) {
 const ha::LeaseParams kFast{1'000ms, 200ms, 300ms, 1'000ms};
 
 TEST(RedisUrl, ParsesAndRefusesNamingTheSetting) {
-  auto ep = ha::parse_redis_url("redis://user:s3cret@10.0.0.5:6380/2");
+  auto ep = net::parse_redis_url("redis://user:s3cret@10.0.0.5:6380/2");
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->host, "10.0.0.5");
   EXPECT_EQ(ep->port, 6380);
@@ -43,7 +43,7 @@ TEST(RedisUrl, ParsesAndRefusesNamingTheSetting) {
   EXPECT_EQ(ep->redacted.find("s3cret"), std::string::npos);
   for (const char* bad :
        {"http://h", "redis://:pw@h:99999", "redis://h:6379/x", "redis://", "rediss://h"}) {
-    auto e = ha::parse_redis_url(bad);
+    auto e = net::parse_redis_url(bad);
     ASSERT_FALSE(e.ok()) << bad;
     EXPECT_NE(e.error().find("REDIS_URL"), std::string::npos) << e.error();
     EXPECT_EQ(e.error().find(":pw@"), std::string::npos) << e.error();
@@ -55,13 +55,13 @@ TEST(Redis, RefusedCredentialsAreAConfigurationErrorNamingRedisUrl) {
   auto ep = endpoint();
   ep.password = "wrong";
   try {
-    ha::RedisConnection c(ep, 500ms);
+    net::RedisConnection c(ep, 500ms);
     FAIL() << "connected with a wrong password";
-  } catch (const ha::RedisAuthRefused& e) {
+  } catch (const net::RedisAuthRefused& e) {
     EXPECT_NE(std::string(e.what()).find("REDIS_URL"), std::string::npos) << e.what();
   }
   ep.password.clear();
-  EXPECT_THROW(ha::RedisConnection(ep, 500ms), ha::RedisAuthRefused);
+  EXPECT_THROW(net::RedisConnection(ep, 500ms), net::RedisAuthRefused);
 }
 
 TEST(RedisLease, ExactlyOneLeaderAndATakeoverWithAHigherToken) {
@@ -94,7 +94,7 @@ TEST(RedisLease, LostWhenAnotherHoldsItAndLapsedThenRegainedAcrossAnOutage) {
   ASSERT_TRUE(eventually([&] { return a.is_leader(); }, 3s));
 
   // Someone else holds the key: LOST, and the time lost grows.
-  ha::RedisConnection raw(endpoint(), 500ms);
+  net::RedisConnection raw(endpoint(), 500ms);
   raw.command({"SET", key, "intruder", "PX", "5000"});
   ASSERT_TRUE(eventually([&] { return a.leadership() == Leadership::Lost; }, 3s));
   std::this_thread::sleep_for(100ms);
@@ -105,10 +105,10 @@ TEST(RedisLease, LostWhenAnotherHoldsItAndLapsedThenRegainedAcrossAnOutage) {
 TEST(RedisBus, PublishesBuffersThroughAnOutageDropsTheOldestAndResumes) {
   REQUIRE_TEST_SERVERS();
   ops::RedisEventBus bus(endpoint(), 5);
-  ha::RedisConnection sub(endpoint(), 2'000ms);
+  net::RedisConnection sub(endpoint(), 2'000ms);
   sub.command({"SUBSCRIBE", "orders"});
   bus.publish("orders", "{\"n\":1}");
-  const ha::RedisReply m = sub.read_reply();
+  const net::RedisReply m = sub.read_reply();
   ASSERT_EQ(m.elements.size(), 3u);
   EXPECT_EQ(m.elements[1].str, "orders");
   EXPECT_EQ(m.elements[2].str, "{\"n\":1}");
@@ -124,7 +124,7 @@ TEST(RedisBus, PublishesBuffersThroughAnOutageDropsTheOldestAndResumes) {
   ASSERT_TRUE(eventually([&] { return bus.stats().published.at("risk") == 5; }, 5s));
   EXPECT_TRUE(bus.stats().connected);
   EXPECT_EQ(bus.stats().buffered, 0);
-  ha::RedisConnection sub2(endpoint(), 2'000ms);
+  net::RedisConnection sub2(endpoint(), 2'000ms);
   sub2.command({"SUBSCRIBE", "events"});
   bus.publish("events", "after");
   EXPECT_EQ(sub2.read_reply().elements.at(2).str, "after");

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string token = "fuzz-token-0123456789abcdef";
   support::RecordingPort port;
   const ops::ControlApi api(port, token);
-  ops::HttpRequest r;
+  net::HttpRequest r;
   r.host = "127.0.0.1";
   r.authorization = "Bearer " + token;
   r.content_type = "application/json";
@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     r.path = kPost[data[0] % 4];
     r.body = rest;
   }
-  const ops::HttpResponse out = api.handle(r);
+  const net::HttpResponse out = api.handle(r);
   if (out.status >= 400 && !port.commands.empty()) __builtin_trap();  // refused, yet executed
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "net/gzip.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_json.hpp"
 #include "venue/kite/kite_rest.hpp"
@@ -30,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   if (!r.raw.empty()) {
     (void)parse_instruments_csv(r.raw);
-    if (auto plain = gunzip(r.raw); plain.ok()) (void)parse_instruments_csv(plain.value());
+    if (auto plain = aitrapp::net::gunzip(r.raw); plain.ok())
+      (void)parse_instruments_csv(plain.value());
   }
   return 0;
 }

@@ -9,8 +9,8 @@
 #include <mutex>
 
 #include "../support/recording_port.hpp"
+#include "net/http_server.hpp"
 #include "ops/api.hpp"
-#include "ops/http_server.hpp"
 
 namespace aitrapp::ops {
 namespace {
@@ -32,7 +32,7 @@ class HttpApi : public ::testing::Test {
   HttpApi()
       : api_(port_, kToken),
         server_(
-            "127.0.0.1", 0, [this](const HttpRequest& r) { return api_.handle(r); }, 2) {
+            "127.0.0.1", 0, [this](const net::HttpRequest& r) { return api_.handle(r); }, 2) {
     server_.start();
   }
   Reply call(http::verb verb, const std::string& target, const std::string& body = "",
@@ -66,7 +66,7 @@ class HttpApi : public ::testing::Test {
   }
   RecordingPort port_;
   ControlApi api_;
-  HttpServer server_;
+  net::HttpServer server_;
 };
 
 TEST_F(HttpApi, RoutesAndMethods) {
@@ -168,6 +168,15 @@ TEST_F(HttpApi, BytesThatAreNotUtf8Are400NamingTheParameter) {
   EXPECT_TRUE(port_.commands.empty());
 }
 
+TEST_F(HttpApi, AMalformedPercentEscapeIs400NamingItAndAQueryIsDecodedOnce) {
+  const Reply bad = get("/events?limit=5%G1");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.json()["error"].get<std::string>().find("'limit'"), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("%G1"), std::string::npos) << bad.body;
+  EXPECT_EQ(get("/events?limit=%35").status, 200);  // "%35" is "5"
+  EXPECT_TRUE(port_.commands.empty());
+}
+
 TEST_F(HttpApi, OversizedHeadersAre431) {
   boost::asio::io_context ioc;
   tcp::socket sock(ioc);
@@ -216,7 +225,7 @@ TEST_F(HttpApi, OnlyTheServedHostNamesAreAnswered) {
   EXPECT_EQ(call(http::verb::post, "/pause", "", "Bearer " + kToken, "evil.test").status, 421);
   EXPECT_TRUE(port_.commands.empty());
   ControlApi named(port_, kToken, {"trader-box", "::1"});
-  HttpRequest req;
+  net::HttpRequest req;
   req.method = "GET";
   req.path = "/health";
   req.host = "Trader-Box:8000";

@@ -201,9 +201,9 @@ TEST_F(KiteVenueSim, AnExpiredTokenPausesUntilTheRefreshHookHasAFreshOne) {
   kite::SimRequest login;
   login.method = "POST";
   login.path = "/session/token";
-  login.form = kite::Form{{"api_key", "key"},
-                          {"request_token", request_token},
-                          {"checksum", sha256_hex("key" + request_token + "secret")}};
+  login.form = net::Form{{"api_key", "key"},
+                         {"request_token", request_token},
+                         {"checksum", sha256_hex("key" + request_token + "secret")}};
   login.wall_ms = steady_now_ms();
   {
     std::lock_guard lock(mu_);

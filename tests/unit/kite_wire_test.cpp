@@ -2,7 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "core/sha256.hpp"
-#include "venue/kite/kite_form.hpp"
+#include "net/form.hpp"
+#include "net/gzip.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_ticks.hpp"
 
@@ -141,15 +142,15 @@ TEST(KiteTicks, CurrencySegmentsUseTheirDivisors) {
 }
 
 TEST(KiteForm, RoundTripsAndKeepsRepeatedKeys) {
-  Form f{{"i", "NSE:NIFTY 50"}, {"i", "NFO:NIFTY_F1"}, {"tag", "AT+x&y=z"}};
+  net::Form f{{"i", "NSE:NIFTY 50"}, {"i", "NFO:NIFTY_F1"}, {"tag", "AT+x&y=z"}};
   const std::string enc = f.encode();
   EXPECT_EQ(enc, "i=NSE%3ANIFTY%2050&i=NFO%3ANIFTY_F1&tag=AT%2Bx%26y%3Dz");
-  auto back = parse_form(enc);
+  auto back = net::parse_form(enc);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->all("i"), (std::vector<std::string>{"NSE:NIFTY 50", "NFO:NIFTY_F1"}));
   EXPECT_EQ(back->get("tag"), "AT+x&y=z");
-  EXPECT_EQ(parse_form("a=b+c")->get("a"), "b c");
-  auto bad = parse_form("price=17%G0");
+  EXPECT_EQ(net::parse_form("a=b+c")->get("a"), "b c");
+  auto bad = net::parse_form("price=17%G0");
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(bad.error().find("'price'"), std::string::npos) << bad.error();
 }
@@ -170,7 +171,7 @@ TEST(KiteInstruments, CsvRoundTripAndTokens) {
   const auto rows = rows_for(ins);
   ASSERT_EQ(rows.size(), 2u);
   const std::string csv = write_instruments_csv(rows);
-  auto unz = gunzip(gzip(csv));
+  auto unz = net::gunzip(net::gzip(csv));
   ASSERT_TRUE(unz.ok()) << unz.error();
   auto back = parse_instruments_csv(unz.value());
   ASSERT_TRUE(back.ok()) << back.error();
@@ -193,7 +194,7 @@ TEST(KiteInstruments, CsvRoundTripAndTokens) {
       parse_instruments_csv(std::string(kInstrumentsHeader) + "\n1,2,X,,0,,,zero,1,EQ,NSE,NSE\n");
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(bad.error().find("line 2: tick_size 'zero'"), std::string::npos) << bad.error();
-  EXPECT_FALSE(gunzip("not gzip").ok());
+  EXPECT_FALSE(net::gunzip("not gzip").ok());
 }
 
 // The login checksum (docs/kite-protocol.md 1 test vector).

@@ -40,7 +40,4 @@ std::string write_instruments_csv(const std::vector<InstrumentRow>& rows);
 // Errors name the line and column that could not be read.
 Result<std::vector<InstrumentRow>> parse_instruments_csv(std::string_view csv);
 
-std::string gzip(std::string_view data);
-Result<std::string> gunzip(std::string_view data);
-
 }  // namespace aitrapp::kite

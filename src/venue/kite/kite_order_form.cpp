@@ -2,16 +2,16 @@
 
 namespace aitrapp::kite {
 
-Form place_order_form(const OrderSpec& s, const std::string& tradingsymbol,
-                      const std::string& exchange) {
-  Form f{{"tradingsymbol", tradingsymbol},
-         {"exchange", exchange},
-         {"transaction_type", s.side == Side::Buy ? "BUY" : "SELL"},
-         {"order_type", std::string(to_string(s.type))},
-         {"quantity", std::to_string(s.qty.units)},
-         {"product", "MIS"},
-         {"validity", "DAY"},
-         {"tag", s.client_order_id}};
+net::Form place_order_form(const OrderSpec& s, const std::string& tradingsymbol,
+                           const std::string& exchange) {
+  net::Form f{{"tradingsymbol", tradingsymbol},
+              {"exchange", exchange},
+              {"transaction_type", s.side == Side::Buy ? "BUY" : "SELL"},
+              {"order_type", std::string(to_string(s.type))},
+              {"quantity", std::to_string(s.qty.units)},
+              {"product", "MIS"},
+              {"validity", "DAY"},
+              {"tag", s.client_order_id}};
   if (s.type == OrderType::Limit || s.type == OrderType::StopLimit)
     f.add("price", format_fixed(s.limit.raw));
   if (s.type == OrderType::StopLimit || s.type == OrderType::StopMarket)

@@ -3,14 +3,14 @@
 // adapter sends and what the tick-to-intent benchmark encodes. Pure; thread-safe.
 #include <string>
 
-#include "venue/kite/kite_form.hpp"
+#include "net/form.hpp"
 #include "venue/messages.hpp"
 
 namespace aitrapp::kite {
 
 // An intraday (MIS, DAY) order tagged with the client_order_id; MARKET and SL-M orders carry
 // the market protection SEBI requires.
-Form place_order_form(const OrderSpec& s, const std::string& tradingsymbol,
-                      const std::string& exchange);
+net::Form place_order_form(const OrderSpec& s, const std::string& tradingsymbol,
+                           const std::string& exchange);
 
 }  // namespace aitrapp::kite

@@ -18,9 +18,10 @@ std::string KiteReply::describe() const {
 
 KiteRest::KiteRest(const std::string& root_url, std::string api_key,
                    std::chrono::milliseconds timeout)
-    : http_(parse_url(root_url, "--kite-root"), timeout), api_key_(std::move(api_key)) {}
+    : http_(net::parse_url(root_url, "--kite-root"), timeout), api_key_(std::move(api_key)) {}
 
-KiteReply KiteRest::call(const std::string& method, const std::string& path, const Form& params) {
+KiteReply KiteRest::call(const std::string& method, const std::string& path,
+                         const net::Form& params) {
   KiteReply r;
   const bool has_body = method == "POST" || method == "PUT";
   std::string target = path;
@@ -28,11 +29,11 @@ KiteReply KiteRest::call(const std::string& method, const std::string& path, con
   std::vector<std::pair<std::string, std::string>> headers = {{"X-Kite-Version", "3"}};
   if (!access_token_.empty())
     headers.emplace_back("Authorization", "token " + api_key_ + ":" + access_token_);
-  HttpReply h;
+  net::HttpReply h;
   try {
     h = http_.request(method, target, headers, has_body ? params.encode() : std::string{},
                       has_body ? "application/x-www-form-urlencoded" : std::string{});
-  } catch (const TransportError& e) {
+  } catch (const net::TransportError& e) {
     r.kind = KiteReply::Kind::Transport;
     r.message = e.what();
     r.sent = e.sent;

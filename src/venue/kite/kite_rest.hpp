@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "venue/kite/http_client.hpp"
-#include "venue/kite/kite_form.hpp"
+#include "net/form.hpp"
+#include "net/http_client.hpp"
 
 namespace aitrapp::kite {
 
@@ -44,10 +44,10 @@ class KiteRest {
   void set_access_token(std::string t) { access_token_ = std::move(t); }
   const std::string& api_key() const { return api_key_; }
 
-  KiteReply call(const std::string& method, const std::string& path, const Form& params = {});
+  KiteReply call(const std::string& method, const std::string& path, const net::Form& params = {});
 
  private:
-  HttpClient http_;
+  net::HttpClient http_;
   std::string api_key_, access_token_;
 };
 

@@ -245,7 +245,7 @@ bool KiteVenue::place(Job& job) {
     }
   }
   const InstrumentRow& row = rows_.at(s.symbol);
-  const Form f = place_order_form(s, row.tradingsymbol, row.exchange);
+  const net::Form f = place_order_form(s, row.tradingsymbol, row.exchange);
   ++t.place_attempts;
   const KiteReply r = call("POST", "/orders/regular", f);
   if (r.ok()) {
@@ -309,7 +309,7 @@ bool KiteVenue::modify(Job& job) {
     hooks_.emit(RequestRefused{m.client_order_id, "unknown order"});
     return true;
   }
-  Form f{{"quantity", std::to_string(m.qty.units)}};
+  net::Form f{{"quantity", std::to_string(m.qty.units)}};
   if (t.spec.type == OrderType::Limit || t.spec.type == OrderType::StopLimit)
     f.add("price", format_fixed(m.limit.raw));
   if (t.spec.type == OrderType::StopLimit || t.spec.type == OrderType::StopMarket)
@@ -399,7 +399,8 @@ bool KiteVenue::reads_allowed() {
   return true;
 }
 
-KiteReply KiteVenue::call(const std::string& method, const std::string& path, const Form& form) {
+KiteReply KiteVenue::call(const std::string& method, const std::string& path,
+                          const net::Form& form) {
   KiteReply r = rest_->call(method, path, form);
   if (r.kind == KiteReply::Kind::Transport || r.http >= 500) ++venue_errors_;
   if (r.rate_limited()) {
@@ -463,7 +464,7 @@ void KiteVenue::fetch_bands() {
   const int64_t now = steady_now_ms();
   if (!hooks_.bands || rows_.empty() || now < backoff_until_ || now < next_quote_) return;
   next_quote_ = now + 1500;
-  Form f;
+  net::Form f;
   for (const auto& [symbol, row] : rows_) f.add("i", row.key());
   const KiteReply r = call("GET", "/quote", f);
   if (!r.ok() || !r.data.is_object()) return;

@@ -113,7 +113,7 @@ class KiteVenue final : public VenuePort {
   void fetch_bands();
   bool reads_allowed();  // records the read when it may go
   // Every REST call: counts 429s (and pauses a second after one) and unreachable-venue errors.
-  KiteReply call(const std::string& method, const std::string& path, const Form& form = {});
+  KiteReply call(const std::string& method, const std::string& path, const net::Form& form = {});
   void reconcile();
   void token_wait();
   bool throttle_allows(int64_t now);

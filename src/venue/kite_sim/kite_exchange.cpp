@@ -7,6 +7,7 @@
 #include "core/hex.hpp"
 #include "core/overloaded.hpp"
 #include "core/sha256.hpp"
+#include "net/gzip.hpp"
 
 namespace aitrapp::kite {
 
@@ -302,7 +303,7 @@ SimReply KiteExchange::route(const SimRequest& r) {
     SimReply csv;
     csv.content_type = "text/csv";
     csv.content_encoding = "gzip";
-    csv.body = gzip(write_instruments_csv(rows));
+    csv.body = net::gzip(write_instruments_csv(rows));
     return csv;
   }
   return error_reply(404, "GeneralException", "Route not found: " + m + " " + r.path);

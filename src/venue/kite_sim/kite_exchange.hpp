@@ -13,7 +13,7 @@
 
 #include "core/calendar.hpp"
 #include "core/rate_window.hpp"
-#include "venue/kite/kite_form.hpp"
+#include "net/form.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_ticks.hpp"
 #include "venue/sim/sim_venue.hpp"
@@ -26,7 +26,7 @@ struct Credentials {
 
 struct SimRequest {
   std::string method, path;
-  Form query, form;
+  net::Form query, form;
   std::string authorization;
   int64_t wall_ms = 0;  // steady wall clock: rate limits count real requests
 };

@@ -266,8 +266,8 @@ class RestSession : public std::enable_shared_from_this<RestSession> {
     r.authorization = std::string(req[http::field::authorization]);
     r.wall_ms = steady_now_ms();
     SimReply reply;
-    auto query = parse_form(q == std::string::npos ? "" : target.substr(q + 1));
-    auto form = parse_form(r.method == "POST" || r.method == "PUT" ? req.body() : "");
+    auto query = net::parse_form(q == std::string::npos ? "" : target.substr(q + 1));
+    auto form = net::parse_form(r.method == "POST" || r.method == "PUT" ? req.body() : "");
     const auto version = req["X-Kite-Version"];
     if (!query || !form) {
       reply = error_reply(400, "InputException", !query ? query.error() : form.error());
@@ -326,7 +326,7 @@ class RestSession : public std::enable_shared_from_this<RestSession> {
   void upgrade(http::request<http::string_body> req) {
     const std::string target(req.target());
     const size_t mark = target.find('?');
-    const auto q = parse_form(mark == std::string::npos ? "" : target.substr(mark + 1));
+    const auto q = net::parse_form(mark == std::string::npos ? "" : target.substr(mark + 1));
     bool ok = false;
     if (q) {
       std::lock_guard lock(srv_.mu);

@@ -1,4 +1,4 @@
-#include "venue/kite/http_client.hpp"
+#include "net/http_client.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -8,38 +8,14 @@
 #include <boost/beast/ssl.hpp>
 #include <optional>
 
-#include "venue/kite/kite_instruments.hpp"
+#include "net/gzip.hpp"
 
-namespace aitrapp::kite {
+namespace aitrapp::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
-
-Url parse_url(const std::string& url, const std::string& what) {
-  Url u;
-  std::string rest;
-  if (url.rfind("https://", 0) == 0) {
-    u.tls = true;
-    rest = url.substr(8);
-  } else if (url.rfind("http://", 0) == 0) {
-    rest = url.substr(7);
-  } else {
-    throw std::invalid_argument(what + " '" + url + "' must start with http:// or https://");
-  }
-  const size_t slash = rest.find('/');
-  const std::string authority = rest.substr(0, slash);
-  u.path = slash == std::string::npos ? "" : rest.substr(slash);
-  while (!u.path.empty() && u.path.back() == '/') u.path.pop_back();
-  const size_t colon = authority.rfind(':');
-  u.host = authority.substr(0, colon);
-  u.port = colon == std::string::npos ? (u.tls ? "443" : "80") : authority.substr(colon + 1);
-  if (u.host.empty()) throw std::invalid_argument(what + " '" + url + "' has no host");
-  if (u.port.empty() || u.port.find_first_not_of("0123456789") != std::string::npos)
-    throw std::invalid_argument(what + " '" + url + "' has a malformed port");
-  return u;
-}
 
 struct HttpClient::Impl {
   Url root;
@@ -199,4 +175,4 @@ HttpReply HttpClient::request(const std::string& method, const std::string& targ
   }
 }
 
-}  // namespace aitrapp::kite
+}  // namespace aitrapp::net

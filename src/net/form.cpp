@@ -1,10 +1,10 @@
-#include "venue/kite/kite_form.hpp"
+#include "net/form.hpp"
 
 #include <cctype>
 
 #include "core/text.hpp"
 
-namespace aitrapp::kite {
+namespace aitrapp::net {
 
 namespace {
 int hex_digit(char c) {
@@ -89,7 +89,7 @@ Result<Form> parse_form(std::string_view body) {
     auto v = url_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
     if (!v) return Error{"field '" + k.value() + "': " + v.error()};
     if (!valid_utf8(k.value()))
-      return Error{"field name " + quote_bytes(k.value()) + " is not UTF-8"};
+      return Error{"field name " + quote_bytes(k.value()) + " is not valid UTF-8"};
     if (!valid_utf8(v.value()))
       return Error{"field '" + k.value() + "' is not valid UTF-8: " + quote_bytes(v.value())};
     f.add(std::move(k.value()), std::move(v.value()));
@@ -97,4 +97,4 @@ Result<Form> parse_form(std::string_view body) {
   return f;
 }
 
-}  // namespace aitrapp::kite
+}  // namespace aitrapp::net

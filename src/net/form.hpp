@@ -1,6 +1,6 @@
 #pragma once
-// application/x-www-form-urlencoded bodies and query strings as Kite uses them: ordered
-// key/value pairs where a key may repeat (`i=NSE:INFY&i=NFO:...`). Pure; thread-safe.
+// application/x-www-form-urlencoded bodies and query strings: ordered key/value pairs where a
+// key may repeat (Kite's `i=NSE:INFY&i=NFO:...`). Pure; thread-safe.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,7 +9,7 @@
 
 #include "core/result.hpp"
 
-namespace aitrapp::kite {
+namespace aitrapp::net {
 
 class Form {
  public:
@@ -32,4 +32,4 @@ std::string url_encode(std::string_view s);
 // Error names the offending escape (e.g. "%G1") or the field whose value is not UTF-8.
 Result<Form> parse_form(std::string_view body);
 
-}  // namespace aitrapp::kite
+}  // namespace aitrapp::net

@@ -1,14 +1,17 @@
 #pragma once
-// A blocking HTTP/1.1 client on Boost.Beast for venue REST APIs: TLS (OpenSSL, peer verified)
-// for https:// roots, plain TCP for http:// (the loopback simulator), one keep-alive
-// connection, a deadline per request, gzip bodies inflated. Not thread-safe: one caller thread.
+// A blocking HTTP/1.1 client on Boost.Beast for REST APIs (venues, a simulator's control API):
+// TLS (OpenSSL, peer verified) for https:// roots, plain TCP for http:// (the loopback
+// simulators), one keep-alive connection, a deadline per request, gzip bodies inflated.
+// Not thread-safe: one caller thread.
 #include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace aitrapp::kite {
+#include "net/url.hpp"
+
+namespace aitrapp::net {
 
 struct HttpReply {
   int status = 0;
@@ -24,13 +27,6 @@ class TransportError : public std::runtime_error {
       : std::runtime_error(what), sent(sent), timeout(timeout) {}
   bool sent, timeout;
 };
-
-struct Url {
-  bool tls = false;
-  std::string host, port, path;  // path without a trailing '/'
-};
-// Errors name the URL and what is wrong with it.
-Url parse_url(const std::string& url, const std::string& what);
 
 class HttpClient {
  public:
@@ -50,4 +46,4 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace aitrapp::kite
+}  // namespace aitrapp::net

@@ -12,7 +12,7 @@
 
 struct redisContext;
 
-namespace aitrapp::ha {
+namespace aitrapp::net {
 
 struct RedisEndpoint {
   std::string host = "127.0.0.1";
@@ -62,4 +62,4 @@ class RedisConnection {
   redisContext* ctx_ = nullptr;
 };
 
-}  // namespace aitrapp::ha
+}  // namespace aitrapp::net

@@ -1,4 +1,4 @@
-#include "ops/http_server.hpp"
+#include "net/http_server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
@@ -10,8 +10,9 @@
 #include <stdexcept>
 
 #include "core/text.hpp"
+#include "net/form.hpp"
 
-namespace aitrapp::ops {
+namespace aitrapp::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -21,28 +22,6 @@ namespace {
 
 constexpr auto kReadTimeout = std::chrono::seconds(30);
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string decode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 HttpResponse error_response(int status, const std::string& message) {
   HttpResponse r;
   r.status = status;
@@ -51,13 +30,16 @@ HttpResponse error_response(int status, const std::string& message) {
   return r;
 }
 
-// Every byte a handler reads from the request line is UTF-8, so that it can echo it in JSON.
-std::string non_utf8_part(const HttpRequest& r) {
+// Every byte a handler reads from the request line is UTF-8, so that it can echo it in JSON, and
+// the query is well-formed: a request the handler cannot read as sent is refused, not guessed at.
+std::string bad_request_line(const std::string& target, HttpRequest& r) {
+  const auto q = target.find('?');
+  r.path = target.substr(0, q);
   if (!valid_utf8(r.path)) return "the request path " + quote_bytes(r.path) + " is not valid UTF-8";
-  for (const auto& [k, v] : r.query) {
-    if (!valid_utf8(k)) return "query parameter name " + quote_bytes(k) + " is not valid UTF-8";
-    if (!valid_utf8(v)) return "query parameter '" + k + "' is not valid UTF-8: " + quote_bytes(v);
-  }
+  if (q == std::string::npos) return {};
+  auto form = parse_form(std::string_view(target).substr(q + 1));
+  if (!form) return "query: " + form.error();
+  for (auto& [k, v] : form.value().items()) r.query[k] = v;  // a repeated key: the last wins
   return {};
 }
 
@@ -97,15 +79,12 @@ class Session : public std::enable_shared_from_this<Session> {
       r.method = std::string(req.method_string());
       head_ = r.method == "HEAD";
       if (head_) r.method = "GET";
-      const std::string target(req.target());
-      const auto q = target.find('?');
-      r.path = target.substr(0, q);
-      if (q != std::string::npos) r.query = parse_query(target.substr(q + 1));
+      const std::string bad = bad_request_line(std::string(req.target()), r);
       r.authorization = std::string(req[http::field::authorization]);
       r.host = std::string(req[http::field::host]);
       r.content_type = std::string(req[http::field::content_type]);
       r.body = req.body();
-      if (const std::string bad = non_utf8_part(r); !bad.empty()) {
+      if (!bad.empty()) {
         res = error_response(400, bad);
       } else {
         try {
@@ -146,22 +125,6 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 }  // namespace
-
-std::map<std::string, std::string> parse_query(const std::string& query) {
-  std::map<std::string, std::string> out;
-  size_t pos = 0;
-  while (pos <= query.size()) {
-    size_t amp = query.find('&', pos);
-    if (amp == std::string::npos) amp = query.size();
-    const std::string part = query.substr(pos, amp - pos);
-    if (!part.empty()) {
-      const auto eq = part.find('=');
-      out[decode(part.substr(0, eq))] = eq == std::string::npos ? "" : decode(part.substr(eq + 1));
-    }
-    pos = amp + 1;
-  }
-  return out;
-}
 
 struct HttpServer::Impl {
   asio::io_context ioc;
@@ -222,4 +185,4 @@ void HttpServer::stop() {
   pool_.clear();
 }
 
-}  // namespace aitrapp::ops
+}  // namespace aitrapp::net

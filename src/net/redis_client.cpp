@@ -1,10 +1,10 @@
-#include "ha/redis_client.hpp"
+#include "net/redis_client.hpp"
 
 #include <hiredis/hiredis.h>
 
 #include <charconv>
 
-namespace aitrapp::ha {
+namespace aitrapp::net {
 namespace {
 
 timeval to_timeval(std::chrono::milliseconds ms) {
@@ -165,4 +165,4 @@ std::vector<RedisReply> RedisConnection::pipeline(
   return out;
 }
 
-}  // namespace aitrapp::ha
+}  // namespace aitrapp::net

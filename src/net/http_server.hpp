@@ -1,8 +1,9 @@
 #pragma once
-// Minimal HTTP/1.1 server on Boost.Beast for the operator API: bounded request size, read
-// timeouts, keep-alive. A handler may block (POST /flatten waits until flat), so the server runs
-// its io_context on several threads; the handler must be thread-safe. A path or query that is not
-// UTF-8 is answered 400 before the handler sees it; HEAD is answered as GET without the body.
+// Minimal HTTP/1.1 server on Boost.Beast (the operator API, the simulators' control APIs):
+// bounded request size, read timeouts, keep-alive. A handler may block (POST /flatten waits until
+// flat), so the server runs its io_context on several threads; the handler must be thread-safe.
+// A path or query that is not UTF-8, or a malformed percent escape, is answered 400 before the
+// handler sees it; HEAD is answered as GET without the body.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -11,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace aitrapp::ops {
+namespace aitrapp::net {
 
 struct HttpRequest {
   std::string method;  // GET, POST, ...
@@ -55,7 +56,4 @@ class HttpServer {
   std::vector<std::thread> pool_;
 };
 
-// Splits "a=1&b=x%20y" into a map (percent-decoding; '+' is a space).
-std::map<std::string, std::string> parse_query(const std::string& query);
-
-}  // namespace aitrapp::ops
+}  // namespace aitrapp::net
