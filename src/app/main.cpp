@@ -6,6 +6,7 @@
 #include "app/paper_session.hpp"
 #include "app/run_service.hpp"
 #include "app/venue_sim.hpp"
+#include "app/venues/run_venue.hpp"
 
 namespace {
 
@@ -61,9 +62,12 @@ int main(int argc, char** argv) {
   auto* rcmd = app.add_subcommand(
       "run", "Run the engine as a service with the operator HTTP API (PAPER over a replayed day)");
   add_replay_options(rcmd, run.data, run.config_path, run_speed, false);
-  rcmd->add_option("--venue", run.venue,
-                   "sim: replay --data against the in-process venue; kite: Kite Connect")
-      ->check(CLI::IsMember({"sim", "kite"}))
+  std::string venues_help;
+  for (const auto& v : aitrapp::run_venues())
+    venues_help +=
+        (venues_help.empty() ? "" : "; ") + std::string(v.name) + ": " + std::string(v.summary);
+  rcmd->add_option("--venue", run.venue, venues_help)
+      ->check(CLI::IsMember(aitrapp::run_venue_names()))
       ->capture_default_str();
   rcmd->add_option("--kite-root", run.kite_root, "Kite REST root")->capture_default_str();
   rcmd->add_option("--kite-ws", run.kite_ws, "Kite ticker URL")->capture_default_str();

@@ -5,13 +5,11 @@
 #include <iostream>
 
 #include "app/backends.hpp"
-#include "app/day_sequence.hpp"
+#include "app/day_replay.hpp"
 #include "app/engine_service.hpp"
-#include "app/env.hpp"
 #include "app/json_log.hpp"
-#include "app/kite_instrument_map.hpp"
-#include "app/kite_session.hpp"
-#include "core/scaled_clock.hpp"
+#include "app/venues/run_venue.hpp"
+#include "core/text.hpp"
 #include "net/http_server.hpp"
 #include "ops/api.hpp"
 #include "ops/api_token.hpp"
@@ -20,86 +18,26 @@
 
 namespace aitrapp {
 
-namespace {
-
-struct KiteSetup {
-  AppConfig cfg;  // tick and lot sizes as Kite's instrument master has them
-  std::unique_ptr<ScaledClock> clock;
-  KiteSessionSettings settings;
-  std::vector<std::string> notes;
-};
-
-// Credentials, the exchange clock and the instrument master, before anything trades.
-Result<KiteSetup> prepare_kite(const RunOptions& opts, AppConfig cfg) {
-  KiteSetup k;
-  KiteSessionSettings& s = k.settings;
-  s.api_key = env_value("KITE_API_KEY").value_or("");
-  s.access_token = env_value("KITE_ACCESS_TOKEN").value_or("");
-  if (s.api_key.empty() || s.access_token.empty())
-    return Error{"--venue kite needs KITE_API_KEY and KITE_ACCESS_TOKEN in the environment"};
-  s.rest_root = opts.kite_root;
-  s.ws_url = opts.kite_ws;
-  s.token_file = opts.kite_token_file;
-  s.live = opts.live;
-  try {
-    if (!opts.kite_sim_clock.empty()) {
-      net::HttpClient control(net::parse_url(opts.kite_sim_clock, "--kite-sim-clock"),
-                              std::chrono::seconds(3));
-      const auto r = control.request("GET", "/clock", {});
-      const auto j = nlohmann::json::parse(r.body, nullptr, false);
-      if (r.status != 200 || j.is_discarded() || !j.contains("exchange_time_ms"))
-        return Error{"--kite-sim-clock " + opts.kite_sim_clock + ": no clock at /clock"};
-      k.clock =
-          std::make_unique<ScaledClock>(j["exchange_time_ms"].get<TimeMs>(),
-                                        j["speed"].get<double>(), j["wall_time_ms"].get<TimeMs>());
-    } else {
-      const TimeMs now = ScaledClock::wall_now_ms();
-      k.clock = std::make_unique<ScaledClock>(now, 1.0, now);
-    }
-    auto mapped =
-        map_kite_instruments(opts.kite_root, s.api_key, s.access_token, cfg.engine.instruments);
-    if (!mapped) return Error{mapped.error()};
-    s.rows = std::move(mapped.value().rows);
-    k.notes = std::move(mapped.value().notes);
-  } catch (const std::exception& e) {
-    return Error{e.what()};
-  }
-  k.cfg = std::move(cfg);
-  return k;
-}
-
-}  // namespace
-
 int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   // ---- Validate every input before touching the store.
-  const bool kite_venue = opts.venue == "kite";
-  if (!kite_venue && opts.live) {
-    err << "error: --live needs --venue kite (the simulated venue is PAPER only)\n";
+  const RunVenue* venue = find_run_venue(opts.venue);
+  if (!venue) {
+    err << "error: --venue '" << opts.venue << "' is not a venue (" << join(run_venue_names(), ", ")
+        << ")\n";
     return 2;
   }
-  std::optional<ReplayInputs> replay_in;
-  std::optional<KiteSetup> kite_setup;
-  if (kite_venue) {
-    auto cfg = load_app_config(opts.config_path);
-    if (!cfg) {
-      err << "error: " << cfg.error() << "\n";
-      return 2;
-    }
-    auto k = prepare_kite(opts, std::move(cfg.value()));
-    if (!k) {
-      err << "error: " << k.error() << "\n";
-      return 2;
-    }
-    kite_setup.emplace(std::move(k.value()));
-  } else {
-    auto in = load_replay_inputs(opts.config_path, opts.data);
-    if (!in) {
-      err << "error: " << in.error() << "\n";
-      return 2;
-    }
-    replay_in.emplace(std::move(in.value()));
+  if (opts.live && !venue->can_live) {
+    err << "error: --live needs a venue that takes orders; --venue " << venue->name
+        << " is PAPER only\n";
+    return 2;
   }
-  const AppConfig& cfg = kite_venue ? kite_setup->cfg : replay_in->cfg;
+  auto prepared = venue->prepare(opts);
+  if (!prepared) {
+    err << "error: " << prepared.error() << "\n";
+    return 2;
+  }
+  PreparedVenue& pv = prepared.value();
+  const AppConfig& cfg = pv.cfg;
   TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
   auto token = ops::load_or_create_token(opts.token_file);
   if (!token) {
@@ -130,17 +68,12 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   std::optional<ops::PublishingStore> published;
   if (b.bus) published.emplace(b.store(), *b.bus, cal);
   Store& store = published ? static_cast<Store&>(*published) : b.store();
-  std::unique_ptr<SessionDriver> driver;
-  if (kite_venue)
-    driver = std::make_unique<KiteSession>(cfg, store, b.venue_journal(), events,
-                                           *kite_setup->clock, kite_setup->settings);
-  else
-    driver = std::make_unique<DaySequence>(cfg, std::move(replay_in->days), store,
-                                           b.venue_journal(), events);
+  const std::unique_ptr<SessionDriver> driver =
+      pv.make_session(cfg, store, b.venue_journal(), events);
   SessionDriver& replay = *driver;
   ServiceOptions so;
-  so.speed = kite_venue ? kite_setup->clock->speed() : opts.speed;
-  so.live_venue = kite_venue && opts.live;
+  so.speed = pv.speed;
+  so.live_venue = pv.live;
   so.store_backend = b.pg ? "postgresql" : "sqlite";
   so.bus = b.bus.get();
   so.lost_exit_after = std::chrono::milliseconds(opts.lost_exit_ms);
@@ -164,17 +97,9 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
 
   service.start();
   server->start();
-  if (kite_venue) {
-    for (const auto& n : kite_setup->notes) out << "note: " << n << "\n";
-    out << "aitrapp run: " << (opts.live ? "LIVE orders on Kite" : "PAPER fills in process")
-        << " over Kite market data (" << opts.kite_root << ", ticker " << opts.kite_ws << "), "
-        << replay.day_string() << " at " << ops::format_value(so.speed) << "x";
-  } else {
-    out << "aitrapp run: PAPER on the simulated venue, replaying " << replay.day_string() << " at "
-        << (opts.speed > 0 ? ops::format_value(opts.speed) + "x" : std::string("max speed"));
-  }
-  out << "; API on http://" << opts.bind << ":" << server->port() << " (instance "
-      << lock.instance_id() << ")\n"
+  for (const auto& n : pv.notes) out << "note: " << n << "\n";
+  out << "aitrapp run: " << pv.describe(replay) << "; API on http://" << opts.bind << ":"
+      << server->port() << " (instance " << lock.instance_id() << ")\n"
       << "store: " << b.describe() << "\n";
   if (token->created)
     out << "API token (printed once; stored in " << token->source

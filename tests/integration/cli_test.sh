@@ -130,6 +130,25 @@ bad_input)
   [ ! -e badlog.sqlite ] || fail "unwritable log: the store was written"
   echo "unwritable_log: $(cat err.txt)"
   expect_2 missing_path "no such file or directory" --data "$WORK/nope"
+  # `run` refuses a venue it cannot use before it opens a store: --live on the replay venue, Kite
+  # without credentials, a venue that does not exist (named with the ones that do).
+  run_2() {  # run_2 NAME PATTERN ARGS...
+    local name=$1 pattern=$2
+    shift 2
+    set +e
+    env -u KITE_API_KEY -u KITE_ACCESS_TOKEN "$BIN" run --config app.yaml --db "$name.sqlite" \
+      --token-file "$name.token" "$@" > out.txt 2> err.txt
+    local rc=$?
+    set -e
+    [ $rc = 2 ] || fail "$name: exit $rc, expected 2"
+    grep -qF -- "$pattern" err.txt || fail "$name: '$(cat err.txt)' does not name '$pattern'"
+    [ ! -e "$name.sqlite" ] && [ ! -e "$name.token" ] || fail "$name: something was written"
+    echo "$name: $(head -1 err.txt)"
+  }
+  run_2 live_on_sim "--live needs a venue that takes orders; --venue sim is PAPER only" \
+    --data "$DAY" --live
+  run_2 kite_no_credentials "--venue kite needs KITE_API_KEY and KITE_ACCESS_TOKEN" --venue kite
+  run_2 unknown_venue "--venue: nyse not in {sim,kite}" --venue nyse
   mkdir -p "$WORK/empty/day"
   expect_2 no_csv "holds no .csv files (nor do its subdirectories)" --data "$WORK/empty"
   ;;
