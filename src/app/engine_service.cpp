@@ -51,7 +51,16 @@ void EngineService::start() {
   publish();
   thread_ = std::thread([this] {
     try {
-      loop();
+      try {
+        loop();
+      } catch (const StoreWriteError& e) {
+        // The store refused a step's commit (a tick's or a command's): nothing of that step was
+        // sent. Trading stops, and /health says it was the store.
+        store_ok_ = false;
+        store_error_ = e.what();
+        publish();
+        throw;
+      }
     } catch (const std::exception& e) {
       std::lock_guard lock(mu_);
       fatal_ = e.what();
@@ -217,16 +226,8 @@ void EngineService::loop() {
                    [&] { return stop_ || !commands_.empty(); });
       continue;
     }
-    try {
-      if (const Tick* t = replay_.step())
-        marketdata_seen_[cfg_.engine.instruments.at(t->symbol).exchange] = Wall::now();
-    } catch (const std::runtime_error& e) {
-      // The store refused a write: nothing of that step was sent. Stop trading, say why.
-      store_ok_ = false;
-      store_error_ = e.what();
-      publish();
-      throw;
-    }
+    if (const Tick* t = replay_.step())
+      marketdata_seen_[cfg_.engine.instruments.at(t->symbol).exchange] = Wall::now();
     if (Wall::now() - last_publish_ >= opts_.publish_every) publish();
   }
 }

@@ -91,7 +91,11 @@ void Engine::flush() {
   if (dirty_checkpoint_ || !batch_.empty()) checkpoint();
   if (!batch_.empty()) {
     batch_.trading_day = day_;
-    store_.write(batch_);  // durable before anything below leaves the process
+    try {
+      store_.write(batch_);  // durable before anything below leaves the process
+    } catch (const std::exception& e) {
+      throw StoreWriteError(e.what());
+    }
     batch_.writes.clear();
   }
   for (const auto& r : to_send_) venue_.send(r);

@@ -4,6 +4,7 @@
 // Implementations are used from the engine thread only.
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
@@ -123,6 +124,14 @@ struct StoreHealth {
   int64_t journal_pending = 0;  // batches waiting in the local journal
   int64_t journaled = 0, outages = 0, reconnects = 0;
   std::string last_error;
+};
+
+// A step's commit failed: none of its writes is durable and none of its requests was sent. The
+// engine throws it from its commit whatever the store threw, so a caller can tell "the store
+// refused" from any other failure (a bug, bad input) and say which it was.
+class StoreWriteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 class Store {

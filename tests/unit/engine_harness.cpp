@@ -7,6 +7,7 @@
 namespace aitrapp::testing {
 
 void MemoryStore::write(const WriteBatch& b) {
+  if (refuse_writes) throw std::runtime_error("disk full");
   for (const auto& w : b.writes) {
     std::visit(overloaded{
                    [&](const Order& o) {

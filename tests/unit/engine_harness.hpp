@@ -43,6 +43,7 @@ class MemoryStore final : public Store {
   std::vector<Fill> fills;
   std::vector<std::string> problems;  // duplicate ids or fills
   int decisions = 0, signals = 0;
+  bool refuse_writes = false;  // write() throws, as a full disk or a lost database does
 
  private:
   std::map<std::string, std::tuple<std::string, LegRole, int>> identity_;

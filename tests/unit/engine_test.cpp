@@ -30,6 +30,19 @@ TEST(Engine, SignalsBecomeADecisionWithAPersistedEntry) {
   EXPECT_TRUE(h.problems().empty());
 }
 
+TEST(Engine, ARefusedCommitIsAStoreWriteErrorAndNothingOfTheStepIsSent) {
+  EngineHarness h;
+  h.store.refuse_writes = true;
+  try {
+    h.drive_to_entry("NIFTY_F1", 17500);
+    FAIL() << "the engine went on without its commit";
+  } catch (const StoreWriteError& e) {
+    EXPECT_STREQ(e.what(), "disk full");
+  }
+  EXPECT_TRUE(h.port.sent.empty());
+  EXPECT_TRUE(h.store.orders.empty());
+}
+
 TEST(Engine, ChildrenPlacedOnceEvenWhenTheFillIsReplayed) {
   EngineHarness h;
   ScriptedVenue v;
