@@ -29,6 +29,13 @@ bool within_band(Price p, Price reference, int64_t band_bps);
 Price band_low(Price reference, int64_t band_bps);
 Price band_high(Price reference, int64_t band_bps);
 
+// The exchange's circuit limits for an instrument today (they can move during the session): an
+// order priced outside them is refused by the venue.
+struct PriceBand {
+  Price lower, upper;
+  constexpr bool operator==(const PriceBand&) const = default;
+};
+
 struct Bracket {
   Price entry;
   Price stop;

@@ -12,11 +12,6 @@ namespace aitrapp {
 
 // The exchange's price band for an instrument (circuit limits), inclusive, as the venue reports
 // it: it moves during a session when the exchange widens or narrows it.
-struct PriceBand {
-  Price lower, upper;
-  constexpr bool operator==(const PriceBand&) const = default;
-};
-
 struct TradeProposal {
   const Instrument* inst = nullptr;
   Side side = Side::Buy;

@@ -22,8 +22,8 @@
 #include <set>
 #include <thread>
 
+#include "core/instrument.hpp"
 #include "core/rate_window.hpp"
-#include "risk/pre_trade.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_rest.hpp"
 #include "venue/messages.hpp"
