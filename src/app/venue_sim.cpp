@@ -14,40 +14,11 @@
 #include "market/tick_path.hpp"
 #include "net/http_server.hpp"
 #include "venue/kite_sim/kite_sim_server.hpp"
+#include "venue/sim/fault_control.hpp"
 
 namespace aitrapp {
 
 using nlohmann::json;
-
-namespace {
-
-net::HttpResponse reply(int status, json body) {
-  net::HttpResponse r;
-  r.status = status;
-  r.body = body.dump();
-  return r;
-}
-
-// A query parameter as a bounded integer; nullopt (and an error reply) when malformed.
-std::optional<int64_t> int_param(const net::HttpRequest& r, const std::string& name, int64_t lo,
-                                 int64_t hi, net::HttpResponse& error) {
-  auto it = r.query.find(name);
-  if (it == r.query.end()) {
-    error = reply(400, {{"error", "missing query parameter '" + name + "'"}});
-    return std::nullopt;
-  }
-  try {
-    size_t used = 0;
-    const int64_t v = std::stoll(it->second, &used);
-    if (used == it->second.size() && v >= lo && v <= hi) return v;
-  } catch (const std::exception&) {
-  }
-  error = reply(400, {{"error", "'" + name + "' must be an integer in [" + std::to_string(lo) +
-                                    ", " + std::to_string(hi) + "], got '" + it->second + "'"}});
-  return std::nullopt;
-}
-
-}  // namespace
 
 int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& err) {
   if (opts.venue != "kite") {
@@ -107,80 +78,51 @@ int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& 
   std::unique_ptr<net::HttpServer> control;
   try {
     server = std::make_unique<kite::KiteSimServer>(exchange, mu, opts.bind, opts.port);
+    FaultControlHooks hooks;
+    hooks.clock = [&] {
+      return json{{"exchange_time_ms", clock.now()},
+                  {"wall_time_ms", ScaledClock::wall_now_ms()},
+                  {"speed", opts.speed},
+                  {"local_time", cal.local_time_string(clock.now())}};
+    };
+    hooks.stats = [&] {
+      std::lock_guard lock(mu);
+      json s = exchange.stats();
+      s["ticker_sessions"] = server->ticker_sessions();
+      return s;
+    };
+    hooks.drop_websockets = [&](int64_t ms) { server->drop_websockets(ms); };
+    hooks.refuse_connections = [&](int64_t ms) { server->refuse_connections(ms); };
+    hooks.drop_websockets_after_fill = [&](int64_t ms, int64_t delay_ms) {
+      server->drop_websockets_after_fill(ms, delay_ms);
+    };
+    hooks.with_faults = [&](const std::function<void(RequestFaults&)>& change) {
+      std::lock_guard lock(mu);
+      change(exchange.faults());
+    };
+    // Kite's own: a login's request token, expiring every access token, the band jump.
+    hooks.venue_routes = [&](const net::HttpRequest& r) -> std::optional<net::HttpResponse> {
+      if (r.method != "POST") return std::nullopt;
+      if (r.path == "/login") {
+        std::lock_guard lock(mu);
+        return control_reply(200, {{"request_token", exchange.issue_request_token()}});
+      }
+      if (r.path == "/faults/expire_token") {
+        std::lock_guard lock(mu);
+        exchange.expire_tokens();
+        return control_reply(200, {{"ok", true}});
+      }
+      if (r.path == "/faults/band_jump") {
+        auto bps = int_param(r, "bps", 1, 5000);
+        if (!bps) return control_reply(400, {{"error", bps.error()}});
+        std::lock_guard lock(mu);
+        return control_reply(200, {{"ok", true}, {"bands", exchange.move_bands(*bps)}});
+      }
+      return std::nullopt;
+    };
     control = std::make_unique<net::HttpServer>(
         opts.bind, opts.control_port,
-        [&](const net::HttpRequest& r) -> net::HttpResponse {
-          net::HttpResponse bad;
-          if (r.method == "GET" && r.path == "/clock")
-            return reply(200, {{"exchange_time_ms", clock.now()},
-                               {"wall_time_ms", ScaledClock::wall_now_ms()},
-                               {"speed", opts.speed},
-                               {"local_time", cal.local_time_string(clock.now())}});
-          if (r.method == "GET" && r.path == "/stats") {
-            std::lock_guard lock(mu);
-            json s = exchange.stats();
-            s["ticker_sessions"] = server->ticker_sessions();
-            return reply(200, s);
-          }
-          if (r.method != "POST") return reply(404, {{"error", "unknown control route"}});
-          if (r.path == "/login") {
-            std::lock_guard lock(mu);
-            return reply(200, {{"request_token", exchange.issue_request_token()}});
-          }
-          if (r.path == "/faults/ws_drop" || r.path == "/faults/refuse") {
-            auto s = int_param(r, "seconds", 1, 3600, bad);
-            if (!s) return bad;
-            if (r.path == "/faults/ws_drop")
-              server->drop_websockets(*s * 1000);
-            else
-              server->refuse_connections(*s * 1000);
-            return reply(200, {{"ok", true}});
-          }
-          if (r.path == "/faults/ws_drop_on_fill") {
-            auto s = int_param(r, "seconds", 1, 3600, bad);
-            auto d = s ? int_param(r, "delay_ms", 0, 10'000, bad) : std::nullopt;
-            if (!d) return bad;
-            server->drop_websockets_after_fill(*s * 1000, *d);
-            return reply(200, {{"ok", true}});
-          }
-          std::lock_guard lock(mu);
-          kite::RequestFaults& f = exchange.faults();
-          if (r.path == "/faults/ack_delay") {
-            auto ms = int_param(r, "ms", 0, 600'000, bad);
-            if (!ms) return bad;
-            f.ack_delay_ms = *ms;
-          } else if (r.path == "/faults/lose_response") {
-            f.lose_next_order_response = true;
-          } else if (r.path == "/faults/reject_limit") {
-            f.reject_next_limit_band = true;
-          } else if (r.path == "/faults/partial_fill") {
-            auto q = int_param(r, "qty", 1, 1'000'000, bad);
-            if (!q) return bad;
-            f.partial_next_qty = *q;
-          } else if (r.path == "/faults/spread") {
-            auto k = int_param(r, "factor", 2, 1000, bad);
-            auto s = k ? int_param(r, "seconds", 1, 3600, bad) : std::nullopt;
-            if (!s) return bad;
-            f.spread_factor = *k;
-            f.spread_until_wall_ms = steady_now_ms() + *s * 1000;
-          } else if (r.path == "/faults/band_jump") {
-            auto bps = int_param(r, "bps", 1, 5000, bad);
-            if (!bps) return bad;
-            return reply(200, {{"ok", true}, {"bands", exchange.move_bands(*bps)}});
-          } else if (r.path == "/faults/expire_token") {
-            exchange.expire_tokens();
-          } else if (r.path == "/faults/errors") {
-            auto st = int_param(r, "status", 400, 599, bad);
-            auto n = st ? int_param(r, "count", 1, 1'000'000, bad) : std::nullopt;
-            if (!n) return bad;
-            f.error_status = static_cast<int>(*st);
-            f.error_count = static_cast<int>(*n);
-          } else {
-            return reply(404, {{"error", "unknown fault '" + r.path + "'"}});
-          }
-          return reply(200, {{"ok", true}});
-        },
-        2);
+        [hooks](const net::HttpRequest& r) { return handle_fault_control(hooks, r); }, 2);
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";
     return 1;

@@ -197,13 +197,10 @@ std::optional<SimReply> KiteExchange::rate_limited(const SimRequest& r) {
 
 SimReply KiteExchange::handle(const SimRequest& r) {
   ++requests_;
-  if (faults_.error_count > 0) {
-    --faults_.error_count;
-    if (faults_.error_status == 429)
-      return error_reply(429, "NetworkException", "Too many requests");
-    return error_reply(faults_.error_status,
-                       faults_.error_status == 502 ? "DataException" : "NetworkException",
-                       "Simulated venue fault: HTTP " + std::to_string(faults_.error_status));
+  if (const int status = faults_.take_error()) {
+    if (status == 429) return error_reply(429, "NetworkException", "Too many requests");
+    return error_reply(status, status == 502 ? "DataException" : "NetworkException",
+                       "Simulated venue fault: HTTP " + std::to_string(status));
   }
   SimReply reply = route(r);
   for (const VenueEvent& e : std::exchange(pending_events_, {})) on_venue_event(e);
@@ -401,8 +398,7 @@ SimReply KiteExchange::place(const SimRequest& r, const std::string& variety) {
       moved != moved_bands_.end() &&
       ((priced && (spec.limit < moved->second.first || spec.limit > moved->second.second)) ||
        (stopped && (spec.trigger < moved->second.first || spec.trigger > moved->second.second)));
-  if (faults_.reject_next_limit_band && spec.type == OrderType::Limit) {
-    faults_.reject_next_limit_band = false;
+  if (spec.type == OrderType::Limit && faults_.take_reject_next_limit()) {
     transition(ref, "REJECTED",
                "RMS:Rule: Limit price is outside the exchange's dynamic price band");
   } else if (outside_circuit) {
@@ -411,13 +407,12 @@ SimReply KiteExchange::place(const SimRequest& r, const std::string& variety) {
                "RMS:Rule: Price is outside the circuit limits " + to_string(moved->second.first) +
                    " - " + to_string(moved->second.second));
   } else {
-    if (faults_.partial_next_qty > 0)
-      venue_.cap_fills(id, Qty{std::exchange(faults_.partial_next_qty, 0)});
+    if (const int64_t cap = faults_.take_partial_qty(); cap > 0) venue_.cap_fills(id, Qty{cap});
     venue_.on_request(PlaceRequest{spec}, clock_.now());
   }
   SimReply reply = success({{"order_id", id}});
   reply.delay_ms = faults_.ack_delay_ms;
-  reply.drop = std::exchange(faults_.lose_next_order_response, false);
+  reply.drop = faults_.take_lost_response();
   return reply;
 }
 
@@ -653,9 +648,9 @@ json KiteExchange::positions_json() const {
 KiteTick KiteExchange::on_tick(const Tick& raw, int64_t wall_ms) {
   Tick t = raw;
   const Instrument& in = instruments_.at(t.symbol);
-  if (faults_.spread_factor > 1 && wall_ms < faults_.spread_until_wall_ms && in.tradable) {
+  if (const int64_t factor = faults_.spread_factor_at(wall_ms); factor > 1 && in.tradable) {
     const int64_t half = std::max<int64_t>(t.ask.raw - t.last.raw, in.tick.raw);
-    const int64_t wide = half * faults_.spread_factor;
+    const int64_t wide = half * factor;
     t.bid = round_to_tick(Price::from_raw(t.last.raw - wide), in.tick, Rounding::Down);
     t.ask = round_to_tick(Price::from_raw(t.last.raw + wide), in.tick, Rounding::Up);
   }

@@ -16,6 +16,7 @@
 #include "net/form.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_ticks.hpp"
+#include "venue/sim/faults.hpp"
 #include "venue/sim/sim_venue.hpp"
 
 namespace aitrapp::kite {
@@ -42,19 +43,6 @@ struct SimReply {
 
 // Kite's error envelope {status:"error",message,data:null,error_type} with its HTTP status.
 SimReply error_reply(int status, const std::string& type, const std::string& message);
-
-// Faults injected by the control API that act on requests and market data. Times are steady wall
-// milliseconds (the server's clock), counts are requests.
-struct RequestFaults {
-  int error_status = 0;  // 429, 500, 502, 503 ...
-  int error_count = 0;   // for this many requests
-  int64_t ack_delay_ms = 0;
-  bool lose_next_order_response = false;
-  bool reject_next_limit_band = false;
-  int64_t partial_next_qty = 0;  // the next order fills at most this quantity until modified
-  int64_t spread_factor = 1;
-  int64_t spread_until_wall_ms = 0;
-};
 
 // Kite's request limits per api_key (docs/kite-protocol.md 4): a 429 NetworkException beyond them.
 struct KiteLimits {
