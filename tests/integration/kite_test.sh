@@ -423,17 +423,23 @@ case "$CASE" in
     # the old one; once it has, nothing it sends is refused for the band.
     LATE_REJECTS=$(q "SELECT count(*) FROM orders WHERE status = 'REJECTED' AND reason LIKE '%circuit limits%' AND created_ms >= $LEARNED_AT")
     [ "$LATE_REJECTS" = 0 ] || fail "$LATE_REJECTS orders sent after the engine knew the band were rejected for it"
-    NARROW_ENTRIES=$(q "SELECT count(*) FROM orders WHERE role = 'ENTRY' AND created_ms >= $LEARNED_AT AND created_ms < $WIDE_AT")
-    [ "$NARROW_ENTRIES" = 0 ] || fail "$NARROW_ENTRIES entries sent inside the 0.1% band (every bracket is wider)"
+    # While the engine knows the narrow band, an entry goes out only when its whole bracket
+    # (entry, stop, target) lies inside it: where the band sits depends on the last price at the
+    # jump, so some brackets may fit, and those are sent (and, above, not rejected).
+    OUTSIDE=$(jq -r '[.bands | to_entries[] | "(d.symbol = '"'"'\(.key)'"'"' AND (min(CAST(d.entry AS REAL), CAST(d.stop AS REAL), CAST(d.target AS REAL)) < \(.value.lower_circuit_limit) OR max(CAST(d.entry AS REAL), CAST(d.stop AS REAL), CAST(d.target AS REAL)) > \(.value.upper_circuit_limit)))"] | join(" OR ")' bands.json)
+    NARROW_ENTRIES=$(q "SELECT count(*) FROM orders o JOIN decisions d ON d.plan_id = o.plan_id WHERE o.role = 'ENTRY' AND o.created_ms >= $LEARNED_AT AND o.created_ms < $WIDE_AT AND ($OUTSIDE)")
+    [ "$NARROW_ENTRIES" = 0 ] || fail "$NARROW_ENTRIES entries sent with a bracket outside the known 0.1% band"
+    FITTING=$(q "SELECT count(*) FROM orders WHERE role = 'ENTRY' AND created_ms >= $LEARNED_AT AND created_ms < $WIDE_AT")
     ENTRIES_AFTER=$(q "SELECT count(*) FROM orders WHERE role = 'ENTRY' AND created_ms >= $WIDE_AT")
     evidence learned_after_exchange_ms $((LEARNED_AT - JUMP_AT))
     evidence freeze_band_blocks "$BLOCKS"
     evidence venue_circuit_rejects "$(jq .circuit_rejects <<< "$S")"
     evidence rejects_after_learned "$LATE_REJECTS"
-    evidence entries_in_narrow_band "$NARROW_ENTRIES"
+    evidence entries_outside_narrow_band "$NARROW_ENTRIES"
+    evidence entries_fitting_narrow_band "$FITTING"
     evidence entries_after_widened "$ENTRIES_AFTER"
     evidence duplicate_tags "$(jq .duplicate_tags <<< "$S")"
-    DETAIL="band to $(jq -c '.bands.NIFTY_F1 | [.lower_circuit_limit, .upper_circuit_limit]' bands.json) known $(((LEARNED_AT - JUMP_AT) / 1000)) exchange s later; $BLOCKS FREEZE_BAND block(s) ('$BLOCK'), venue band rejects $(jq .circuit_rejects <<< "$S") ($LATE_REJECTS after), 0 entries inside it, $ENTRIES_AFTER after it widened"
+    DETAIL="band to $(jq -c '.bands.NIFTY_F1 | [.lower_circuit_limit, .upper_circuit_limit]' bands.json) known $(((LEARNED_AT - JUMP_AT) / 1000)) exchange s later; $BLOCKS FREEZE_BAND block(s) ('$BLOCK'), venue band rejects $(jq .circuit_rejects <<< "$S") ($LATE_REJECTS after), 0 entries reaching outside it ($FITTING fitting inside), $ENTRIES_AFTER after it widened"
     ;;
   ws_flap_children)
     [ "$(retries ws_reconnect)" -ge 1 ] || fail "the ticker did not reconnect"
