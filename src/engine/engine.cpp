@@ -29,17 +29,6 @@ Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& cl
       throttle_(cfg_.oms.orders_per_second, cfg_.oms.orders_per_minute),
       triggers_(cfg_.kill_switch) {
   if (!strategy_) throw std::invalid_argument("Engine: no strategy");
-  // Every label the counters can take exists from the start, so rate() sees the first event.
-  for (const char* t : {"ack_timeout", "cancel", "modify_query", "unconfirmed_query",
-                        "entry_attempt", "place_unknown"})
-    stats_.retries[t] = 0;
-  for (const char* c :
-       {"DAILY_LOSS_STOP", "FREEZE_BAND", "LOT_TICK", "MAX_DECISIONS", "MAX_DRAWDOWN",
-        "MAX_POSITIONS", "NOT_TRADABLE", "PER_TRADE_RISK", "PORTFOLIO_HEAT", "SPREAD_ILLIQUID",
-        "TRADING_STATE", "QUANTIZE", "REPRICE_RISK"})
-    stats_.risk_blocks[c] = 0;
-  for (const char* c : {"throttle_backlog", "store_outage", "leader_lease"})
-    stats_.auto_pauses[c] = 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,12 +4,14 @@
 // only from the injected Clock, and reaches the world only through the Store, VenuePort and
 // LogSink ports. Each handler changes state first and then flushes: the step's writes are
 // committed to the Store, then its venue requests go out. Not thread-safe by design.
+#include <array>
 #include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/calendar.hpp"
@@ -57,6 +59,13 @@ struct EngineConfig {
 };
 
 // Counters since the process started (what the metrics export); a plain copyable value.
+// The labels the engine counts under, so that a metrics exporter can show every series from the
+// start (rate() then sees the first event): retry kinds, and the causes that pause entries.
+inline constexpr std::array<std::string_view, 6> kRetryKinds{
+    "ack_timeout", "cancel", "modify_query", "unconfirmed_query", "entry_attempt", "place_unknown"};
+inline constexpr std::array<std::string_view, 3> kAutoPauseCauses{"throttle_backlog",
+                                                                  "store_outage", "leader_lease"};
+
 struct EngineStats {
   int64_t signals = 0, decisions = 0, orders = 0, fills = 0, trades_closed = 0, risk_events = 0;
   int64_t duplicate_fills_ignored = 0, duplicate_plans_skipped = 0;

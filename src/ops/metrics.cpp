@@ -2,6 +2,7 @@
 
 #include "ops/prometheus_text.hpp"
 #include "risk/kill_triggers.hpp"
+#include "risk/pre_trade.hpp"
 #include "risk/trading_state.hpp"
 
 namespace aitrapp::ops {
@@ -23,10 +24,17 @@ void export_histogram(PrometheusText& m, const std::string& name, const std::str
   m.histogram(name, help, {}, upper, cumulative, static_cast<double>(h.sum) * scale, h.count);
 }
 
+// Every label in `known` is exported from the start (0 until it happens), so that rate() sees
+// the first event; a label counted that is not in `known` is exported too.
+template <class Known>
 void counter_by(PrometheusText& m, const std::string& name, const std::string& help,
-                const std::string& label, const std::map<std::string, int64_t>& values) {
+                const std::string& label, const std::map<std::string, int64_t>& values,
+                const Known& known) {
+  std::map<std::string, int64_t> all;
+  for (const auto& k : known) all[std::string(k)] = 0;
+  for (const auto& [k, v] : values) all[k] = v;
   m.counter(name, help);
-  for (const auto& [k, v] : values) m.sample(name, {{label, k}}, static_cast<double>(v));
+  for (const auto& [k, v] : all) m.sample(name, {{label, k}}, static_cast<double>(v));
 }
 
 }  // namespace
@@ -77,20 +85,19 @@ std::string render_metrics(const ServiceSnapshot& s, SteadyTime now) {
   export_histogram(m, "trader_kill_flatten_duration_seconds",
                    "Time from a flatten command to flat, in seconds", s.flatten_ms, 0.001);
 
-  counter_by(m, "trader_retries_total", "Requests retried, by type", "type", st.retries);
+  counter_by(m, "trader_retries_total", "Requests retried, by type", "type", st.retries,
+             kRetryKinds);
   m.gauge("trader_throttle_queue_depth", "Requests waiting for the order rate limit, by lane");
   m.sample("trader_throttle_queue_depth", {{"type", "exit"}}, static_cast<double>(s.throttle_exit));
   m.sample("trader_throttle_queue_depth", {{"type", "entry"}},
            static_cast<double>(s.throttle_entry));
 
-  std::map<std::string, int64_t> kills;
-  for (const auto& r : kill_reasons()) kills[r] = 0;  // every reason exported from the start
-  for (const auto& [r, n] : st.kill_switch) kills[r] = n;
-  counter_by(m, "trader_kill_switch_total", "Flattens, by reason", "reason", kills);
+  counter_by(m, "trader_kill_switch_total", "Flattens, by reason", "reason", st.kill_switch,
+             kill_reasons());
   counter_by(m, "trader_risk_blocks_total", "Entries blocked by a pre-trade check, by check",
-             "reason", st.risk_blocks);
+             "reason", st.risk_blocks, kEntryBlockChecks);
   counter_by(m, "trader_auto_pauses_total", "Entry pauses by an automatic trigger, by reason",
-             "reason", st.auto_pauses);
+             "reason", st.auto_pauses, kAutoPauseCauses);
 
   m.counter("trader_orders_placed_total", "Orders sent to the venue (first send only)",
             static_cast<double>(st.orders_placed));

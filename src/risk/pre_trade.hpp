@@ -1,8 +1,10 @@
 #pragma once
 // Pre-trade risk checks. Each check that blocks names itself and why; the engine persists the
 // block as a risk event. Pure functions over snapshots; thread-safe.
+#include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/instrument.hpp"
 #include "risk/limits.hpp"
@@ -12,6 +14,14 @@ namespace aitrapp {
 
 // The exchange's price band for an instrument (circuit limits), inclusive, as the venue reports
 // it: it moves during a session when the exchange widens or narrows it.
+// Every check an entry can be blocked by, as risk events and trader_risk_blocks_total name them:
+// check_pre_trade's, and the engine's QUANTIZE (no valid bracket after rounding to tick and lot)
+// and REPRICE_RISK (repricing a remainder would exceed the trade's risk).
+inline constexpr std::array<std::string_view, 13> kEntryBlockChecks{
+    "DAILY_LOSS_STOP", "FREEZE_BAND",  "LOT_TICK",       "MAX_DECISIONS",  "MAX_DRAWDOWN",
+    "MAX_POSITIONS",   "NOT_TRADABLE", "PER_TRADE_RISK", "PORTFOLIO_HEAT", "SPREAD_ILLIQUID",
+    "TRADING_STATE",   "QUANTIZE",     "REPRICE_RISK"};
+
 struct TradeProposal {
   const Instrument* inst = nullptr;
   Side side = Side::Buy;
