@@ -154,8 +154,11 @@ int main(int argc, char** argv) {
       "venue-sim",
       "Serve a simulated venue (Kite Connect v3 REST + WebSocket ticker) over a replayed day, "
       "with a fault-injection control API");
-  scmd->add_option("--venue", sim.venue, "Venue protocol to speak")
-      ->check(CLI::IsMember({"kite"}))
+  std::string sim_help = "Venue protocol to speak";
+  for (const auto& v : aitrapp::simulated_venues())
+    sim_help += "; " + std::string(v.name) + ": " + std::string(v.summary);
+  scmd->add_option("--venue", sim.venue, sim_help)
+      ->check(CLI::IsMember(aitrapp::simulated_venue_names()))
       ->capture_default_str();
   scmd->add_option("--data", sim.data,
                    "CSV file, directory of CSV files (a day) or of day directories (repeatable)")

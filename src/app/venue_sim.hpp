@@ -1,11 +1,13 @@
 #pragma once
-// `aitrapp venue-sim --venue kite`: a standalone Kite Connect v3 venue over loopback. It replays
-// one recorded day on an accelerated exchange clock, publishes it on the ticker, matches orders
-// against it, and takes fault injections on a separate control port. Blocks until SIGINT/SIGTERM.
-// Returns the exit status: 0 stopped by a signal, 2 bad input, 1 runtime failure.
+// `aitrapp venue-sim --venue NAME`: a standalone venue over loopback (Kite Connect v3 today). It
+// replays one recorded day on an accelerated exchange clock, publishes it on the ticker, matches
+// orders against it, and takes fault injections on a separate control port. Blocks until
+// SIGINT/SIGTERM. Returns the exit status: 0 stopped by a signal, 2 bad input, 1 runtime failure.
 #include <cstdint>
 #include <iosfwd>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aitrapp {
@@ -23,6 +25,16 @@ struct VenueSimOptions {
   std::string token_expiry = "06:00";
 };
 
+// The venues `venue-sim --venue NAME` can simulate; each runs its simulator in its own file under
+// app/venues/ (<name>_sim_run.cpp). Immutable; thread-safe.
+struct SimulatedVenue {
+  std::string_view name, summary;
+  int (*run)(const VenueSimOptions&, std::ostream&, std::ostream&);
+};
+std::span<const SimulatedVenue> simulated_venues();
+std::vector<std::string> simulated_venue_names();
+
 int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& err);
+int run_kite_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace aitrapp
