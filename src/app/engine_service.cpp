@@ -50,20 +50,22 @@ EngineService::~EngineService() {
 void EngineService::start() {
   publish();
   thread_ = std::thread([this] {
+    std::optional<std::string> fatal;  // set when the loop ended on an error
     try {
-      try {
-        loop();
-      } catch (const StoreWriteError& e) {
-        // The store refused a step's commit (a tick's or a command's): nothing of that step was
-        // sent. Trading stops, and /health says it was the store.
-        store_ok_ = false;
-        store_error_ = e.what();
-        publish();
-        throw;
-      }
+      loop();
+    } catch (const StoreWriteError& e) {
+      // The store refused a step's commit (a tick's or a command's): nothing of that step was
+      // sent. Trading stops, and /health says it was the store.
+      store_ok_ = false;
+      store_error_ = e.what();
+      fatal = e.what();
+      publish();
     } catch (const std::exception& e) {
+      fatal = e.what();
+    }
+    if (fatal) {
       std::lock_guard lock(mu_);
-      fatal_ = e.what();
+      fatal_ = *fatal;
       stop_ = true;
     }
     // Nobody will answer what is still queued.

@@ -6,6 +6,7 @@
 #include "app/paper_session.hpp"
 #include "app/run_service.hpp"
 #include "app/venue_sim.hpp"
+#include "app/venues/named_table.hpp"
 #include "app/venues/run_venue.hpp"
 
 namespace {
@@ -62,12 +63,8 @@ int main(int argc, char** argv) {
   auto* rcmd = app.add_subcommand(
       "run", "Run the engine as a service with the operator HTTP API (PAPER over a replayed day)");
   add_replay_options(rcmd, run.data, run.config_path, run_speed, false);
-  std::string venues_help;
-  for (const auto& v : aitrapp::run_venues())
-    venues_help +=
-        (venues_help.empty() ? "" : "; ") + std::string(v.name) + ": " + std::string(v.summary);
-  rcmd->add_option("--venue", run.venue, venues_help)
-      ->check(CLI::IsMember(aitrapp::run_venue_names()))
+  rcmd->add_option("--venue", run.venue, aitrapp::summaries_of(aitrapp::run_venues()))
+      ->check(CLI::IsMember(aitrapp::names_of(aitrapp::run_venues())))
       ->capture_default_str();
   rcmd->add_option("--kite-root", run.kite_root, "Kite REST root")->capture_default_str();
   rcmd->add_option("--kite-ws", run.kite_ws, "Kite ticker URL")->capture_default_str();
@@ -154,11 +151,9 @@ int main(int argc, char** argv) {
       "venue-sim",
       "Serve a simulated venue (Kite Connect v3 REST + WebSocket ticker) over a replayed day, "
       "with a fault-injection control API");
-  std::string sim_help = "Venue protocol to speak";
-  for (const auto& v : aitrapp::simulated_venues())
-    sim_help += "; " + std::string(v.name) + ": " + std::string(v.summary);
-  scmd->add_option("--venue", sim.venue, sim_help)
-      ->check(CLI::IsMember(aitrapp::simulated_venue_names()))
+  scmd->add_option("--venue", sim.venue,
+                   "Venue protocol to speak; " + aitrapp::summaries_of(aitrapp::simulated_venues()))
+      ->check(CLI::IsMember(aitrapp::names_of(aitrapp::simulated_venues())))
       ->capture_default_str();
   scmd->add_option("--data", sim.data,
                    "CSV file, directory of CSV files (a day) or of day directories (repeatable)")

@@ -8,6 +8,7 @@
 #include "app/day_replay.hpp"
 #include "app/engine_service.hpp"
 #include "app/json_log.hpp"
+#include "app/venues/named_table.hpp"
 #include "app/venues/run_venue.hpp"
 #include "core/text.hpp"
 #include "net/http_server.hpp"
@@ -20,10 +21,10 @@ namespace aitrapp {
 
 int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   // ---- Validate every input before touching the store.
-  const RunVenue* venue = find_run_venue(opts.venue);
+  const RunVenue* venue = find_by_name(run_venues(), opts.venue);
   if (!venue) {
-    err << "error: --venue '" << opts.venue << "' is not a venue (" << join(run_venue_names(), ", ")
-        << ")\n";
+    err << "error: --venue '" << opts.venue << "' is not a venue ("
+        << join(names_of(run_venues()), ", ") << ")\n";
     return 2;
   }
   if (opts.live && !venue->can_live) {

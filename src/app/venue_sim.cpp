@@ -3,6 +3,7 @@
 #include <array>
 #include <ostream>
 
+#include "app/venues/named_table.hpp"
 #include "core/text.hpp"
 
 namespace aitrapp {
@@ -17,17 +18,10 @@ std::span<const SimulatedVenue> simulated_venues() {
   return kSimulated;
 }
 
-std::vector<std::string> simulated_venue_names() {
-  std::vector<std::string> out;
-  for (const auto& v : kSimulated) out.emplace_back(v.name);
-  return out;
-}
-
 int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& err) {
-  for (const auto& v : kSimulated)
-    if (v.name == opts.venue) return v.run(opts, out, err);
+  if (const auto* v = find_by_name(simulated_venues(), opts.venue)) return v->run(opts, out, err);
   err << "error: --venue '" << opts.venue << "' is not simulated ("
-      << join(simulated_venue_names(), ", ") << ")\n";
+      << join(names_of(simulated_venues()), ", ") << ")\n";
   return 2;
 }
 

@@ -31,8 +31,7 @@ struct SimulatedVenue {
   std::string_view name, summary;
   int (*run)(const VenueSimOptions&, std::ostream&, std::ostream&);
 };
-std::span<const SimulatedVenue> simulated_venues();
-std::vector<std::string> simulated_venue_names();
+std::span<const SimulatedVenue> simulated_venues();  // see named_table.hpp
 
 int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& err);
 int run_kite_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& err);

@@ -17,16 +17,4 @@ std::span<const RunVenue> run_venues() {
   return kVenues;
 }
 
-const RunVenue* find_run_venue(std::string_view name) {
-  for (const RunVenue& v : kVenues)
-    if (v.name == name) return &v;
-  return nullptr;
-}
-
-std::vector<std::string> run_venue_names() {
-  std::vector<std::string> out;
-  for (const RunVenue& v : kVenues) out.emplace_back(v.name);
-  return out;
-}
-
 }  // namespace aitrapp

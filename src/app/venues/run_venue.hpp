@@ -41,9 +41,8 @@ struct RunVenue {
   Result<PreparedVenue> (*prepare)(const RunOptions&);
 };
 
+// Looked up and listed with find_by_name, names_of and summaries_of (named_table.hpp).
 std::span<const RunVenue> run_venues();
-const RunVenue* find_run_venue(std::string_view name);  // nullptr: no such venue
-std::vector<std::string> run_venue_names();
 
 // The entries' prepare functions, one file each.
 Result<PreparedVenue> prepare_sim_venue(const RunOptions& opts);
