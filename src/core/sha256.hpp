@@ -1,6 +1,10 @@
 #pragma once
-// SHA-256 via OpenSSL. Thread-safe.
+// SHA-256 (FIPS 180-4), computed here rather than through OpenSSL's EVP layer: the engine derives
+// its plan ids from it on the path from a bar to an order, where EVP's per-call algorithm fetch
+// and context allocation cost 6-30 us on a cold cache against about 1 us for this code. Pure
+// functions; a Sha256Stream is a value owned by one thread at a time.
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,13 +17,16 @@ std::string sha256_hex(std::string_view data);
 class Sha256Stream {
  public:
   Sha256Stream();
-  ~Sha256Stream();
-  Sha256Stream(const Sha256Stream&) = delete;
-  Sha256Stream& operator=(const Sha256Stream&) = delete;
   void update(std::string_view data);
+  std::array<uint8_t, 32> final_bytes();
   std::string hex_final();
 
  private:
-  void* ctx_;
+  void compress(const uint8_t* block);
+
+  std::array<uint32_t, 8> h_;
+  std::array<uint8_t, 64> buf_{};
+  size_t buffered_ = 0;
+  uint64_t total_ = 0;  // bytes hashed so far
 };
 }  // namespace aitrapp
