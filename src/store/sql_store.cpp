@@ -2,6 +2,8 @@
 
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/overloaded.hpp"
 
@@ -232,9 +234,32 @@ SqlStore::SqlStore(std::unique_ptr<SqlSession> session) : session_(std::move(ses
 
 void SqlStore::write(const WriteBatch& batch) {
   if (batch.empty()) return;
+  // An order or bracket saved several times in one batch (a flatten touches each twice) is
+  // written once, with its last state, at its first save's place: a row that refers to it (a
+  // fill to its order) still comes after it. Both are upserts of every changing column, so the
+  // committed rows are the same.
   std::vector<SqlWrite> writes;
   writes.reserve(batch.writes.size());
-  for (const auto& w : batch.writes) writes.push_back(to_sql(w, batch.trading_day));
+  std::unordered_map<std::string_view, size_t> order_at, group_at;
+  for (const auto& w : batch.writes) {
+    std::unordered_map<std::string_view, size_t>* seen = nullptr;
+    std::string_view key;
+    if (const auto* o = std::get_if<Order>(&w)) {
+      seen = &order_at;
+      key = o->id();
+    } else if (const auto* g = std::get_if<BracketGroup>(&w)) {
+      seen = &group_at;
+      key = g->plan_id;
+    }
+    if (seen) {
+      const auto [it, fresh] = seen->try_emplace(key, writes.size());
+      if (!fresh) {
+        writes[it->second] = to_sql(w, batch.trading_day);
+        continue;
+      }
+    }
+    writes.push_back(to_sql(w, batch.trading_day));
+  }
   write_sql(writes);
 }
 

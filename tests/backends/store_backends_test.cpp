@@ -2,6 +2,7 @@
 // the unique constraint under concurrency, schema checks, fencing, and the outage journal.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -147,6 +148,39 @@ TEST_P(StoreBackends, WritesAndRecoversTheSameState) {
 // A run killed inside a later day resumes the earlier, finished day first: that day carries
 // nothing of the later one (it once adopted its open entry and cancelled it at its own end),
 // while the later day still takes what the earlier left open.
+// The store writes an order or bracket saved twice in one batch once: its last state, at its
+// first save's place, so the fill that refers to the order still finds it.
+TEST_P(StoreBackends, ARowSavedTwiceInOneBatchKeepsItsLastStateAndWhatRefersToIt) {
+  auto st = open_store();
+  WriteBatch b = sample_batch("PLANCCCCCC", 3'000);
+  auto& w = b.writes;
+  const auto at = [&](size_t variant_index) {
+    return std::find_if(w.begin(), w.end(),
+                        [&](const StoreWrite& x) { return x.index() == variant_index; });
+  };
+  Order filled = std::get<Order>(*at(2));
+  BracketGroup open = std::get<BracketGroup>(*at(4));
+  Order pending = filled;
+  pending.status = OrderStatus::Pending;
+  pending.filled = Qty{0};
+  BracketGroup entering = open;
+  entering.state = BracketState::Entering;
+  entering.net = Qty{0};
+  *at(2) = pending;  // first saves: before the fill
+  *at(4) = entering;
+  w.insert(at(3) + 1, filled);  // last saves: after it
+  w.push_back(open);
+  st->write(b);
+  const RecoveredState r = st->recover("2022-04-01");
+  ASSERT_EQ(r.orders.size(), 1u);
+  EXPECT_EQ(r.orders[0].status, OrderStatus::Filled);
+  EXPECT_EQ(r.orders[0].filled.units, 50);
+  ASSERT_EQ(r.groups.size(), 1u);
+  EXPECT_EQ(r.groups[0].state, BracketState::Open);
+  EXPECT_EQ(r.groups[0].net.units, 50);
+  EXPECT_EQ(r.fill_ids.count("F-PLANCCCCCC"), 1u);
+}
+
 TEST_P(StoreBackends, ADayRecoversWhatEarlierDaysLeftOpenButNothingOfALaterDay) {
   auto st = open_store();
   st->write(sample_batch("PLANAAAAAA", 1'000, "2022-04-01"));
@@ -294,6 +328,24 @@ TEST(Postgres, OutageJournalKeepsEveryBatchAndReplaysItOnce) {
   EXPECT_EQ(s.scalar("SELECT COUNT(*) FROM journal_applied"), 2);
   EXPECT_EQ(s.scalar("SELECT last_event_ms FROM engine_checkpoint"), 4'000);  // order kept
   EXPECT_EQ(st.drain(), 0);                                                   // nothing twice
+}
+
+// Text parameters are bound without a copy; a run unbinds them when it ends, so a later run
+// with fewer parameters reads NULL, never the earlier run's (freed) text.
+TEST(SqliteSession, ARunLeavesNoParameterBoundForTheNext) {
+  const auto path =
+      (std::filesystem::temp_directory_path() / "aitrapp_sqlite_bind.sqlite").string();
+  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);
+  store::SqliteSession s(path);
+  s.exec_script("CREATE TABLE t(k INTEGER, v TEXT)");
+  {
+    std::string text(100, 'x');  // on the heap, gone before the next run
+    s.run("INSERT INTO t VALUES(?1, ?2)", {int64_t{1}, text});
+  }
+  s.run("INSERT INTO t VALUES(?1, ?2)", {int64_t{2}});
+  EXPECT_EQ(s.text_scalar("SELECT v FROM t WHERE k = 1"), std::string(100, 'x'));
+  EXPECT_EQ(s.scalar("SELECT COUNT(*) FROM t WHERE k = 2 AND v IS NULL"), 1);
+  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ Statement& Statement::bind(int i, double v) {
   return *this;
 }
 Statement& Statement::bind(int i, const std::string& v) {
-  sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  // SQLITE_STATIC: no copy. The caller keeps `v` alive until reset(), which unbinds it.
+  sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   return *this;
 }
 bool Statement::step() {

@@ -18,10 +18,11 @@ class Statement {
   Statement& bind(int i, int64_t v);
   Statement& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
   Statement& bind(int i, double v);
+  // The text is not copied: `v` must outlive the statement's steps, until reset().
   Statement& bind(int i, const std::string& v);
-  bool step();  // true while a row is available
-  void run();   // step to completion
-  void reset();
+  bool step();   // true while a row is available
+  void run();    // step to completion, then reset()
+  void reset();  // ready to run again, every parameter unbound
   int64_t int_at(int col) const;
   double double_at(int col) const;
   std::string text_at(int col) const;

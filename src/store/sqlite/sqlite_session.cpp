@@ -26,8 +26,7 @@ int64_t SqliteSession::run(const std::string& sql, const std::vector<SqlValue>& 
                            const RowFn& row) {
   auto& slot = cache_[sql];
   if (!slot) slot = std::make_unique<Statement>(db_.handle(), sql);
-  Statement& st = *slot;
-  st.reset();
+  Statement& st = *slot;  // reset (and unbound) when its last run ended
   for (size_t i = 0; i < params.size(); ++i) {
     const int at = static_cast<int>(i) + 1;
     std::visit(overloaded{[&](int64_t v) { st.bind(at, v); }, [&](double v) { st.bind(at, v); },
