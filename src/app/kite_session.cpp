@@ -88,26 +88,23 @@ int64_t KiteSession::conflicting_places() const {
 }
 
 void KiteSession::check_positions(const std::map<std::string, int64_t>& venue) {
-  std::map<std::string, std::pair<int64_t, int64_t>> both;  // symbol -> (venue, engine)
-  for (const auto& [symbol, qty] : venue) both[symbol].first = qty;
-  for (const auto& [symbol, p] : engine_->portfolio().positions())
-    both[symbol].second = p.qty.units;
-  std::string detail;
-  for (const auto& [symbol, q] : both)
-    if (q.first != q.second)
-      detail += (detail.empty() ? "" : "; ") + symbol + " venue " + std::to_string(q.first) +
-                ", engine " + std::to_string(q.second);
-  if (detail.empty()) {
-    mismatched_rounds_ = 0;
-    engine_->set_degraded("position_mismatch", false, "");
-  } else if (++mismatched_rounds_ >= 2) {
-    engine_->set_degraded("position_mismatch", true, detail);
+  std::map<std::string, int64_t> engine;
+  for (const auto& [symbol, p] : engine_->portfolio().positions()) engine[symbol] = p.qty.units;
+  switch (positions_.check(venue, engine)) {
+    case PositionReconciler::Verdict::Agree:
+      engine_->set_degraded("position_mismatch", false, "");
+      break;
+    case PositionReconciler::Verdict::Mismatch:
+      engine_->set_degraded("position_mismatch", true, positions_.detail());
+      break;
+    case PositionReconciler::Verdict::Suspect:
+      break;
   }
 }
 
 std::optional<VenueLinkStats> KiteSession::venue_link() const {
   VenueLinkStats s;
-  s.late_ticks = late_ticks_;
+  s.late_ticks = bars_.late_ticks();
   s.retries["ws_reconnect"] = ticker_ ? ticker_->reconnects() : 0;
   if (live_) {
     s.throttle_exit = live_->queue_depth(Lane::Exit);
@@ -204,14 +201,7 @@ const Tick* KiteSession::step() {
         engine_->on_venue_event(paper_->answer(ev.index));
         break;
       case Kind::BarsClosed: {
-        const TimeMs minute = close_minutes_[ev.index];
-        std::vector<Bar> bars;
-        auto it = building_.lower_bound({minute, std::string()});
-        while (it != building_.end() && it->first.first == minute) {
-          bars.push_back(std::move(it->second));
-          it = building_.erase(it);
-        }
-        closed_through_ = std::max(closed_through_, minute);
+        const std::vector<Bar> bars = bars_.close(close_minutes_[ev.index]);
         if (!bars.empty()) engine_->on_bars_closed(bars);
         break;
       }
@@ -231,32 +221,12 @@ const Tick* KiteSession::on_kite_tick(const kite::KiteTick& k) {
   if (sym == symbol_of_token_.end()) return nullptr;
   const std::string& symbol = sym->second;
   const TimeMs exch = k.exchange_time > 0 ? k.exchange_time * 1000 : clock_.now();
-  const TimeMs minute = exch / kMinuteMs * kMinuteMs;
-  int64_t volume = 0;
-  if (k.tradable) {
-    int64_t& cum = cum_volume_[symbol];
-    volume = std::max<int64_t>(0, k.volume - cum);
-    cum = std::max(cum, k.volume);
-  }
-  if (minute <= closed_through_) {
-    ++late_ticks_;  // its minute is already closed: the bar stays as the engine saw it
-  } else {
-    auto [it, fresh] = building_.try_emplace({minute, symbol});
-    Bar& b = it->second;
-    if (fresh) {
-      b.symbol = symbol;
-      b.start = minute;
-      b.open = b.high = b.low = k.last;
-    }
-    b.high = std::max(b.high, k.last);
-    b.low = std::min(b.low, k.last);
-    b.close = k.last;
-    b.volume_raw += volume * kScale;
-    if (closes_scheduled_.insert(minute).second) {
-      close_minutes_.push_back(minute);
-      queue_.push(minute + kMinuteMs + settings_.bar_close_grace_ms, Kind::BarsClosed,
-                  close_minutes_.size() - 1);
-    }
+  const auto added =
+      bars_.add(symbol, exch, k.last, k.tradable ? std::optional<int64_t>(k.volume) : std::nullopt);
+  if (added.opened) {
+    close_minutes_.push_back(*added.opened);
+    queue_.push(*added.opened + kMinuteMs + settings_.bar_close_grace_ms, Kind::BarsClosed,
+                close_minutes_.size() - 1);
   }
   tick_ = Tick{};
   tick_.symbol = symbol;
@@ -264,7 +234,7 @@ const Tick* KiteSession::on_kite_tick(const kite::KiteTick& k) {
   tick_.last = k.last;
   tick_.bid = k.bids[0].price.raw > 0 ? k.bids[0].price : k.last;
   tick_.ask = k.asks[0].price.raw > 0 ? k.asks[0].price : k.last;
-  tick_.volume = volume;
+  tick_.volume = added.volume;
   if (!cfg_.engine.instruments.at(symbol).tradable) return nullptr;
   if (paper_) paper_->venue().on_tick(tick_);
   engine_->on_tick(tick_);

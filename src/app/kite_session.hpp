@@ -14,6 +14,8 @@
 #include "app/event_schedule.hpp"
 #include "app/scheduled_sim_venue.hpp"
 #include "app/session_driver.hpp"
+#include "market/bar_builder.hpp"
+#include "portfolio/position_reconciler.hpp"
 #include "store/store.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_ticker.hpp"
@@ -74,7 +76,7 @@ class KiteSession final : public SessionDriver {
   void schedule_timer() { queue_.schedule_timer(*engine_); }
   const Tick* on_kite_tick(const kite::KiteTick& k);
   // Entries pause ("position_mismatch") while the venue's positions and the engine's disagree
-  // for two reconciliation rounds in a row (one round can race a fill); they resume on agreement.
+  // (see PositionReconciler); they resume on agreement.
   void check_positions(const std::map<std::string, int64_t>& venue);
 
   const AppConfig& cfg_;
@@ -97,14 +99,10 @@ class KiteSession final : public SessionDriver {
   std::unique_ptr<Engine> engine_;
 
   std::map<uint32_t, std::string> symbol_of_token_;
-  std::map<std::string, int64_t> cum_volume_;
-  std::map<std::pair<TimeMs, std::string>, Bar> building_;  // open bars by (minute, symbol)
-  std::set<TimeMs> closes_scheduled_;
-  std::vector<TimeMs> close_minutes_;
-  TimeMs closed_through_ = -1;  // bars of minutes up to here were handed to the engine
+  BarBuilder bars_;
+  std::vector<TimeMs> close_minutes_;  // a BarsClosed event's index: the minute it closes
   Tick tick_;
-  int64_t late_ticks_ = 0;
-  int mismatched_rounds_ = 0;
+  PositionReconciler positions_;
 };
 
 }  // namespace aitrapp
