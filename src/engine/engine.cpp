@@ -25,9 +25,9 @@ Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& cl
       venue_(venue),
       clock_(clock),
       log_(log),
+      risk_(cfg_.kill_switch, recorder_),
       strategy_(std::move(strategy)),
-      throttle_(cfg_.oms.orders_per_second, cfg_.oms.orders_per_minute),
-      triggers_(cfg_.kill_switch) {
+      throttle_(cfg_.oms.orders_per_second, cfg_.oms.orders_per_minute) {
   if (!strategy_) throw std::invalid_argument("Engine: no strategy");
 }
 
@@ -43,7 +43,8 @@ void Engine::log(const char* level, const std::string& event, LogFields f) {
 }
 
 void Engine::housekeeping() {
-  apply_degraded("store_outage", store_.degraded(), "the system of record is unreachable");
+  risk_.set_degraded("store_outage", store_.degraded(), "the system of record is unreachable",
+                     now_);
   const Money h = heat();  // one O(brackets) pass per step, shared by the trigger and the peak
   if (h > stats_.max_heat) stats_.max_heat = h;
   check_triggers(h);
@@ -93,8 +94,8 @@ void Engine::flush() {
 
 void Engine::checkpoint() {
   dirty_checkpoint_ = false;
-  persist(CheckpointRecord{day_, now_, to_string(sm_.state()), portfolio_.peak(), signal_seq_,
-                           decisions_today_, tightened_, flattened_, stop_reason_});
+  persist(CheckpointRecord{day_, now_, to_string(risk_.state()), portfolio_.peak(), signal_seq_,
+                           decisions_today_, tightened_, flattened_, risk_.stop_reason()});
 }
 
 // The risk timeline: one row per minute, rewritten while the minute lasts, only when what it
@@ -139,15 +140,6 @@ void Engine::risk_event(const std::string& kind, const std::string& check,
        {"plan_id", plan_id}});
 }
 
-void Engine::set_state(TradingState to, const std::string& reason) {
-  const TradingState from = sm_.state();
-  if (auto tr = sm_.transition(to, reason, now_)) {
-    risk_event("STATE", to_string(to), reason + " (from " + to_string(from) + ")");
-    if (to != TradingState::Paused && to != TradingState::HardStop) stop_reason_.clear();
-    dirty_checkpoint_ = true;
-  }
-}
-
 const Instrument& Engine::inst(const std::string& symbol) const {
   auto it = cfg_.instruments.find(symbol);
   if (it == cfg_.instruments.end()) throw std::runtime_error("unknown instrument '" + symbol + "'");
@@ -174,13 +166,10 @@ void Engine::on_tick(const Tick& t) {
   q.valid = true;
   const bool blown = t.last.raw > 0 && mul_div(t.ask.raw - t.bid.raw, 10'000, t.last.raw) >
                                            cfg_.kill_switch.spread_blowout_bps;
-  if (blown && blown_out_.insert(t.symbol).second) {  // counted once per episode
+  if (risk_.observe_spread(t.symbol, blown, now_)) {  // a new episode
     ++stats_.spread_blowouts;
-    triggers_.on_market_quality_event(now_);
     risk_event("MARKET", "SPREAD_BLOWOUT",
                "spread " + to_string(t.ask - t.bid) + " at " + to_string(t.last), t.symbol);
-  } else if (!blown) {
-    blown_out_.erase(t.symbol);
   }
   portfolio_.mark(t.symbol, t.last);
   for (BracketGroup* g : open_groups_) {
@@ -281,7 +270,7 @@ void Engine::decide(std::vector<Signal>& signals) {
     TradeProposal p{&in,        s.side, qty,   br->entry, br->stop,
                     br->target, q.last, q.bid, q.ask,     q.bar_volume};
     if (band != venue_bands_.end()) p.venue_band = band->second;
-    if (auto block = check_pre_trade(p, portfolio_risk(), cfg_.limits, sm_.state())) {
+    if (auto block = check_pre_trade(p, portfolio_risk(), cfg_.limits, risk_.state())) {
       risk_event("BLOCK", block->check, block->reason, s.symbol, plan_id);
       continue;
     }

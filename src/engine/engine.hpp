@@ -26,6 +26,7 @@
 #include "risk/kill_triggers.hpp"
 #include "risk/limits.hpp"
 #include "risk/pre_trade.hpp"
+#include "risk/risk_governor.hpp"
 #include "risk/trading_state.hpp"
 #include "store/store.hpp"
 #include "strategy/ranker.hpp"
@@ -132,7 +133,7 @@ class Engine {
   // True when nothing is open: no position, no live or unconfirmed order, every bracket closed.
   bool is_flat() const;
 
-  TradingState state() const { return sm_.state(); }
+  TradingState state() const { return risk_.state(); }
   const EngineStats& stats() const { return stats_; }
   const std::map<std::string, Order>& orders() const { return orders_; }
   const std::map<std::string, BracketGroup>& groups() const { return groups_; }
@@ -162,7 +163,7 @@ class Engine {
   void persist(StoreWrite w) { batch_.writes.push_back(std::move(w)); }
   void risk_event(const std::string& kind, const std::string& check, const std::string& reason,
                   const std::string& symbol = {}, const std::string& plan_id = {});
-  void set_state(TradingState to, const std::string& reason);
+  void set_state(TradingState to, const std::string& reason) { risk_.set_state(to, reason, now_); }
   void checkpoint();
 
   void decide(std::vector<Signal>& signals);
@@ -199,7 +200,6 @@ class Engine {
   void check_eod();
   void check_loss_limits();
   void check_triggers(Money heat);
-  void apply_degraded(const std::string& cause, bool on, const std::string& detail);
   FlattenReport kill(const std::string& reason, const std::string& source,
                      const std::string& detail);
   bool is_orphan(const BracketGroup& g, const Order& child) const;
@@ -221,7 +221,6 @@ class Engine {
   void mark_risk(const std::string& plan_id);
   void forget_closed_days();
   void sample_risk(Money heat);
-  void carry_stop(const CheckpointRecord& previous_day);
   void log(const char* level, const std::string& event, LogFields f);
 
   EngineConfig cfg_;
@@ -235,11 +234,21 @@ class Engine {
   std::string day_;
   TimeMs tighten_at_ = 0, flat_at_ = 0;
   bool tightened_ = false, flattened_ = false;
-  std::string stop_reason_;        // why PAUSED or HARD_STOP: a kill reason, or "operator"
   TimeMs kill_unflat_since_ = -1;  // a kill switch whose flatten is not complete yet
   RiskSampleRecord sample_;        // the current minute of the risk timeline
 
-  TradingStateMachine sm_;
+  // The governor records its decisions through the engine's risk events and counters.
+  struct Recorder final : RiskRecorder {
+    explicit Recorder(Engine& e) : engine(e) {}
+    void risk_event(const std::string& kind, const std::string& check,
+                    const std::string& reason) override {
+      engine.risk_event(kind, check, reason);
+    }
+    void auto_paused(const std::string& cause) override { ++engine.stats_.auto_pauses[cause]; }
+    Engine& engine;
+  };
+  Recorder recorder_{*this};
+  RiskGovernor risk_;
   std::unique_ptr<Strategy> strategy_;
   PriorityThrottle throttle_;
   Portfolio portfolio_;
@@ -253,9 +262,6 @@ class Engine {
   uint64_t query_seq_ = 0;
   int decisions_today_ = 0;
   EngineStats stats_;
-  KillTriggers triggers_;
-  std::set<std::string> degraded_;   // causes of an automatic entry pause still present
-  std::set<std::string> blown_out_;  // symbols whose spread is currently a blowout
   std::deque<Signal> recent_signals_;
   std::deque<RiskEventRecord> recent_risk_;
 

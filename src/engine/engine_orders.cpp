@@ -90,7 +90,7 @@ void Engine::handle_reject(Order& o, const std::string& reason, bool retryable) 
   BracketGroup& g = groups_.at(o.plan_id);
   if (retryable && o.role == LegRole::Entry && g.state == BracketState::Entering &&
       g.entry_filled.units == 0 && g.attempts[role_index(LegRole::Entry)] <= cfg_.oms.max_retries &&
-      sm_.entries_allowed()) {
+      risk_.entries_allowed()) {
     ++stats_.retries["entry_attempt"];
     Order& e = new_order(g, LegRole::Entry, o.spec.type, o.spec.side, o.spec.qty, o.spec.limit,
                          o.spec.trigger);
@@ -145,7 +145,7 @@ void Engine::apply_venue_event(const VenueEvent& ev) {
             if (o.status == OrderStatus::Pending || o.status == OrderStatus::Sent) {
               if (o.status == OrderStatus::Sent) {
                 stats_.ack_latency_ms.observe(now_ - o.sent);
-                triggers_.on_ack(now_, now_ - o.sent);
+                risk_.observe_ack(now_, now_ - o.sent);
               }
               set_status(o, OrderStatus::Working);
               o.venue_order_id = a.venue_order_id;
@@ -157,7 +157,7 @@ void Engine::apply_venue_event(const VenueEvent& ev) {
             if (!o.live()) return;
             if (r.price_band) {
               ++stats_.band_rejects;
-              triggers_.on_market_quality_event(now_);
+              risk_.observe_band_reject(now_);
             }
             handle_reject(o, r.reason, r.retryable);
           },

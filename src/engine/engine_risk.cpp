@@ -1,4 +1,4 @@
-// The risk side of the engine: EOD tighten and hard flat, the loss caps, the venue's price
+// The engine's risk duties: EOD tighten and hard flat, the loss caps, the venue's price
 // bands, degraded mode (entries paused while a cause lasts), the automatic kill-switch triggers,
 // the kill switch itself, the operator's commands, and heat.
 #include "engine/engine.hpp"
@@ -41,7 +41,7 @@ void Engine::check_eod() {
 
 void Engine::check_loss_limits() {
   portfolio_.update_drawdown();
-  if (sm_.state() == TradingState::HardStop) return;
+  if (risk_.state() == TradingState::HardStop) return;
   if (auto b = aitrapp::check_loss_limits(portfolio_risk(), cfg_.limits)) {
     risk_event("LIMIT", b->check, b->reason);
     kill("risk_cap", "auto", b->check + ": " + b->reason);
@@ -78,70 +78,19 @@ bool Engine::set_price_bands(const std::map<std::string, PriceBand>& bands) {
 // Automatic kill switch and entry pause (exits always run: docs/architecture.md).
 
 bool Engine::set_degraded(const std::string& cause, bool on, const std::string& detail) {
-  if (on == (degraded_.count(cause) > 0)) return false;  // no step when nothing changes
+  if (on == risk_.degraded(cause)) return false;  // no step when nothing changes
   begin_step();
-  apply_degraded(cause, on, detail);
+  risk_.set_degraded(cause, on, detail, now_);
   housekeeping();
   flush();
   return true;
 }
 
-void Engine::apply_degraded(const std::string& cause, bool on, const std::string& detail) {
-  if (on == (degraded_.count(cause) > 0)) return;
-  if (on) {
-    degraded_.insert(cause);
-    ++stats_.auto_pauses[cause];
-    risk_event("LIMIT", "DEGRADED", cause + (detail.empty() ? "" : ": " + detail));
-    if (sm_.state() == TradingState::Active)
-      set_state(TradingState::SoftPause, cause + ": entries paused, exits continue");
-    return;
-  }
-  degraded_.erase(cause);
-  risk_event("LIMIT", "RECOVERED", cause);
-  if (degraded_.empty() && !triggers_.backlog_active() && sm_.state() == TradingState::SoftPause)
-    set_state(TradingState::Active, cause + " cleared");
-}
-
 void Engine::check_triggers(Money h) {
   const size_t depth = throttle_.depth(Lane::Exit) + throttle_.depth(Lane::Entry);
-  const auto fired = triggers_.evaluate(now_, depth);
-  const bool stopped = sm_.state() == TradingState::HardStop;
-  const Money cap = pct_of(cfg_.limits.capital, cfg_.limits.heat_bps);
-  if (!stopped && h > cap) {
-    risk_event("LIMIT", "PORTFOLIO_HEAT", "heat " + to_string(h) + " above cap " + to_string(cap));
-    kill("risk_cap", "auto", "heat " + to_string(h) + " above cap " + to_string(cap));
-    return;
-  }
-  if (!fired) {
-    if (sm_.state() == TradingState::SoftPause && !triggers_.backlog_active() && degraded_.empty())
-      set_state(TradingState::Active, "throttle backlog cleared");
-    return;
-  }
-  const KillTriggerParams& p = triggers_.params();
-  switch (*fired) {
-    case Trigger::Latency:
-      if (!stopped)
-        kill("latency", "auto",
-             "order-ack p95 " + std::to_string(triggers_.ack_p95(now_)) + " ms above " +
-                 std::to_string(p.ack_p95_limit_ms) + " ms for " +
-                 std::to_string(p.ack_breach_for_ms / 1000) + " s");
-      break;
-    case Trigger::MarketQuality:
-      if (!stopped)
-        kill("market_quality", "auto",
-             "more than " + std::to_string(p.market_quality_max) +
-                 " spread blowouts or band rejections within " +
-                 std::to_string(p.market_quality_window_ms / 1000) + " s");
-      break;
-    case Trigger::ThrottleBacklog:
-      ++stats_.auto_pauses["throttle_backlog"];
-      risk_event("LIMIT", "THROTTLE_BACKLOG",
-                 "order queue of " + std::to_string(depth) + " still growing after " +
-                     std::to_string(p.throttle_rising_for_ms / 1000) + " s");
-      if (sm_.state() == TradingState::Active)
-        set_state(TradingState::SoftPause, "throttle backlog: entries paused, exits continue");
-      break;
-  }
+  if (auto call =
+          risk_.check_triggers(now_, h, pct_of(cfg_.limits.capital, cfg_.limits.heat_bps), depth))
+    kill(call->reason, "auto", call->detail);
 }
 
 FlattenReport Engine::kill(const std::string& reason, const std::string& source,
@@ -157,8 +106,7 @@ FlattenReport Engine::kill(const std::string& reason, const std::string& source,
   for (const BracketGroup* g : open_groups_)
     if (g->net.units != 0) ++r.positions_closed;
   ++stats_.kill_switch[reason];
-  set_state(TradingState::HardStop, "kill switch (" + reason + ")");
-  stop_reason_ = reason;
+  risk_.hard_stop(reason, now_);
   if (kill_unflat_since_ < 0) kill_unflat_since_ = now_;
   risk_event("KILL", reason, detail + " [" + source + "]");
   persist(KillSwitchRecord{now_, reason, source, detail, r.open_risk, r.positions_closed, working,
@@ -179,8 +127,7 @@ FlattenReport Engine::kill(const std::string& reason, const std::string& source,
 
 void Engine::pause(const std::string& reason) {
   begin_step();
-  set_state(TradingState::Paused, "operator pause: " + reason);
-  if (sm_.state() == TradingState::Paused) stop_reason_ = "operator";
+  risk_.pause(reason, now_);
   housekeeping();
   flush();
 }

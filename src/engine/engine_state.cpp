@@ -28,13 +28,9 @@ void Engine::start_day(int yyyymmdd) {
   // EOD reducing ends with its session (a market open around the clock starts a new day on the
   // same engine), and so does a hard stop on the day's loss caps; an operator pause or another
   // hard stop outlives the day until the operator lifts it.
-  const bool day_stop = sm_.state() == TradingState::HardStop && stop_reason_ == "risk_cap";
-  if (sm_.state() == TradingState::Reducing || day_stop) {
+  if (risk_.ends_with_the_day()) {
     begin_step();
-    set_state(TradingState::Active,
-              day_stop ? "the day's loss stop ends with its day; trading day " + day_ + " opens"
-                       : "trading day " + day_ + " opens");
-    if (!degraded_.empty()) set_state(TradingState::SoftPause, "still degraded at the day's open");
+    risk_.open_day(day_, now_);
     housekeeping();
     flush();
   }
@@ -43,16 +39,18 @@ void Engine::start_day(int yyyymmdd) {
 void Engine::recover(const RecoveredState& st) {
   begin_step();
   if (st.checkpoint) {
-    if (auto s = trading_state_from_string(st.checkpoint->state)) sm_.restore(*s);
+    risk_.restore(trading_state_from_string(st.checkpoint->state).value_or(risk_.state()),
+                  st.checkpoint->stop_reason);
     portfolio_.restore_peak(st.checkpoint->peak);
     signal_seq_ = st.checkpoint->signal_seq;
     decisions_today_ = st.checkpoint->decisions;
     tightened_ = st.checkpoint->tightened;
     flattened_ = st.checkpoint->flattened;
-    stop_reason_ = st.checkpoint->stop_reason;
     kill_unflat_since_ = st.kill_unflat_since;
   } else if (st.previous_day) {
-    carry_stop(*st.previous_day);
+    // A new day on a fresh engine: the previous day's stop carries over by the same rule.
+    if (auto s = trading_state_from_string(st.previous_day->state))
+      risk_.carry(*s, st.previous_day->stop_reason, st.previous_day->trading_day, now_);
   }
   for (const auto& o : st.orders) orders_[o.id()] = o;
   for (const auto& g : st.groups) groups_[g.plan_id] = g;
@@ -84,25 +82,9 @@ void Engine::recover(const RecoveredState& st) {
       {{"message", "Recovering " + std::to_string(open_positions) + " open positions"},
        {"open_positions", std::to_string(open_positions)},
        {"live_orders", std::to_string(live)},
-       {"state", to_string(sm_.state())}});
+       {"state", to_string(risk_.state())}});
   housekeeping();
   flush();
-}
-
-// A new day on a fresh engine: an operator's pause or hard stop of the previous day holds until
-// the operator lifts it; a hard stop on that day's loss caps ended with it.
-void Engine::carry_stop(const CheckpointRecord& prev) {
-  const auto s = trading_state_from_string(prev.state);
-  if (!s || (*s != TradingState::Paused && *s != TradingState::HardStop)) return;
-  if (*s == TradingState::HardStop && prev.stop_reason == "risk_cap") {
-    risk_event("STATE", to_string(TradingState::Active),
-               "the loss stop of " + prev.trading_day + " ended with its day");
-    return;
-  }
-  set_state(*s, "carried from " + prev.trading_day + " (" +
-                    (prev.stop_reason.empty() ? "unknown" : prev.stop_reason) +
-                    "): the operator lifts it");
-  stop_reason_ = prev.stop_reason;
 }
 
 // ---------------------------------------------------------------------------------------------
