@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/config_fields.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 
@@ -126,156 +127,114 @@ class Section {
   std::set<std::string> seen_;
 };
 
+// Reads the fields of one YAML mapping into AppConfig, each field's current value its default.
+class ReadFields {
+ public:
+  explicit ReadFields(Section& s) : s_(s) {}
+  void text(const char* k, std::string& v) { v = s_.str(k, v); }
+  void boolean(const char* k, bool& v) { v = s_.boolean(k, v); }
+  void hhmm(const char* k, int& minute) { minute = s_.hhmm(k, minute); }
+  template <class I>
+  void integer(const char* k, I& v, int64_t lo, int64_t hi) {
+    v = static_cast<I>(s_.integer(k, v, lo, hi));
+  }
+  void real(const char* k, double& v, double lo, double hi) { v = s_.real(k, v, lo, hi); }
+  void fixed(const char* k, int64_t& raw, int64_t lo, int64_t hi) {
+    raw = s_.fixed(k, raw, lo, hi);
+  }
+  void pct(const char* k, const char*, int64_t& bps, int64_t lo, int64_t hi) {
+    bps = s_.pct_bps(k, bps, lo, hi);
+  }
+  void seconds(const char* k, TimeMs& ms, int64_t lo, int64_t hi) {
+    ms = s_.integer(k, ms / 1000, lo, hi) * 1000;
+  }
+  template <class Fn>
+  void section(const char* k, Fn&& fn) {
+    Section child(s_.child(k), s_.key(k));
+    ReadFields r(child);
+    fn(r);
+  }
+  void require(bool ok, const std::string& message) {
+    if (!ok) throw ConfigError(message);
+  }
+
+ private:
+  Section& s_;
+};
+
+// Writes the same fields into the canonical JSON, in the hash's units.
+class WriteFields {
+ public:
+  explicit WriteFields(nlohmann::json& j) : j_(j) {}
+  void text(const char* k, const std::string& v) { j_[k] = v; }
+  void boolean(const char* k, bool v) { j_[k] = v; }
+  void hhmm(const char* k, int minute) { j_[k] = format_hhmm(minute); }
+  template <class I>
+  void integer(const char* k, I v, int64_t, int64_t) {
+    j_[k] = v;
+  }
+  void real(const char* k, double v, double, double) { j_[k] = v; }
+  void fixed(const char* k, int64_t raw, int64_t, int64_t) { j_[k] = format_fixed(raw); }
+  void pct(const char*, const char* canonical_key, int64_t bps, int64_t, int64_t) {
+    j_[canonical_key] = bps;
+  }
+  void seconds(const char* k, TimeMs ms, int64_t, int64_t) { j_[k] = ms / 1000; }
+  template <class Fn>
+  void section(const char* k, Fn&& fn) {
+    WriteFields w(j_[k]);
+    fn(w);
+  }
+  void require(bool, const std::string&) {}
+
+ private:
+  nlohmann::json& j_;
+};
+
+// Reads the section `key` of `parent` with a field list.
+template <class List, class T>
+void read_section(Section& parent, const char* key, List&& list, T& target) {
+  Section s(parent.child(key), parent.key(key));
+  ReadFields f(s);
+  list(f, target);
+}
+
 AppConfig build(const YAML::Node& root) {
+  namespace cf = config_fields;
   AppConfig c;
   EngineConfig& e = c.engine;
   Section top(root, "");
-  {
-    Section app(top.child("app"), "app");
-    e.timezone = app.str("timezone", "Asia/Kolkata");
-    c.log_file = app.str("log_file", c.log_file);
-    c.perp_symbol = app.str("perp_symbol", c.perp_symbol);
-  }
-  {
-    Section s(top.child("session"), "session");
-    e.session.open_minute = s.hhmm("open", e.session.open_minute);
-    e.session.close_minute = s.hhmm("close", e.session.close_minute);
-    e.session.tighten_minute = s.hhmm("eod_tighten", e.session.tighten_minute);
-    e.session.flat_minute = s.hhmm("hard_flat", e.session.flat_minute);
-    const auto& t = e.session;
-    if (!(t.open_minute < t.tighten_minute && t.tighten_minute <= t.flat_minute &&
-          t.flat_minute < t.close_minute))
-      throw ConfigError("'session' times must satisfy open < eod_tighten <= hard_flat < close");
-  }
+  read_section(top, "app", cf::app<ReadFields>, c);
+  read_section(top, "session", cf::session<ReadFields>, e.session);
   try {
     TradingCalendar probe(e.timezone, e.session);
   } catch (const std::exception& ex) {
     throw ConfigError("'app.timezone': " + std::string(ex.what()));
   }
-  {
-    Section r(top.child("risk"), "risk");
-    RiskLimits& l = e.limits;
-    l.capital = Money::from_raw(
-        r.fixed("capital", l.capital.raw, kScale, int64_t{1'000'000'000'000} * kScale));
-    l.per_trade_risk_bps = r.pct_bps("per_trade_risk_pct", l.per_trade_risk_bps, 1, 500);
-    l.heat_bps = r.pct_bps("portfolio_heat_pct", l.heat_bps, 1, 2000);
-    l.daily_loss_bps = r.pct_bps("daily_loss_pct", l.daily_loss_bps, 1, 2000);
-    l.max_drawdown_bps = r.pct_bps("max_drawdown_pct", l.max_drawdown_bps, 1, 5000);
-    l.max_spread_bps = r.integer("max_spread_bps", l.max_spread_bps, 1, 1000);
-    l.min_bar_volume = r.integer("min_bar_volume", l.min_bar_volume, 0, int64_t{1} << 40);
-    l.max_open_positions =
-        static_cast<int>(r.integer("max_open_positions", l.max_open_positions, 1, 10'000));
-    l.max_decisions_per_day =
-        static_cast<int>(r.integer("max_decisions_per_day", l.max_decisions_per_day, 1, 100'000));
-    if (l.per_trade_risk_bps > l.heat_bps)
-      throw ConfigError("'risk.per_trade_risk_pct' must not exceed 'risk.portfolio_heat_pct'");
-  }
+  read_section(top, "risk", cf::risk<ReadFields>, e.limits);
   {
     Section st(top.child("strategy"), "strategy");
     c.strategy.kind = st.str("kind", c.strategy.kind);
     if (!is_strategy_kind(c.strategy.kind))
       throw ConfigError("'strategy.kind' is " + quote_bytes(c.strategy.kind) +
                         "; known kinds: " + join(strategy_kinds()));
-    {
-      Section x(st.child("ema_cross"), "strategy.ema_cross");
-      EmaCrossParams& q = c.strategy.ema_cross;
-      q.ema_fast = static_cast<int>(x.integer("ema_fast", q.ema_fast, 2, 400));
-      q.ema_slow = static_cast<int>(x.integer("ema_slow", q.ema_slow, 3, 800));
-      q.atr_period = static_cast<int>(x.integer("atr_period", q.atr_period, 2, 200));
-      q.stop_atr = x.real("stop_atr", q.stop_atr, 0.1, 50);
-      q.target_atr = x.real("target_atr", q.target_atr, 0.1, 100);
-      if (q.ema_fast >= q.ema_slow)
-        throw ConfigError("'strategy.ema_cross.ema_fast' must be below 'ema_slow'");
-    }
-    Section b(st.child("breakout"), "strategy.breakout");
-    BreakoutParams& p = c.strategy.breakout;
-    p.lookback = static_cast<int>(b.integer("lookback", p.lookback, 2, 200));
-    p.ema_fast = static_cast<int>(b.integer("ema_fast", p.ema_fast, 2, 200));
-    p.ema_slow = static_cast<int>(b.integer("ema_slow", p.ema_slow, 3, 400));
-    p.atr_period = static_cast<int>(b.integer("atr_period", p.atr_period, 2, 200));
-    p.volume_window = static_cast<int>(b.integer("volume_window", p.volume_window, 2, 500));
-    p.stop_atr = b.real("stop_atr", p.stop_atr, 0.8, 20);
-    p.target_atr = b.real("target_atr", p.target_atr, 0.1, 50);
-    p.vix_calm = b.real("vix_calm", p.vix_calm, 0, 200);
-    p.vix_stressed = b.real("vix_stressed", p.vix_stressed, 0, 200);
-    if (p.ema_fast >= p.ema_slow)
-      throw ConfigError("'strategy.breakout.ema_fast' must be below 'ema_slow'");
-    if (p.vix_calm >= p.vix_stressed)
-      throw ConfigError("'strategy.breakout.vix_calm' must be below 'vix_stressed'");
-    Section w(b.child("weights"), "strategy.breakout.weights");
-    p.weights.momentum = w.real("momentum", p.weights.momentum, 0, 1);
-    p.weights.trend = w.real("trend", p.weights.trend, 0, 1);
-    p.weights.liquidity = w.real("liquidity", p.weights.liquidity, 0, 1);
-    p.weights.regime = w.real("regime", p.weights.regime, 0, 1);
-    p.weights.reward_risk = w.real("reward_risk", p.weights.reward_risk, 0, 1);
-    if (p.weights.momentum + p.weights.trend + p.weights.liquidity + p.weights.regime +
-            p.weights.reward_risk <=
-        0)
-      throw ConfigError("'strategy.breakout.weights' must not all be zero");
+    read_section(st, "ema_cross", cf::ema_cross<ReadFields>, c.strategy.ema_cross);
+    read_section(st, "breakout", cf::breakout<ReadFields>, c.strategy.breakout);
   }
-  {
-    Section r(top.child("ranker"), "ranker");
-    e.ranker.min_score = r.real("min_score", e.ranker.min_score, 0, 1);
-    e.ranker.max_per_instant =
-        static_cast<int>(r.integer("max_per_instant", e.ranker.max_per_instant, 1, 10'000));
-  }
-  {
-    Section o(top.child("oms"), "oms");
-    e.oms.orders_per_second =
-        static_cast<int>(o.integer("orders_per_second", e.oms.orders_per_second, 1, 1'000'000));
-    e.oms.orders_per_minute =
-        static_cast<int>(o.integer("orders_per_minute", e.oms.orders_per_minute, 0, 60'000'000));
-    e.oms.ack_timeout_ms = o.integer("ack_timeout_ms", e.oms.ack_timeout_ms, 10, 600'000);
-    e.oms.max_retries = static_cast<int>(o.integer("max_retries", e.oms.max_retries, 0, 20));
-    e.oms.entry_timeout_ms = o.integer("entry_timeout_ms", e.oms.entry_timeout_ms, 1000, 3'600'000);
-    e.oms.reprice_entries = o.boolean("reprice_entries", e.oms.reprice_entries);
-  }
-  {
-    Section s(top.child("eod"), "eod");
-    e.eod.tighten_bps = s.integer("tighten_bps", e.eod.tighten_bps, 1, 1000);
-  }
-  {
-    Section k(top.child("kill_switch"), "kill_switch");
-    KillTriggerParams& p = e.kill_switch;
-    p.ack_p95_limit_ms = k.integer("ack_p95_limit_ms", p.ack_p95_limit_ms, 1, 600'000);
-    p.ack_breach_for_ms = k.integer("ack_breach_for_s", p.ack_breach_for_ms / 1000, 0, 3600) * 1000;
-    p.ack_window_ms = k.integer("ack_window_s", p.ack_window_ms / 1000, 1, 3600) * 1000;
-    p.ack_min_samples =
-        static_cast<int>(k.integer("ack_min_samples", p.ack_min_samples, 1, 10'000));
-    p.market_quality_max =
-        static_cast<int>(k.integer("market_quality_max", p.market_quality_max, 0, 10'000));
-    p.market_quality_window_ms =
-        k.integer("market_quality_window_s", p.market_quality_window_ms / 1000, 1, 3600) * 1000;
-    p.spread_blowout_bps = k.integer("spread_blowout_bps", p.spread_blowout_bps, 1, 10'000);
-    p.throttle_rising_for_ms =
-        k.integer("throttle_rising_for_s", p.throttle_rising_for_ms / 1000, 1, 3600) * 1000;
-  }
-  {
-    Section v(top.child("venue"), "venue");
-    Section s(v.child("sim"), "venue.sim");
-    c.sim.latency_ms = s.integer("latency_ms", c.sim.latency_ms, 0, 60'000);
-    c.sim.participation_bps = s.pct_bps("participation_pct", c.sim.participation_bps, 1, 10000);
-    c.sim.stop_slippage_ticks =
-        s.integer("stop_slippage_ticks", c.sim.stop_slippage_ticks, 0, 1000);
-  }
+  read_section(top, "ranker", cf::ranker<ReadFields>, e.ranker);
+  read_section(top, "oms", cf::oms<ReadFields>, e.oms);
+  read_section(top, "eod", cf::eod<ReadFields>, e.eod);
+  read_section(top, "kill_switch", cf::kill_switch<ReadFields>, e.kill_switch);
+  read_section(top, "venue", cf::venue<ReadFields>, c.sim);
   auto list = top.child("instruments");
   if (!list || !list.IsSequence() || list.size() == 0)
     throw ConfigError("'instruments' must be a non-empty list");
   for (size_t i = 0; i < list.size(); ++i) {
     Section s(list[i], "instruments[" + std::to_string(i) + "]");
     Instrument in;
-    in.symbol = s.str("symbol", "");
+    in.exchange = "NFO";  // the default venue of the NSE derivatives this began with
+    ReadFields f(s);
+    cf::instrument(f, in);
     if (in.symbol.empty()) throw ConfigError("'" + s.key("symbol") + "' is required");
-    in.exchange = s.str("exchange", "NFO");
-    in.venue_symbol = s.str("venue_symbol", "");
-    in.tradable = s.boolean("tradable", true);
-    in.tick = Price::from_raw(s.fixed("tick", in.tick.raw, 1, 1000 * kScale));
-    in.lot = Qty{s.integer("lot", in.lot.units, 1, 1'000'000)};
-    in.freeze_qty = Qty{s.integer("freeze_qty", 0, 0, 100'000'000)};
-    in.band_bps = s.pct_bps("band_pct", in.band_bps, 1, 5000);
-    in.units_per_whole = s.integer("units_per_whole", 1, 1, 1'000'000'000);
-    in.base_spread_ticks = s.integer("spread_ticks", 1, 1, 1000);
-    in.ref_volume = s.integer("ref_volume", 0, 0, int64_t{1} << 40);
     if (in.freeze_qty.units > 0 && in.freeze_qty < in.lot)
       throw ConfigError("'" + s.key("freeze_qty") + "' is below the lot size");
     if (e.instruments.count(in.symbol))
@@ -285,86 +244,37 @@ AppConfig build(const YAML::Node& root) {
   return c;
 }
 
-nlohmann::json canonical(const AppConfig& c) {
-  const EngineConfig& e = c.engine;
+nlohmann::json canonical(const AppConfig& config) {
+  namespace cf = config_fields;
+  AppConfig c = config;  // the field lists take references; the writer only reads them
+  EngineConfig& e = c.engine;
   nlohmann::json j;  // nlohmann::json objects keep keys sorted: the dump is canonical
-  j["app"] = {{"timezone", e.timezone}, {"log_file", c.log_file}, {"perp_symbol", c.perp_symbol}};
-  j["session"] = {{"open", format_hhmm(e.session.open_minute)},
-                  {"close", format_hhmm(e.session.close_minute)},
-                  {"eod_tighten", format_hhmm(e.session.tighten_minute)},
-                  {"hard_flat", format_hhmm(e.session.flat_minute)}};
-  const RiskLimits& l = e.limits;
-  j["risk"] = {{"capital", format_fixed(l.capital.raw)},
-               {"per_trade_risk_bps", l.per_trade_risk_bps},
-               {"portfolio_heat_bps", l.heat_bps},
-               {"daily_loss_bps", l.daily_loss_bps},
-               {"max_drawdown_bps", l.max_drawdown_bps},
-               {"max_spread_bps", l.max_spread_bps},
-               {"min_bar_volume", l.min_bar_volume},
-               {"max_open_positions", l.max_open_positions},
-               {"max_decisions_per_day", l.max_decisions_per_day}};
+  WriteFields top(j);
+  top.section("app", [&](WriteFields& f) { cf::app(f, c); });
+  top.section("session", [&](WriteFields& f) { cf::session(f, e.session); });
+  top.section("risk", [&](WriteFields& f) { cf::risk(f, e.limits); });
   // Only the parameters of the kind in force. The breakout's form is the one configurations had
-  // before kinds existed, so their config_sha is unchanged.
-  if (c.strategy.kind == EmaCrossStrategy::kName) {
-    const EmaCrossParams& q = c.strategy.ema_cross;
-    j["strategy"] = {{"kind", c.strategy.kind},
-                     {"ema_cross",
-                      {{"ema_fast", q.ema_fast},
-                       {"ema_slow", q.ema_slow},
-                       {"atr_period", q.atr_period},
-                       {"stop_atr", q.stop_atr},
-                       {"target_atr", q.target_atr}}}};
-  }
-  const BreakoutParams& p = c.strategy.breakout;
-  if (c.strategy.kind == BreakoutStrategy::kName)
-    j["strategy"]["breakout"] = {{"lookback", p.lookback},
-                                 {"ema_fast", p.ema_fast},
-                                 {"ema_slow", p.ema_slow},
-                                 {"atr_period", p.atr_period},
-                                 {"volume_window", p.volume_window},
-                                 {"stop_atr", p.stop_atr},
-                                 {"target_atr", p.target_atr},
-                                 {"vix_calm", p.vix_calm},
-                                 {"vix_stressed", p.vix_stressed},
-                                 {"weights",
-                                  {{"momentum", p.weights.momentum},
-                                   {"trend", p.weights.trend},
-                                   {"liquidity", p.weights.liquidity},
-                                   {"regime", p.weights.regime},
-                                   {"reward_risk", p.weights.reward_risk}}}};
-  j["ranker"] = {{"min_score", e.ranker.min_score}, {"max_per_instant", e.ranker.max_per_instant}};
-  j["oms"] = {{"orders_per_second", e.oms.orders_per_second},
-              {"orders_per_minute", e.oms.orders_per_minute},
-              {"ack_timeout_ms", e.oms.ack_timeout_ms},
-              {"max_retries", e.oms.max_retries},
-              {"entry_timeout_ms", e.oms.entry_timeout_ms},
-              {"reprice_entries", e.oms.reprice_entries}};
-  j["eod"] = {{"tighten_bps", e.eod.tighten_bps}};
-  const KillTriggerParams& k = e.kill_switch;
-  j["kill_switch"] = {{"ack_p95_limit_ms", k.ack_p95_limit_ms},
-                      {"ack_breach_for_s", k.ack_breach_for_ms / 1000},
-                      {"ack_window_s", k.ack_window_ms / 1000},
-                      {"ack_min_samples", k.ack_min_samples},
-                      {"market_quality_max", k.market_quality_max},
-                      {"market_quality_window_s", k.market_quality_window_ms / 1000},
-                      {"spread_blowout_bps", k.spread_blowout_bps},
-                      {"throttle_rising_for_s", k.throttle_rising_for_ms / 1000}};
-  j["venue"]["sim"] = {{"latency_ms", c.sim.latency_ms},
-                       {"participation_bps", c.sim.participation_bps},
-                       {"stop_slippage_ticks", c.sim.stop_slippage_ticks}};
+  // before kinds existed (no "kind" key), so their config_sha is unchanged.
+  top.section("strategy", [&](WriteFields& f) {
+    if (c.strategy.kind == EmaCrossStrategy::kName) {
+      f.text("kind", c.strategy.kind);
+      f.section("ema_cross", [&](WriteFields& g) { cf::ema_cross(g, c.strategy.ema_cross); });
+    }
+    if (c.strategy.kind == BreakoutStrategy::kName)
+      f.section("breakout", [&](WriteFields& g) { cf::breakout(g, c.strategy.breakout); });
+  });
+  top.section("ranker", [&](WriteFields& f) { cf::ranker(f, e.ranker); });
+  top.section("oms", [&](WriteFields& f) { cf::oms(f, e.oms); });
+  top.section("eod", [&](WriteFields& f) { cf::eod(f, e.eod); });
+  top.section("kill_switch", [&](WriteFields& f) { cf::kill_switch(f, e.kill_switch); });
+  top.section("venue", [&](WriteFields& f) { cf::venue(f, c.sim); });
   j["instruments"] = nlohmann::json::array();
-  for (const auto& [sym, in] : e.instruments)
-    j["instruments"].push_back({{"symbol", sym},
-                                {"exchange", in.exchange},
-                                {"venue_symbol", in.venue_symbol},
-                                {"tradable", in.tradable},
-                                {"tick", format_fixed(in.tick.raw)},
-                                {"lot", in.lot.units},
-                                {"freeze_qty", in.freeze_qty.units},
-                                {"band_bps", in.band_bps},
-                                {"units_per_whole", in.units_per_whole},
-                                {"spread_ticks", in.base_spread_ticks},
-                                {"ref_volume", in.ref_volume}});
+  for (auto& [sym, in] : e.instruments) {
+    nlohmann::json row;
+    WriteFields f(row);
+    cf::instrument(f, in);
+    j["instruments"].push_back(std::move(row));
+  }
   return j;
 }
 

@@ -174,3 +174,27 @@ TEST(Config, TheStrategyIsChosenByKindAndTheDefaultKeepsItsSha) {
   unknown.kind = "momentum";
   EXPECT_EQ(make_strategy(unknown), nullptr);
 }
+
+// Stores keep config_sha on every row: a change to the field lists (config_fields.hpp) that
+// renames, drops or re-units a field must show here. These are the hashes the configurations
+// had before the lists existed, when parsing and hashing each named every field.
+TEST(Config, EveryFieldKeepsItsPlaceInTheHash) {
+  const auto sha = [](const std::string& rel) {
+    auto c = load_config_file(std::string(AITRAPP_SOURCE_DIR) + "/" + rel);
+    EXPECT_TRUE(c.ok()) << c.error();
+    return c.ok() ? c->config_sha : std::string();
+  };
+  EXPECT_EQ(sha("configs/app.yaml"),
+            "54a4621600cb05061f5e8d73786759dec4d722079e7ede8bb1585c10e7c1aaf6");
+  EXPECT_EQ(sha("configs/canary_live.yaml"),
+            "7b71808189bf32e77be1df9d8c7115d79c10a74351359e6074b5d7d32314f4a4");
+  // The other strategy kind, a percentage, and a field in seconds.
+  auto ema = parse_config(
+      "extends: default\nstrategy:\n  kind: ema_cross\n  ema_cross: {ema_fast: 5}\n"
+      "venue: {sim: {participation_pct: 12.5}}\nkill_switch: {ack_window_s: 30}\n",
+      "ema");
+  ASSERT_TRUE(ema.ok()) << ema.error();
+  EXPECT_EQ(ema->config_sha, "8fe45c2d66175e16790c73b5b3e19fc47feacd94ff7ee8281b3a6604492c661d");
+  EXPECT_EQ(ema->sim.participation_bps, 1250);
+  EXPECT_EQ(ema->engine.kill_switch.ack_window_ms, 30'000);
+}
