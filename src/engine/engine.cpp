@@ -1,6 +1,7 @@
 // The kernel of the engine: construction, the step (begin, housekeeping, commit, send), the
 // dispatch of market data, venue answers and timers, and signal -> decision. The other jobs of
-// the class live beside it: engine_orders.cpp (the order lifecycle and its deadlines),
+// the class live beside it: engine_orders.cpp (creating orders and what their changes mean for
+// the bracket; the orders themselves are the OrderManager's),
 // engine_brackets.cpp (OCO), engine_risk.cpp (EOD, loss limits, degraded mode, triggers, the
 // kill switch and operator commands), engine_state.cpp (day start, recovery, indexes,
 // invariants).
@@ -27,7 +28,7 @@ Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& cl
       log_(log),
       risk_(cfg_.kill_switch, recorder_),
       strategy_(std::move(strategy)),
-      throttle_(cfg_.oms.orders_per_second, cfg_.oms.orders_per_minute) {
+      oms_(cfg_.oms, order_events_, log, stats_) {
   if (!strategy_) throw std::invalid_argument("Engine: no strategy");
 }
 
@@ -36,6 +37,7 @@ Engine::Engine(EngineConfig cfg, Store& store, VenuePort& venue, const Clock& cl
 
 void Engine::begin_step() {
   now_ = clock_.now();
+  oms_.set_now(now_);
 }
 
 void Engine::log(const char* level, const std::string& event, LogFields f) {
@@ -55,25 +57,7 @@ void Engine::housekeeping() {
     kill_unflat_since_ = -1;
   }
   sample_risk(h);
-  for (auto& r : throttle_.release(now_)) {
-    auto it = orders_.find(request_client_id(r));
-    if (it != orders_.end()) left_throttle(it->second);
-    if (auto* place = std::get_if<PlaceRequest>(&r)) {
-      if (it == orders_.end()) continue;
-      Order& o = it->second;
-      if (o.status != OrderStatus::Pending) continue;  // answered meanwhile (e.g. by a query)
-      if (o.cancel_requested) {  // cancelled while queued: it never reaches the venue
-        settle_cancelled(o, "cancelled before send");
-        continue;
-      }
-      place->spec = o.spec;  // the queued copy may predate a resize
-      set_status(o, OrderStatus::Sent);
-      o.sent = now_;
-      if (++o.send_count == 1) ++stats_.orders_placed;
-      save(o);
-    }
-    to_send_.push_back(std::move(r));
-  }
+  oms_.release(to_send_);
 }
 
 void Engine::flush() {
@@ -214,14 +198,14 @@ void Engine::on_bars_closed(const std::vector<Bar>& bars) {
 
 void Engine::on_venue_event(const VenueEvent& ev) {
   begin_step();
-  apply_venue_event(ev);
+  oms_.apply(ev);
   housekeeping();
   flush();
 }
 
 void Engine::on_venue_events(const std::vector<VenueEvent>& evs) {
   begin_step();
-  for (const VenueEvent& ev : evs) apply_venue_event(ev);
+  for (const VenueEvent& ev : evs) oms_.apply(ev);
   housekeeping();
   flush();
 }

@@ -21,7 +21,7 @@
 #include "market/bar.hpp"
 #include "oms/bracket.hpp"
 #include "oms/order.hpp"
-#include "oms/throttle.hpp"
+#include "oms/order_manager.hpp"
 #include "portfolio/portfolio.hpp"
 #include "risk/kill_triggers.hpp"
 #include "risk/limits.hpp"
@@ -33,15 +33,6 @@
 #include "strategy/strategy.hpp"
 
 namespace aitrapp {
-
-struct OmsParams {
-  int orders_per_second = 10;     // Kite's order rate limit
-  int orders_per_minute = 0;      // 0: none (Kite: 400)
-  TimeMs ack_timeout_ms = 5'000;  // resend (same id) when a placed order is not acknowledged
-  int max_retries = 3;            // resends per order and new attempts per leg
-  TimeMs entry_timeout_ms = 3 * kMinuteMs;  // then reprice the remainder once, then cancel
-  bool reprice_entries = true;  // false: a resting entry is only cancelled at twice the timeout
-};
 
 struct EodParams {
   int64_t tighten_bps = 5;  // at tighten time stops move to within this distance of the price
@@ -67,17 +58,16 @@ inline constexpr std::array<std::string_view, 6> kRetryKinds{
 inline constexpr std::array<std::string_view, 3> kAutoPauseCauses{"throttle_backlog",
                                                                   "store_outage", "leader_lease"};
 
-struct EngineStats {
-  int64_t signals = 0, decisions = 0, orders = 0, fills = 0, trades_closed = 0, risk_events = 0;
-  int64_t duplicate_fills_ignored = 0, duplicate_plans_skipped = 0;
-  int64_t orders_placed = 0;  // place requests sent for the first time
+// The order counters (orders, orders_placed, duplicate_fills_ignored, retries by kind,
+// ack_latency_ms) are the order manager's, kept here under the same names.
+struct EngineStats : OrderCounters {
+  int64_t signals = 0, decisions = 0, fills = 0, trades_closed = 0, risk_events = 0;
+  int64_t duplicate_plans_skipped = 0;
   Money max_heat;
-  std::map<std::string, int64_t> retries;      // by type: ack_timeout, cancel, modify, entry, ...
   std::map<std::string, int64_t> risk_blocks;  // pre-trade blocks by check
   std::map<std::string, int64_t> kill_switch;  // flattens by reason
   std::map<std::string, int64_t> auto_pauses;  // entries paused automatically, by reason
   int64_t spread_blowouts = 0, band_rejects = 0;
-  LatencyHistogramMs ack_latency_ms = make_latency_histogram_ms();
 };
 
 // What a flatten found when it started: the operator's answer and the audit row.
@@ -135,7 +125,7 @@ class Engine {
 
   TradingState state() const { return risk_.state(); }
   const EngineStats& stats() const { return stats_; }
-  const std::map<std::string, Order>& orders() const { return orders_; }
+  const std::map<std::string, Order>& orders() const { return oms_.all(); }
   const std::map<std::string, BracketGroup>& groups() const { return groups_; }
   const Portfolio& portfolio() const { return portfolio_; }
   Money heat() const;
@@ -145,7 +135,7 @@ class Engine {
   const std::string& trading_day() const { return day_; }
   // Live children whose position is gone and that nobody is cancelling (must stay 0).
   int orphan_children() const;
-  size_t throttle_depth(Lane lane) const { return throttle_.depth(lane); }
+  size_t throttle_depth(Lane lane) const { return oms_.throttle_depth(lane); }
   // The most recent signals and risk events, oldest first (bounded).
   const std::deque<Signal>& recent_signals() const { return recent_signals_; }
   const std::deque<RiskEventRecord>& recent_risk_events() const { return recent_risk_; }
@@ -169,34 +159,23 @@ class Engine {
   void decide(std::vector<Signal>& signals);
   Order& new_order(BracketGroup& g, LegRole role, OrderType type, Side side, Qty qty, Price limit,
                    Price trigger);
-  void enqueue(Order& o, VenueRequest r);  // into the throttle, in the request's lane
-  void left_throttle(Order& o);            // one of its requests was released to the venue
-  void request_cancel(Order& o);
-  void query(Order& o);
   void ensure_protection(BracketGroup& g);
   void sync_child(BracketGroup& g, LegRole role);
   void try_exit(BracketGroup& g);
   void maybe_close(BracketGroup& g);
   bool may_trade(const BracketGroup& g) const;
   void begin_exit(BracketGroup& g, const std::string& reason);
-  // The only place an order's status changes (with its `updated` time). A change the status
-  // machine refuses is a bug: the order keeps its status and an ORDER/ILLEGAL_TRANSITION risk
-  // event names both, so it shows in the events, the store and the property test.
-  bool set_status(Order& o, OrderStatus to);
   void on_fill(Order& o, const OrderFilled& f);
   void on_order_terminal(Order& o);
-  // An order the venue does not (or no longer) hold: cancelled with `reason`, stored, and the
-  // bracket told.
-  void settle_cancelled(Order& o, std::string reason);
-  void handle_reject(Order& o, const std::string& reason, bool retryable);
-  void reconcile_unconfirmed(Order& o, const VenueEvent::Body& body);
-  void apply_venue_event(const VenueEvent& ev);
-  enum class Deadline { None, Ack, Unconfirmed, Request, EntryReprice, EntryCancel };
-  template <class Visit>  // Visit(Deadline, TimeMs at) -> true to stop
-  void for_each_deadline(const Order& o, Visit&& visit) const;
+  // A rejected entry is tried again (a new attempt, a new id) while the retry budget and the
+  // trading state allow; otherwise the bracket is told.
+  void on_rejected(Order& o, bool retryable);
+  // The bracket's deadlines for its resting entry: reprice the remainder once, then cancel.
+  // The order-level ones (ack, cancel, modify, unconfirmed) are the order manager's.
+  enum class EntryDeadline { None, Reprice, Cancel };
+  EntryDeadline entry_deadline(const Order& o, TimeMs& at) const;
   void check_timeouts();
   bool reprice_remainder(Order& o, BracketGroup& g);
-  void send_modify(Order& o, Qty qty, Price limit, Price trigger);
   void check_eod();
   void check_loss_limits();
   void check_triggers(Money heat);
@@ -216,7 +195,6 @@ class Engine {
     persist(g);
     mark_risk(g.plan_id);
   }
-  void index_order(Order& o);
   void index_group(BracketGroup& g);
   void mark_risk(const std::string& plan_id);
   void forget_closed_days();
@@ -250,27 +228,35 @@ class Engine {
   Recorder recorder_{*this};
   RiskGovernor risk_;
   std::unique_ptr<Strategy> strategy_;
-  PriorityThrottle throttle_;
+  // What an order's change means for its bracket, the risk governor and the store.
+  struct OrderEvents final : OrderListener {
+    explicit OrderEvents(Engine& e) : engine(e) {}
+    void save(const Order& o) override { engine.save(o); }
+    void order_event(const std::string& check, const std::string& reason, const Order& o) override;
+    void on_terminal(Order& o) override { engine.on_order_terminal(o); }
+    void on_fill(Order& o, const OrderFilled& f) override;
+    void on_resized(Order& o) override;
+    void on_rejected(Order& o, bool retryable) override { engine.on_rejected(o, retryable); }
+    void on_ack(TimeMs latency_ms) override;
+    void on_band_reject() override;
+    Engine& engine;
+  };
+  OrderEvents order_events_{*this};
+  OrderManager oms_;  // every order of the day; counts into stats_
   Portfolio portfolio_;
   std::map<std::string, Quote> quotes_;
   std::map<std::string, PriceBand> venue_bands_;  // today's, by symbol
-  std::map<std::string, Order> orders_;
   std::map<std::string, BracketGroup> groups_;
-  std::set<std::string> fill_ids_;
   std::set<std::string> plan_ids_;
   int64_t signal_seq_ = 0;
-  uint64_t query_seq_ = 0;
   int decisions_today_ = 0;
   EngineStats stats_;
   std::deque<Signal> recent_signals_;
   std::deque<RiskEventRecord> recent_risk_;
 
   // Indexes that keep a step's cost proportional to what is open rather than to the day's
-  // history (orders_ and groups_ hold every record of the day). They point into those maps,
-  // whose elements never move; a record leaves the maps only after it left the indexes.
-  struct ById {
-    bool operator()(const Order* a, const Order* b) const { return a->id() < b->id(); }
-  };
+  // history (the order manager and groups_ hold every record of the day). They point into those
+  // maps, whose elements never move; a record leaves the maps only after it left the indexes.
   struct ByPlan {
     bool operator()(const BracketGroup* a, const BracketGroup* b) const {
       return a->plan_id < b->plan_id;
@@ -278,14 +264,11 @@ class Engine {
   };
   struct PlanIndex {
     BracketGroup* group = nullptr;
-    std::vector<Order*> orders;         // every attempt of every leg
+    std::vector<const Order*> orders;   // every attempt of every leg
     std::vector<std::string> fill_ids;  // applied to the plan's orders
     Money risk;                         // group_risk() when last refreshed
     bool risk_stale = false;
   };
-  // Live or unconfirmed orders, in id order (the order the full scan had). An order leaves when
-  // it is neither, which is final, so the set is pruned lazily as it is walked.
-  std::set<Order*, ById> active_orders_;
   // Brackets not Closed: one leaves when it closes, and a late fill that re-opens it re-adds it.
   std::set<BracketGroup*, ByPlan> open_groups_;
   std::map<std::string, PlanIndex> plans_;

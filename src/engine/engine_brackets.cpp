@@ -17,7 +17,7 @@ void Engine::ensure_protection(BracketGroup& g) {
 
 void Engine::sync_child(BracketGroup& g, LegRole role) {
   std::string& id = role == LegRole::StopLoss ? g.sl_id : g.tp_id;
-  Order* child = id.empty() ? nullptr : &orders_.at(id);
+  Order* child = id.empty() ? nullptr : &oms_.at(id);
   if (!child || !child->live()) {
     if (g.attempts[role_index(role)] > cfg_.oms.max_retries) {
       risk_event("ORDER", "PROTECTION_FAILED",
@@ -43,7 +43,7 @@ void Engine::sync_child(BracketGroup& g, LegRole role) {
     save(*child);
     return;
   }
-  send_modify(*child, desired, child->spec.limit, trigger);
+  oms_.send_modify(*child, desired, child->spec.limit, trigger);
 }
 
 void Engine::begin_exit(BracketGroup& g, const std::string& reason) {
@@ -54,7 +54,7 @@ void Engine::begin_exit(BracketGroup& g, const std::string& reason) {
         {{"plan_id", g.plan_id}, {"reason", reason}, {"net", std::to_string(g.net.units)}});
   }
   for (const std::string* id : {&g.entry_id, &g.sl_id, &g.tp_id})
-    if (!id->empty()) request_cancel(orders_.at(*id));
+    if (!id->empty()) oms_.request_cancel(oms_.at(*id));
   save(g);
   try_exit(g);
 }
@@ -115,9 +115,9 @@ void Engine::on_fill(Order& o, const OrderFilled& f) {
   o.filled_notional += Money::from_raw(f.price.raw * f.qty.units);
   // With a modify outstanding the venue's size is unknown: its echo or a query decides.
   if (o.filled >= o.spec.qty && !o.modify_in_flight)
-    set_status(o, OrderStatus::Filled);
+    oms_.set_status(o, OrderStatus::Filled);
   else if (o.live())
-    set_status(o, OrderStatus::Working);  // a fill implies the ack; a terminal order stays so
+    oms_.set_status(o, OrderStatus::Working);  // a fill implies the ack; a terminal order stays so
   o.updated = now_;
   save(o);
   ++stats_.fills;

@@ -14,7 +14,7 @@ void Engine::check_eod() {
     set_state(TradingState::Reducing, "EOD tighten at " + format_hhmm(cfg_.session.tighten_minute));
     for (auto& [_, g] : groups_) {
       if (g.state == BracketState::Closed || g.state == BracketState::Exiting) continue;
-      if (!g.entry_id.empty()) request_cancel(orders_.at(g.entry_id));
+      if (!g.entry_id.empty()) oms_.request_cancel(oms_.at(g.entry_id));
       const Quote& q = quotes_[g.symbol];
       if (g.net.units > 0 && q.valid) {
         const Instrument& in = inst(g.symbol);
@@ -87,7 +87,7 @@ bool Engine::set_degraded(const std::string& cause, bool on, const std::string& 
 }
 
 void Engine::check_triggers(Money h) {
-  const size_t depth = throttle_.depth(Lane::Exit) + throttle_.depth(Lane::Entry);
+  const size_t depth = oms_.throttle_depth(Lane::Exit) + oms_.throttle_depth(Lane::Entry);
   if (auto call =
           risk_.check_triggers(now_, h, pct_of(cfg_.limits.capital, cfg_.limits.heat_bps), depth))
     kill(call->reason, "auto", call->detail);
@@ -98,7 +98,7 @@ FlattenReport Engine::kill(const std::string& reason, const std::string& source,
   FlattenReport r;
   r.open_risk = heat();
   int working = 0;
-  for (const Order* o : active_orders_)
+  for (const Order* o : oms_.active())
     if (o->live()) {
       ++working;
       if (!o->cancel_requested && o->role != LegRole::Exit) ++r.orders_cancelled;
@@ -162,7 +162,7 @@ Money Engine::group_risk(const BracketGroup& g) const {
   Money r{};
   if (g.net.units > 0) r += bracket_risk(in, g.avg_entry(), g.stop, g.net);
   if (!g.entry_id.empty()) {
-    const Order& e = orders_.at(g.entry_id);
+    const Order& e = oms_.at(g.entry_id);
     if (e.live() && !e.cancel_requested) r += bracket_risk(in, g.entry, g.stop, e.open_qty());
   }
   return r;

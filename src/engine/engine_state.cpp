@@ -52,9 +52,10 @@ void Engine::recover(const RecoveredState& st) {
     if (auto s = trading_state_from_string(st.previous_day->state))
       risk_.carry(*s, st.previous_day->stop_reason, st.previous_day->trading_day, now_);
   }
-  for (const auto& o : st.orders) orders_[o.id()] = o;
+  // Every live order is queried: an order the venue never saw is re-sent with the same id.
+  const int live = oms_.restore(st.orders, st.fill_ids);
   for (const auto& g : st.groups) groups_[g.plan_id] = g;
-  for (auto& [_, o] : orders_) index_order(o);
+  for (const auto& [_, o] : oms_.all()) plans_[o.plan_id].orders.push_back(&o);
   for (auto& [_, g] : groups_) {
     index_group(g);
     if (g.state == BracketState::Closed && g.entry_filled.units > 0) ++stats_.trades_closed;
@@ -64,20 +65,9 @@ void Engine::recover(const RecoveredState& st) {
     // Held overnight: the new day's row, written with this step's checkpoint.
     if (!st.checkpoint) persist(p);
   }
-  fill_ids_ = st.fill_ids;
   plan_ids_ = st.plan_ids;
   stats_.decisions = static_cast<int64_t>(plan_ids_.size());
   int open_positions = portfolio_.open_positions();
-  int live = 0;
-  for (auto& [id, o] : orders_) {
-    if (!o.live()) continue;
-    ++live;
-    o.modify_in_flight = false;
-    o.request_sent = now_;
-    // Ask the venue what it knows; an order it never saw is re-sent with the same id.
-    query(o);
-    if (o.status == OrderStatus::Sent || o.status == OrderStatus::Working) o.sent = now_;
-  }
   log("info", "recovery",
       {{"message", "Recovering " + std::to_string(open_positions) + " open positions"},
        {"open_positions", std::to_string(open_positions)},
@@ -89,11 +79,6 @@ void Engine::recover(const RecoveredState& st) {
 
 // ---------------------------------------------------------------------------------------------
 // Indexes.
-
-void Engine::index_order(Order& o) {
-  plans_[o.plan_id].orders.push_back(&o);
-  if (o.active()) active_orders_.insert(&o);
-}
 
 void Engine::index_group(BracketGroup& g) {
   plans_[g.plan_id].group = &g;
@@ -112,8 +97,6 @@ void Engine::mark_risk(const std::string& plan_id) {
 // keeping them in memory would make every later step and the resident size grow with each day.
 void Engine::forget_closed_days() {
   heat();  // settles the cached risks, which point into the plans about to go
-  for (auto it = active_orders_.begin(); it != active_orders_.end();)
-    it = (*it)->active() ? std::next(it) : active_orders_.erase(it);
   for (auto it = plans_.begin(); it != plans_.end();) {
     const PlanIndex& p = it->second;
     const bool settled =
@@ -123,8 +106,8 @@ void Engine::forget_closed_days() {
       ++it;
       continue;
     }
-    for (const Order* o : p.orders) orders_.erase(orders_.find(o->id()));
-    for (const std::string& f : p.fill_ids) fill_ids_.erase(f);
+    for (const Order* o : p.orders) oms_.forget(o->id());
+    for (const std::string& f : p.fill_ids) oms_.forget_fill(f);
     plan_ids_.erase(it->first);
     if (p.group) groups_.erase(groups_.find(it->first));
     it = plans_.erase(it);
@@ -136,7 +119,7 @@ void Engine::forget_closed_days() {
 
 bool Engine::is_flat() const {
   if (!open_groups_.empty()) return false;
-  for (const Order* o : active_orders_)
+  for (const Order* o : oms_.active())
     if (o->active()) return false;
   return portfolio_.open_positions() == 0;
 }
@@ -149,13 +132,13 @@ int Engine::orphan_children() const {
   int n = 0;
   for (const auto& [_, g] : groups_)
     for (const std::string* id : {&g.sl_id, &g.tp_id})
-      if (!id->empty() && is_orphan(g, orders_.at(*id))) ++n;
+      if (!id->empty() && is_orphan(g, oms_.at(*id))) ++n;
   return n;
 }
 
 size_t Engine::live_orders() const {
   size_t n = 0;
-  for (const Order* o : active_orders_)
+  for (const Order* o : oms_.active())
     if (o->live()) ++n;
   return n;
 }
@@ -171,14 +154,14 @@ std::vector<std::string> Engine::invariant_violations() const {
     if ((g.state != BracketState::Closed) !=
         (open_groups_.count(const_cast<BracketGroup*>(&g)) > 0))
       v.push_back(g.plan_id + ": open-bracket index out of date");
-  for (const auto& [id, o] : orders_) {
+  for (const auto& [id, o] : oms_.all()) {
     if (id != o.id()) v.push_back("order keyed " + id + " has id " + o.id());
     if (!is_valid_kite_tag(id)) v.push_back("client_order_id not a valid Kite tag: " + id);
   }
   for (const auto& [pid, g] : groups_) {
     auto live = [&](const std::string& id) -> const Order* {
       if (id.empty()) return nullptr;
-      const Order& o = orders_.at(id);
+      const Order& o = oms_.at(id);
       return o.live() ? &o : nullptr;
     };
     for (const std::string* id : {&g.sl_id, &g.tp_id}) {
@@ -202,7 +185,7 @@ std::vector<std::string> Engine::invariant_violations() const {
           v.push_back(pid + ": stop-loss does not cover the position");
       } else if (g.state == BracketState::Exiting) {
         bool progressing = live(g.exit_id) != nullptr;
-        for (const auto& [id, o] : orders_)
+        for (const auto& [id, o] : oms_.all())
           if (o.plan_id == pid)
             progressing = progressing || o.unconfirmed || (o.live() && o.cancel_requested);
         if (!progressing) v.push_back(pid + ": exiting with no exit or cancel in flight");
