@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -43,10 +44,12 @@ std::string bad_request_line(const std::string& target, HttpRequest& r) {
   return {};
 }
 
+using WsRoutes = std::map<std::string, WsRoute>;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const HttpHandler& handler)
-      : stream_(std::move(socket)), handler_(handler) {}
+  Session(tcp::socket socket, const HttpHandler& handler, const WsRoutes& ws_routes)
+      : stream_(std::move(socket)), handler_(handler), ws_routes_(ws_routes) {}
   void run() { read(); }
 
  private:
@@ -83,9 +86,27 @@ class Session : public std::enable_shared_from_this<Session> {
       r.authorization = std::string(req[http::field::authorization]);
       r.host = std::string(req[http::field::host]);
       r.content_type = std::string(req[http::field::content_type]);
+      r.origin = std::string(req[http::field::origin]);
       r.body = req.body();
+      const bool upgrade = beast::websocket::is_upgrade(req);
       if (!bad.empty()) {
         res = error_response(400, bad);
+      } else if (upgrade) {
+        auto route = ws_routes_.find(r.path);
+        std::optional<HttpResponse> refused;
+        if (route == ws_routes_.end())
+          refused = error_response(404, "no WebSocket at " + r.path);
+        else
+          refused = admit(route->second, r);
+        if (!refused) {
+          stream_.expires_never();
+          WsSession::accept(
+              stream_.release_socket(), parser_->release(), route->second.options,
+              route->second.callbacks ? route->second.callbacks(r) : WsSession::Callbacks{});
+          return;
+        }
+        res = std::move(*refused);
+        keep_alive = false;
       } else {
         try {
           res = handler_(r);
@@ -112,6 +133,15 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
+  static std::optional<HttpResponse> admit(const WsRoute& route, const HttpRequest& r) {
+    if (!route.admit) return std::nullopt;
+    try {
+      return route.admit(r);
+    } catch (const std::exception&) {
+      return error_response(500, "internal error");
+    }
+  }
+
   void close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -121,6 +151,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpHandler& handler_;
+  const WsRoutes& ws_routes_;
   bool head_ = false;
 };
 
@@ -130,6 +161,7 @@ struct HttpServer::Impl {
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
   HttpHandler handler;
+  WsRoutes ws_routes;
   bool stopped = false;
 
   void accept() {
@@ -137,7 +169,7 @@ struct HttpServer::Impl {
       if (ec) {
         if (ec == asio::error::operation_aborted) return;
       } else {
-        std::make_shared<Session>(std::move(s), handler)->run();
+        std::make_shared<Session>(std::move(s), handler, ws_routes)->run();
       }
       accept();
     });
@@ -145,9 +177,10 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(const std::string& bind_address, uint16_t port, HttpHandler handler,
-                       int threads)
+                       int threads, std::map<std::string, WsRoute> ws_routes)
     : impl_(std::make_unique<Impl>()), threads_(threads) {
   impl_->handler = std::move(handler);
+  impl_->ws_routes = std::move(ws_routes);
   beast::error_code ec;
   const auto addr = asio::ip::make_address(bind_address, ec);
   if (ec) throw std::runtime_error("--bind: '" + bind_address + "' is not an IP address");

@@ -7,7 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <charconv>
 #include <chrono>
 #include <deque>
@@ -17,6 +17,7 @@
 
 #include "core/scaled_clock.hpp"
 #include "core/text.hpp"
+#include "net/ws_session.hpp"
 
 namespace aitrapp::kite {
 namespace asio = boost::asio;
@@ -57,7 +58,7 @@ struct KiteSimServer::Impl {
   std::thread thread;
   bool accepting = false;
   // io-thread state
-  std::list<std::weak_ptr<TickerSession>> tickers;
+  std::list<std::shared_ptr<TickerSession>> tickers;  // open ones; each leaves when it closes
   std::list<std::weak_ptr<RestSession>> rests;
   int64_t ws_refused_until = 0;
   std::unique_ptr<asio::steady_timer> reopen;
@@ -75,26 +76,45 @@ struct KiteSimServer::Impl {
 };
 
 // ---------------------------------------------------------------------------------------------
-// WebSocket ticker session
+// The ticker protocol over one WebSocket connection (the connection itself is net::WsSession)
 
 class TickerSession : public std::enable_shared_from_this<TickerSession> {
  public:
-  TickerSession(tcp::socket s, KiteSimServer::Impl& srv)
-      : ws_(std::move(s)), srv_(srv), heartbeat_(ws_.get_executor()) {}
+  explicit TickerSession(KiteSimServer::Impl& srv) : srv_(srv) {}
 
-  void run(http::request<http::string_body> req) {
-    ws_.binary(true);
-    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
-      if (ec) return;
-      ++self->srv_.ticker_count;
-      self->open_ = true;
-      self->read();
-      self->beat();
-    });
+  void run(tcp::socket socket, http::request<http::string_body> req) {
+    net::WsSessionOptions o;
+    // Kite sends a 1-byte heartbeat when there is nothing else to send.
+    o.idle_after = std::chrono::seconds(1);
+    o.idle_frame = std::string(1, '\0');
+    o.idle_binary = true;
+    // Generous: the simulator's clients are tests reading as fast as they can; a bound still
+    // keeps a stuck one from growing the simulator without end.
+    o.max_queued_frames = 1 << 16;
+    o.max_queued_bytes = size_t{256} << 20;
+    std::weak_ptr<TickerSession> weak = shared_from_this();
+    net::WsSession::Callbacks cb;
+    cb.on_open = [weak](net::WsSession&) {
+      if (auto self = weak.lock()) {
+        self->counted_ = true;
+        ++self->srv_.ticker_count;
+      }
+    };
+    cb.on_message = [weak](net::WsSession&, std::string_view text, bool) {
+      if (auto self = weak.lock()) self->on_message(std::string(text));
+    };
+    cb.on_close = [weak](net::WsSession&, const std::string&) {
+      auto self = weak.lock();
+      if (!self) return;
+      if (self->counted_) --self->srv_.ticker_count;
+      self->counted_ = false;
+      self->srv_.tickers.remove(self);
+    };
+    ws_ = net::WsSession::accept(std::move(socket), std::move(req), std::move(o), std::move(cb));
   }
 
   void send_ticks(const std::shared_ptr<const std::vector<KiteTick>>& ticks) {
-    if (!open_) return;
+    if (!ws_ || !ws_->open()) return;
     std::string packets;
     size_t n = 0;
     for (const KiteTick& t : *ticks) {
@@ -103,26 +123,16 @@ class TickerSession : public std::enable_shared_from_this<TickerSession> {
       append_packet(packets, t, it->second);
       ++n;
     }
-    if (n > 0) queue(make_frame(n, packets), true);
+    if (n > 0) ws_->send(make_frame(n, packets), true);
   }
   void send_text(const std::string& msg) {
-    if (open_) queue(msg, false);
+    if (ws_) ws_->send(msg, false);
   }
   void kill() {
-    if (!open_) return;
-    close();
+    if (ws_) ws_->close("dropped by the simulator");
   }
 
  private:
-  void read() {
-    ws_.async_read(in_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->close();
-      self->on_message(beast::buffers_to_string(self->in_.data()));
-      self->in_.consume(self->in_.size());
-      self->read();
-    });
-  }
-
   void on_message(const std::string& text) {
     // {"a":"subscribe","v":[tokens]} / {"a":"unsubscribe","v":[...]} / {"a":"mode","v":[m,[...]]}
     if (!valid_utf8(text)) return error("message is not UTF-8 text: " + quote_bytes(text, 16));
@@ -174,53 +184,14 @@ class TickerSession : public std::enable_shared_from_this<TickerSession> {
   }
 
   void error(const std::string& message) {
-    queue(json{{"type", "error"}, {"data", message}}.dump(-1, ' ', false,
-                                                          json::error_handler_t::replace),
-          false);
+    send_text(json{{"type", "error"}, {"data", message}}.dump(-1, ' ', false,
+                                                              json::error_handler_t::replace));
   }
 
-  // Kite sends a 1-byte heartbeat when there is nothing else to send.
-  void beat() {
-    heartbeat_.expires_after(std::chrono::seconds(1));
-    heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (ec || !self->open_) return;
-      if (steady_now_ms() - self->last_write_ >= 1000) self->queue(std::string(1, '\0'), true);
-      self->beat();
-    });
-  }
-
-  void queue(std::string data, bool binary) {
-    out_.emplace_back(std::move(data), binary);
-    if (out_.size() == 1) write();
-  }
-  void write() {
-    ws_.binary(out_.front().second);
-    ws_.async_write(asio::buffer(out_.front().first),
-                    [self = shared_from_this()](beast::error_code ec, size_t) {
-                      if (ec) return self->close();
-                      self->last_write_ = steady_now_ms();
-                      self->out_.pop_front();
-                      if (!self->out_.empty()) self->write();
-                    });
-  }
-  void close() {
-    if (!open_) return;
-    open_ = false;
-    --srv_.ticker_count;
-    heartbeat_.cancel();
-    beast::error_code ec;
-    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
-    beast::get_lowest_layer(ws_).socket().close(ec);
-  }
-
-  websocket::stream<beast::tcp_stream> ws_;
   KiteSimServer::Impl& srv_;
-  asio::steady_timer heartbeat_;
-  beast::flat_buffer in_;
-  std::deque<std::pair<std::string, bool>> out_;
-  std::map<uint32_t, TickMode> subs_;  // not restored after a reconnect, as on Kite
-  int64_t last_write_ = 0;
-  bool open_ = false;
+  std::shared_ptr<net::WsSession> ws_;  // io thread only
+  std::map<uint32_t, TickMode> subs_;   // not restored after a reconnect, as on Kite
+  bool counted_ = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -346,9 +317,9 @@ class RestSession : public std::enable_shared_from_this<RestSession> {
       return write();
     }
     stream_.expires_never();
-    auto t = std::make_shared<TickerSession>(stream_.release_socket(), srv_);
+    auto t = std::make_shared<TickerSession>(srv_);
     srv_.tickers.push_back(t);
-    t->run(std::move(req));
+    t->run(stream_.release_socket(), std::move(req));
   }
 
   beast::tcp_stream stream_;
@@ -364,7 +335,6 @@ void KiteSimServer::Impl::accept() {
     if (ec) return;  // closed (stop or refuse fault)
     auto r = std::make_shared<RestSession>(std::move(s), *this);
     rests.remove_if([](const auto& w) { return w.expired(); });
-    tickers.remove_if([](const auto& w) { return w.expired(); });
     rests.push_back(r);
     r->run();
     accept();
@@ -372,8 +342,7 @@ void KiteSimServer::Impl::accept() {
 }
 
 void KiteSimServer::Impl::close_all(bool tickers_only) {
-  for (auto& w : tickers)
-    if (auto t = w.lock()) t->kill();
+  for (auto& t : tickers) t->kill();
   if (tickers_only) return;
   for (auto& w : rests)
     if (auto r = w.lock()) r->kill();
@@ -412,8 +381,7 @@ void KiteSimServer::stop() {
 void KiteSimServer::broadcast_ticks(std::vector<KiteTick> ticks) {
   auto shared = std::make_shared<const std::vector<KiteTick>>(std::move(ticks));
   asio::post(impl_->ioc, [this, shared] {
-    for (auto& w : impl_->tickers)
-      if (auto t = w.lock()) t->send_ticks(shared);
+    for (auto& t : impl_->tickers) t->send_ticks(shared);
   });
 }
 
@@ -423,9 +391,8 @@ void KiteSimServer::broadcast_text(std::vector<std::string> messages) {
 }
 
 void KiteSimServer::Impl::deliver_updates(const std::vector<std::string>& updates) {
-  for (auto& w : tickers)
-    if (auto t = w.lock())
-      for (const auto& u : updates) t->send_text(u);
+  for (auto& t : tickers)
+    for (const auto& u : updates) t->send_text(u);
   // The updates are serialised by KiteExchange (nlohmann's compact dump), so the status
   // appears in exactly this form.
   const bool complete = std::any_of(updates.begin(), updates.end(), [](const std::string& u) {
