@@ -364,6 +364,17 @@ void EngineService::publish() {
   s->marketdata_seen = marketdata_seen_;
   s->order_stream_seen = order_stream_seen_;
   s->flatten_ms = flatten_ms_;
+  s->ranking = {{"strategy", cfg_.strategy.kind},
+                {"min_score", cfg_.engine.ranker.min_score},
+                {"max_per_instant", cfg_.engine.ranker.max_per_instant}};
+  if (cfg_.strategy.kind == BreakoutStrategy::kName) {
+    const ScoreWeights& w = cfg_.strategy.breakout.weights;
+    s->ranking["weights"] = {{"momentum", w.momentum},
+                             {"trend", w.trend},
+                             {"liquidity", w.liquidity},
+                             {"regime", w.regime},
+                             {"reward_risk", w.reward_risk}};
+  }
   const Engine& e = replay_.engine();
   const Money heat_cap = pct_of(cfg_.engine.limits.capital, cfg_.engine.limits.heat_bps);
   s->heat_cap = rupees(heat_cap);
@@ -405,8 +416,13 @@ void EngineService::publish() {
     s->orders = orders_json();
     s->signals = json::array();
     const auto& sig = e.recent_signals();
-    for (auto it = sig.rbegin(); it != sig.rend(); ++it)
-      s->signals.push_back(ops::signal_json(*it, cal_));
+    for (auto it = sig.rbegin(); it != sig.rend(); ++it) {
+      json j = ops::signal_json(it->signal, cal_);
+      j["outcome"] = it->outcome;
+      if (!it->detail.empty()) j["detail"] = it->detail;
+      if (!it->plan_id.empty()) j["plan_id"] = it->plan_id;
+      s->signals.push_back(std::move(j));
+    }
   } else {
     s->trading_state = lock_.is_leader() ? "RECOVERING" : "FOLLOWER";
     s->risk = json::object();

@@ -185,12 +185,17 @@ void Engine::on_bars_closed(const std::vector<Bar>& bars) {
       sig->seq = ++signal_seq_;
       ++stats_.signals;
       persist(SignalRecord{*sig, cfg_.config_sha});
-      recent_signals_.push_back(*sig);
+      recent_signals_.emplace_back().signal = *sig;
       if (recent_signals_.size() > kRecentEvents) recent_signals_.pop_front();
       signals.push_back(*sig);
     }
   }
-  if (!signals.empty() && cal_.phase(now_) == SessionPhase::Open) decide(signals);
+  if (!signals.empty() && cal_.phase(now_) == SessionPhase::Open) {
+    decide(signals);
+  } else {
+    for (const Signal& s : signals)
+      if (RankedSignal* r = recent_signal(s.seq)) r->outcome = "outside_session";
+  }
   dirty_checkpoint_ = true;
   housekeeping();
   flush();
@@ -225,40 +230,70 @@ bool Engine::symbol_busy(const std::string& symbol) const {
   return false;
 }
 
+RankedSignal* Engine::recent_signal(int64_t seq) {
+  for (auto it = recent_signals_.rbegin(); it != recent_signals_.rend(); ++it)
+    if (it->signal.seq == seq) return &*it;
+  return nullptr;
+}
+
 void Engine::decide(std::vector<Signal>& signals) {
+  // Every signal leaves with an outcome; the ones ranked out are marked first.
+  auto mark = [&](const Signal& s, const char* outcome, std::string detail = {},
+                  const std::string& plan_id = {}) {
+    if (RankedSignal* r = recent_signal(s.seq)) {
+      r->outcome = outcome;
+      r->detail = std::move(detail);
+      r->plan_id = plan_id;
+    }
+  };
   std::vector<Signal> free;
-  for (const auto& s : signals)
-    if (!symbol_busy(s.symbol)) free.push_back(s);
-  for (size_t idx : rank_signals(free, cfg_.ranker)) {
+  for (const auto& s : signals) {
+    if (!symbol_busy(s.symbol))
+      free.push_back(s);
+    else
+      mark(s, "symbol_busy");
+  }
+  const std::vector<size_t> ranked = rank_signals(free, cfg_.ranker);
+  for (const Signal& s : free)
+    mark(s, s.score < cfg_.ranker.min_score ? "below_min_score" : "not_chosen");
+  for (size_t idx : ranked) {
     const Signal& s = free[idx];
     const std::string plan_id = make_plan_id(day_, s.strategy, s.symbol, s.time, s.side);
+    auto block = [&](const std::string& check, const std::string& reason) {
+      risk_event("BLOCK", check, reason, s.symbol, plan_id);
+      mark(s, "blocked", check + ": " + reason, plan_id);
+    };
     if (plan_ids_.count(plan_id)) {  // a replayed plan never creates a second order
       ++stats_.duplicate_plans_skipped;
+      mark(s, "duplicate_plan", {}, plan_id);
       continue;
     }
     const Instrument& in = inst(s.symbol);
     const Quote& q = quotes_[s.symbol];
-    if (!q.valid) continue;
+    if (!q.valid) {
+      mark(s, "no_quote", {}, plan_id);
+      continue;
+    }
     auto br = quantize_bracket(in, s.side, {s.entry, s.stop, s.target}, q.last);
     if (!br) {
-      risk_event("BLOCK", "QUANTIZE", br.error(), s.symbol, plan_id);
+      block("QUANTIZE", br.error());
       continue;
     }
     const Qty qty = size_for_risk(in, br->entry, br->stop, cfg_.limits);
     if (qty.units == 0) {
-      risk_event("BLOCK", "PER_TRADE_RISK", "one lot risks more than the per-trade cap", s.symbol,
-                 plan_id);
+      block("PER_TRADE_RISK", "one lot risks more than the per-trade cap");
       continue;
     }
     const auto band = venue_bands_.find(s.symbol);
     TradeProposal p{&in,        s.side, qty,   br->entry, br->stop,
                     br->target, q.last, q.bid, q.ask,     q.bar_volume};
     if (band != venue_bands_.end()) p.venue_band = band->second;
-    if (auto block = check_pre_trade(p, portfolio_risk(), cfg_.limits, risk_.state())) {
-      risk_event("BLOCK", block->check, block->reason, s.symbol, plan_id);
+    if (auto refused = check_pre_trade(p, portfolio_risk(), cfg_.limits, risk_.state())) {
+      block(refused->check, refused->reason);
       continue;
     }
     plan_ids_.insert(plan_id);
+    mark(s, "decided", {}, plan_id);
     BracketGroup g;
     g.plan_id = plan_id;
     g.strategy = s.strategy;

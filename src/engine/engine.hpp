@@ -58,6 +58,17 @@ inline constexpr std::array<std::string_view, 6> kRetryKinds{
 inline constexpr std::array<std::string_view, 3> kAutoPauseCauses{"throttle_backlog",
                                                                   "store_outage", "leader_lease"};
 
+// A signal and what the decision step made of it, for the operator's ranking view (not stored:
+// the signal and the decision are).
+struct RankedSignal {
+  Signal signal;
+  // decided, blocked, below_min_score, not_chosen (ranked out by max_per_instant), symbol_busy,
+  // duplicate_plan, no_quote, outside_session; pending until the step decides.
+  std::string outcome = "pending";
+  std::string detail;   // blocked: "CHECK: reason"
+  std::string plan_id;  // decided or blocked
+};
+
 // The order counters (orders, orders_placed, duplicate_fills_ignored, retries by kind,
 // ack_latency_ms) are the order manager's, kept here under the same names.
 struct EngineStats : OrderCounters {
@@ -137,7 +148,7 @@ class Engine {
   int orphan_children() const;
   size_t throttle_depth(Lane lane) const { return oms_.throttle_depth(lane); }
   // The most recent signals and risk events, oldest first (bounded).
-  const std::deque<Signal>& recent_signals() const { return recent_signals_; }
+  const std::deque<RankedSignal>& recent_signals() const { return recent_signals_; }
   const std::deque<RiskEventRecord>& recent_risk_events() const { return recent_risk_; }
 
  private:
@@ -251,7 +262,8 @@ class Engine {
   int64_t signal_seq_ = 0;
   int decisions_today_ = 0;
   EngineStats stats_;
-  std::deque<Signal> recent_signals_;
+  std::deque<RankedSignal> recent_signals_;
+  RankedSignal* recent_signal(int64_t seq);  // null once it left the deque
   std::deque<RiskEventRecord> recent_risk_;
 
   // Indexes that keep a step's cost proportional to what is open rather than to the day's

@@ -56,6 +56,9 @@ struct ServiceSnapshot {
   SteadyTime order_stream_seen{};
   FlattenHistogramMs flatten_ms = make_flatten_histogram_ms();
   nlohmann::json risk, positions, orders, signals;  // the GET bodies, built on the engine thread
+  // How signals are ranked: strategy, min_score, max_per_instant, and the score weights where the
+  // strategy has them.
+  nlohmann::json ranking;
 };
 
 struct Command {
