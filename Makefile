@@ -10,6 +10,7 @@ RUN_DB      ?= var/run.sqlite
 # The demo store of `make run`, fresh on every start (it holds nothing but the demo).
 DEMO_DB     ?= var/demo.sqlite
 PORT        ?= 8000
+DASHBOARD_PORT ?= 3000
 # The burn-in's days (`make burnin`): every bundled day, replayed in date order on $(RUN_DB).
 BURNIN_DAYS ?= data/nse
 # Days `make burnin-report` judges, ending at the latest in the store (REPORT_ARGS adds more:
@@ -40,17 +41,18 @@ build-asan: bootstrap $(ASAN_DIR)/CMakeCache.txt
 	cmake --build $(ASAN_DIR) -j$(JOBS)
 
 # The service: a PAPER session over a bundled real NSE day on an accelerated simulated clock,
-# with the operator API on 127.0.0.1:$(PORT). Ctrl-C stops it. `make run` starts the demo on a
+# with the operator API on 127.0.0.1:$(PORT) and the dashboard on it and on :$(DASHBOARD_PORT)
+# (http://localhost:3000, as the runbook opens it). Ctrl-C stops it. `make run` starts the demo on a
 # fresh $(DEMO_DB) (with DATABASE_URL set: on PostgreSQL, deleting nothing); `make paper` runs on
 # $(RUN_DB), which it never deletes: run it again after a stop and it resumes the day.
 run: build
 	@mkdir -p var logs
 	@$(if $(DATABASE_URL),,rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).journal)
-	$(BUILD_DIR)/aitrapp run --data $(DAY) --speed $(SPEED) --db $(if $(DATABASE_URL),$(RUN_DB),$(DEMO_DB)) --port $(PORT)
+	$(BUILD_DIR)/aitrapp run --data $(DAY) --speed $(SPEED) --db $(if $(DATABASE_URL),$(RUN_DB),$(DEMO_DB)) --port $(PORT) --dashboard-port $(DASHBOARD_PORT)
 
 paper: build
 	@mkdir -p var logs
-	$(BUILD_DIR)/aitrapp run --data $(DAY) --speed $(SPEED) --db $(RUN_DB) --port $(PORT)
+	$(BUILD_DIR)/aitrapp run --data $(DAY) --speed $(SPEED) --db $(RUN_DB) --port $(PORT) --dashboard-port $(DASHBOARD_PORT)
 
 # The same day (or DAYS="dir dir ...", several in date order) as a batch replay at full speed on
 # a fresh var/replay.sqlite, ending with each day's summary (and the total).

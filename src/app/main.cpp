@@ -85,6 +85,13 @@ int main(int argc, char** argv) {
                    "unset")
       ->capture_default_str();
   rcmd->add_option("--port-file", run.port_file, "Write the bound port to this file");
+  rcmd->add_option("--dashboard-port", run.dashboard_port,
+                   "Also serve the dashboard (and the API) on this port, e.g. 3000 (0: only on "
+                   "--port)")
+      ->capture_default_str();
+  rcmd->add_option("--reports-dir", run.reports_dir,
+                   "Directory of the burn-in, drill and go/no-go reports the dashboard links to")
+      ->capture_default_str();
   rcmd->add_option("--instance-id", run.instance_id, "Instance id (default hostname:pid)");
   rcmd->add_option("--lease-ms", run.lease_ms, "Redis leader lease TTL in ms (with REDIS_URL)")
       ->check(CLI::Range(int64_t{500}, int64_t{600'000}))

@@ -14,6 +14,8 @@
 #include "net/http_server.hpp"
 #include "ops/api.hpp"
 #include "ops/api_token.hpp"
+#include "ops/live_feed.hpp"
+#include "ops/live_state.hpp"
 #include "ops/prometheus_text.hpp"
 #include "ops/publishing_store.hpp"
 
@@ -64,11 +66,16 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     return e->exit_code;
   }
   Backends& b = std::get<Backends>(opened);
+  // Durable changes and log events go to the live feed (the dashboard's /ws) and, with
+  // REDIS_URL, to the Redis bus: the same payloads on the same channels.
+  ops::LiveFeed feed;
+  std::vector<ops::EventBus*> buses{&feed};
+  if (b.bus) buses.insert(buses.begin(), b.bus.get());
+  ops::TeeBus bus(buses);
   ops::EventRing events(*logger, cal);
-  events.set_bus(b.bus.get());
-  std::optional<ops::PublishingStore> published;
-  if (b.bus) published.emplace(b.store(), *b.bus, cal);
-  Store& store = published ? static_cast<Store&>(*published) : b.store();
+  events.set_bus(&bus);
+  ops::PublishingStore published(b.store(), bus, cal);
+  Store& store = published;
   const std::unique_ptr<SessionDriver> driver =
       pv.make_session(cfg, store, b.venue_journal(), events);
   SessionDriver& replay = *driver;
@@ -87,10 +94,17 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   std::vector<std::string> hosts = opts.allowed_hosts;
   if (opts.bind != "0.0.0.0" && opts.bind != "::") hosts.push_back(opts.bind);
   ops::ControlApi api(service, token->value, hosts);
-  std::unique_ptr<net::HttpServer> server;
+  api.set_reports_dir(opts.reports_dir);
+  // The API port and, with --dashboard-port, a second one: the same handler and live channel.
+  auto serve = [&](uint16_t port) {
+    return std::make_unique<net::HttpServer>(
+        opts.bind, port, [&api](const net::HttpRequest& r) { return api.handle(r); }, 4,
+        std::map<std::string, net::WsRoute>{{"/ws", api.live_route(feed)}});
+  };
+  std::unique_ptr<net::HttpServer> server, dashboard;
   try {
-    server = std::make_unique<net::HttpServer>(
-        opts.bind, opts.port, [&api](const net::HttpRequest& r) { return api.handle(r); });
+    server = serve(opts.port);
+    if (opts.dashboard_port != 0) dashboard = serve(opts.dashboard_port);
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";
     return 1;
@@ -98,9 +112,12 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
 
   service.start();
   server->start();
+  if (dashboard) dashboard->start();
   for (const auto& n : pv.notes) out << "note: " << n << "\n";
   out << "aitrapp run: " << pv.describe(replay) << "; API on http://" << opts.bind << ":"
       << server->port() << " (instance " << lock.instance_id() << ")\n"
+      << "dashboard: http://" << opts.bind << ":" << (dashboard ? dashboard : server)->port()
+      << "/\n"
       << "store: " << b.describe() << "\n";
   if (token->created)
     out << "API token (printed once; stored in " << token->source
@@ -112,9 +129,12 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
 
   bool said_leader = false, said_recovered = false, said_done = false;
   int rc = 0;
+  ops::LiveState live_state;
   for (;;) {
     timespec wait{0, 200'000'000};
     if (sigtimedwait(&stop_signals, nullptr, &wait) > 0) break;
+    if (auto st = live_state.update(service.snapshot(), std::chrono::steady_clock::now()))
+      feed.publish_state(std::move(*st));
     if (const std::string fatal = service.fatal_error(); !fatal.empty()) {
       err << "error: engine stopped: " << fatal << "\n";
       rc = 1;
@@ -142,6 +162,7 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
       said_done = true;
     }
   }
+  if (dashboard) dashboard->stop();
   server->stop();
   service.stop();
   out << "aitrapp run: stopped\n";

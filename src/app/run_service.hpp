@@ -19,8 +19,12 @@ struct RunOptions {
   // Host header names the API answers besides localhost, 127.0.0.1, [::1] and the bind address.
   std::vector<std::string> allowed_hosts;
   std::string token_file = "var/api_token";
-  std::string port_file;    // when set, the bound port is written there once serving
-  std::string instance_id;  // default hostname:pid
+  std::string port_file;  // when set, the bound port is written there once serving
+  // The dashboard is served on the API's port; this serves it (and the API) on a second port
+  // too, the one the runbook opens (3000). 0: none.
+  uint16_t dashboard_port = 0;
+  std::string reports_dir = "reports";  // what the dashboard's report links list
+  std::string instance_id;              // default hostname:pid
   // Redis leader lease (REDIS_URL): TTL, refresh period, and how long leadership may be lost
   // before the process stops.
   int64_t lease_ms = 10'000, lease_refresh_ms = 2'000, lost_exit_ms = 10'000;

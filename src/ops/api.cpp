@@ -8,6 +8,7 @@
 #include "core/result.hpp"
 #include "core/text.hpp"
 #include "ops/api_token.hpp"
+#include "ops/dashboard_assets.hpp"
 #include "ops/metrics.hpp"
 #include "ops/prometheus_text.hpp"
 #include "risk/kill_triggers.hpp"
@@ -132,10 +133,11 @@ net::HttpResponse ControlApi::handle(const net::HttpRequest& r) const {
     return fail(421, "Host " + quote_bytes(r.host) + " is not served here (served: " + names +
                          "; add one with --allowed-host)");
   }
+  if (auto d = serve_dashboard(r, reports_dir_)) return std::move(*d);
   const bool is_get = kGetPaths.count(r.path), is_post = kPostPaths.count(r.path);
   if (!is_get && !is_post)
-    return fail(404, "no endpoint " + r.path + " (GET " + join(kGetPaths) + "; POST " +
-                         join(kPostPaths) + ")");
+    return fail(404, "no endpoint " + r.path + " (GET / (the dashboard), /reports, " +
+                         join(kGetPaths) + "; POST " + join(kPostPaths) + ")");
   if (is_get && r.method != "GET") {
     net::HttpResponse res = fail(405, r.path + " takes GET");
     res.headers.emplace_back("Allow", "GET");
@@ -147,6 +149,24 @@ net::HttpResponse ControlApi::handle(const net::HttpRequest& r) const {
     return res;
   }
   return is_get ? get(r) : post(r);
+}
+
+net::WsRoute ControlApi::live_route(LiveFeed& feed) const {
+  net::WsRoute route;
+  route.admit = [this](const net::HttpRequest& r) -> std::optional<net::HttpResponse> {
+    if (!host_allowed(r.host))
+      return fail(421, "Host " + quote_bytes(r.host) + " is not served here");
+    if (!r.origin.empty() && lower(r.origin) != "http://" + lower(r.host))
+      return fail(403, "Origin " + quote_bytes(r.origin) + " is not this dashboard's own (http://" +
+                           r.host + ")");
+    return std::nullopt;
+  };
+  route.callbacks = [&feed](const net::HttpRequest&) {
+    net::WsSession::Callbacks cb;
+    cb.on_open = [&feed](net::WsSession& ws) { feed.attach(ws.shared_from_this()); };
+    return cb;  // what a client sends is ignored: the channels are read-only
+  };
+  return route;
 }
 
 net::HttpResponse ControlApi::get(const net::HttpRequest& r) const {

@@ -9,6 +9,7 @@
 
 #include "net/http_server.hpp"
 #include "ops/control.hpp"
+#include "ops/live_feed.hpp"
 
 namespace aitrapp::ops {
 
@@ -20,6 +21,13 @@ class ControlApi {
   // address or the machine's name), without a port.
   ControlApi(ControlPort& port, std::string token, std::vector<std::string> extra_hosts = {});
   net::HttpResponse handle(const net::HttpRequest& r) const;
+  // The live channels at /ws. Any web page can open a WebSocket to a loopback port, so an upgrade
+  // is admitted only when its Host is served here and its Origin, when it sends one (browsers
+  // always do), is this server's own: http://<Host>. Each connection gets the feed's snapshot,
+  // then its events. `feed` must outlive the server the route is given to.
+  net::WsRoute live_route(LiveFeed& feed) const;
+  // Where GET /reports finds the burn-in, drill and go/no-go reports (default: reports).
+  void set_reports_dir(std::string dir) { reports_dir_ = std::move(dir); }
 
  private:
   net::HttpResponse get(const net::HttpRequest& r) const;
@@ -28,6 +36,7 @@ class ControlApi {
   ControlPort& port_;
   std::string token_;
   std::vector<std::string> hosts_;  // lower case
+  std::string reports_dir_ = "reports";
 };
 
 }  // namespace aitrapp::ops

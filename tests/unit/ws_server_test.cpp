@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "../support/ws_upgrade.hpp"
 #include "net/http_server.hpp"
 
 using namespace aitrapp;
@@ -97,25 +98,6 @@ struct Client {
   }
 };
 
-// The server's answer to a WebSocket upgrade of `path` from `origin` (none when empty).
-int upgrade_status(uint16_t port, const std::string& path, const std::string& origin) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  http::request<http::string_body> req{http::verb::get, path, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::upgrade, "websocket");
-  req.set(http::field::connection, "Upgrade");
-  req.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
-  req.set(http::field::sec_websocket_version, "13");
-  if (!origin.empty()) req.set(http::field::origin, origin);
-  http::write(stream, req);
-  beast::flat_buffer b;
-  http::response<http::string_body> res;
-  http::read(stream, b, res);
-  return res.result_int();
-}
-
 }  // namespace
 
 TEST(WsServer, ASessionGetsItsSnapshotThenEveryFrameInOrder) {
@@ -143,10 +125,13 @@ TEST(WsServer, AForeignOriginOrAnUnknownPathIsRefusedBeforeTheUpgrade) {
   Sessions s;
   net::HttpServer server("127.0.0.1", 0, hello, 2, {{"/ws", route(s)}});
   server.start();
-  EXPECT_EQ(upgrade_status(server.port(), "/ws", "http://evil.example"), 403);
-  EXPECT_EQ(upgrade_status(server.port(), "/ws", ""), 403);
-  EXPECT_EQ(upgrade_status(server.port(), "/elsewhere", kOrigin), 404);
-  EXPECT_EQ(upgrade_status(server.port(), "/ws", kOrigin), 101);  // the same request, admitted
+  auto status = [&](const std::string& path, const std::string& origin) {
+    return support::ws_upgrade_status(server.port(), "127.0.0.1", path, origin);
+  };
+  EXPECT_EQ(status("/ws", "http://evil.example"), 403);
+  EXPECT_EQ(status("/ws", ""), 403);
+  EXPECT_EQ(status("/elsewhere", kOrigin), 404);
+  EXPECT_EQ(status("/ws", kOrigin), 101);  // the same request, admitted
   ASSERT_TRUE(s.wait([&] { return s.open.size() == 1; }));
   s.open.clear();
 }
