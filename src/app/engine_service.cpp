@@ -353,6 +353,7 @@ void EngineService::publish() {
   s->store_backend = opts_.store_backend;
   s->store_health = store_.health();
   if (opts_.bus) s->bus = opts_.bus->stats();
+  if (opts_.live) s->live = opts_.live->stats();
   s->mode = mode_;
   s->config_sha = cfg_.config_sha;
   s->recovered = recovered_;

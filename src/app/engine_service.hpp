@@ -26,7 +26,8 @@ struct ServiceOptions {
   // Called on the engine thread with each new lease's fencing token (the PostgreSQL store fences
   // its writes with it).
   std::function<void(uint64_t)> fence;
-  ops::EventBus* bus = nullptr;  // for its metrics; may be null
+  ops::EventBus* bus = nullptr;         // for its metrics; may be null
+  const ops::EventBus* live = nullptr;  // the dashboard's live feed, for its metrics; may be null
   // Leadership lost to another instance for this long: the service stops (exit status 1).
   std::chrono::milliseconds lost_exit_after{10'000};
   std::chrono::milliseconds flatten_timeout{30'000};

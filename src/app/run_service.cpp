@@ -84,6 +84,7 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   so.live_venue = pv.live;
   so.store_backend = b.pg ? "postgresql" : "sqlite";
   so.bus = b.bus.get();
+  so.live = &feed;
   so.lost_exit_after = std::chrono::milliseconds(opts.lost_exit_ms);
   if (b.pg)
     so.fence = [pg = b.pg.get(), id = b.lock->instance_id()](uint64_t t) {

@@ -38,7 +38,8 @@ struct ServiceSnapshot {
   std::string store_backend = "sqlite", leadership = "FOLLOWER";
   uint64_t fencing_token = 0;
   StoreHealth store_health;
-  std::optional<BusStats> bus;  // with REDIS_URL
+  std::optional<BusStats> bus;   // with REDIS_URL
+  std::optional<BusStats> live;  // the dashboard's live feed (/ws)
   EngineStats stats;
   double heat = 0, heat_cap = 0, net_liquidity = 0, day_pnl = 0, realized = 0, unrealized = 0;
   int open_positions = 0;

@@ -31,7 +31,8 @@ class LiveFeed final : public EventBus {
   // `payload` is the channel's JSON text (as for the Redis bus); a payload that is not JSON is
   // sent as a JSON string rather than breaking every client's parser.
   void publish(const std::string& channel, std::string payload) override;
-  // published: by channel; dropped: clients dropped for falling behind; buffered: clients.
+  // connected: always; published: by channel; dropped: clients gone (closed, or dropped for
+  // falling behind); buffered: clients connected now.
   BusStats stats() const override;
 
   // The engine's state (the dashboard's positions, heat, P&L, risk, mode, heartbeats): kept as

@@ -147,6 +147,13 @@ std::string render_metrics(const ServiceSnapshot& s, SteadyTime now) {
     m.gauge("trader_bus_buffered", "Events waiting to be published",
             static_cast<double>(b.buffered));
   }
+  if (s.live) {
+    m.gauge("trader_live_clients", "Dashboard connections on /ws",
+            static_cast<double>(s.live->buffered));
+    m.counter("trader_live_clients_gone_total",
+              "Dashboard connections gone: closed, or dropped for falling behind",
+              static_cast<double>(s.live->dropped));
+  }
   return m.str();
 }
 

@@ -1,7 +1,8 @@
 // The operator dashboard in Debian's headless Chromium against a real `aitrapp run` (PAPER, no
 // Redis): the panels fill from the live channel, a position appears, the kill switch asks first,
 // sends with the operator's token only after the confirmation, shows the result, and the
-// positions go to 0. No request leaves the origin and the console stays free of errors.
+// positions go to 0; resume, pause and the mode switch say what they do, and work with the live
+// channel down. No request leaves the origin and the console stays free of errors.
 // Environment: AITRAPP_URL (the run's API), AITRAPP_TOKEN, CHROMIUM, OUT (screenshots).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,6 +12,18 @@ const URL_ROOT = process.env.AITRAPP_URL;
 const TOKEN = process.env.AITRAPP_TOKEN;
 const OUT = process.env.OUT;
 const origin = new URL(URL_ROOT).host;
+
+// Waits for the dialog's result line to match `re`; on a timeout, says what it showed instead.
+async function result(page, re) {
+  try {
+    await page.waitForFunction((src) =>
+      new RegExp(src).test(document.getElementById("confirm-result").textContent), re.source,
+    { timeout: 30_000 });
+  } catch (e) {
+    throw new Error("the dialog shows '" + await page.textContent("#confirm-result") +
+      "', expected " + re);
+  }
+}
 
 test("the dashboard shows the day live and its kill switch flattens after confirmation", async () => {
   const browser = await chromium.launch({
@@ -33,6 +46,8 @@ test("the dashboard shows the day live and its kill switch flattens after confir
     await page.waitForFunction(() => document.querySelectorAll("#ranks tbody tr").length > 0,
       null, { timeout: 60_000 });
     await page.waitForFunction(() => document.querySelectorAll("#events li").length > 0);
+    const metrics = await (await fetch(URL_ROOT + "/metrics")).text();
+    assert.match(metrics, /^trader_live_clients [1-9]/m);
     assert.match(await page.textContent("#mode"), /PAPER/);
     assert.match(await page.textContent("#engine-time"), /\+05:30/);  // exchange time, zone shown
     assert.match(await page.textContent("#min-score"), /min score 0\.\d\d; weights momentum/);
@@ -76,9 +91,7 @@ test("the dashboard shows the day live and its kill switch flattens after confir
     assert.equal(res.status(), 200);
     assert.equal(res.request().headers()["authorization"], "Bearer " + TOKEN);
     assert.equal(JSON.parse(res.request().postData()).reason, "manual");
-    await page.waitForFunction(() =>
-      /flat in \d+ ms: \d+ positions closed, \d+ orders cancelled; state HARD_STOP/
-        .test(document.getElementById("confirm-result").textContent));
+    await result(page, /flat in \d+ ms: \d+ positions closed, \d+ orders cancelled; state HARD_STOP/);
     await page.click("#confirm-cancel");
     // The positions go to 0, on the panel and in the API.
     await page.waitForFunction(() => document.querySelector("#positions tbody tr td").textContent === "flat");
@@ -89,9 +102,44 @@ test("the dashboard shows the day live and its kill switch flattens after confir
       [...document.querySelectorAll("#events li")].some((li) => li.textContent.includes("KILL SWITCH manual")));
     await page.screenshot({ path: OUT + "/dashboard-flat.png", fullPage: true });
 
+    // Resume says what it re-enables, then does it.
+    await page.click("#resume");
+    await page.waitForSelector("#confirm[open]");
+    assert.match(await page.textContent("#confirm-what"), /Re-enables new entries/);
+    await page.click("#confirm-send");  // the token is kept for the tab
+    await result(page, /done; state ACTIVE/);
+    await page.click("#confirm-cancel");
+
     // The report link is one click away.
     await page.click("a[href='/reports']");
     await page.waitForSelector("text=Reports in");
+    await page.click("a[href='/reports/drills-example.json']");
+    assert.equal(await page.textContent("body"), "{}\n");
+
+    // With the live channel down the controls still work: every /ws connection is refused here.
+    const cut = await browser.newPage();
+    cut.on("pageerror", (e) => problems.push("page error: " + e.message));
+    cut.on("request", (r) => requests.push({ url: r.url(), method: r.method() }));
+    await cut.routeWebSocket(/\/ws$/, (ws) => ws.close());
+    await cut.goto(URL_ROOT + "/");
+    await cut.waitForFunction(() => document.getElementById("channel").textContent.includes("down"));
+    await cut.click("#pause");
+    await cut.waitForSelector("#confirm[open]");
+    await cut.fill("#token", TOKEN);
+    await cut.click("#confirm-send");
+    await result(cut, /done; state PAUSED/);
+    await cut.click("#confirm-cancel");
+    // LIVE without the phrase is refused by the engine, and the page says so.
+    await cut.click("#mode-switch");
+    await cut.waitForSelector("#confirm[open]");
+    assert.ok(await cut.isVisible("#phrase"));
+    await cut.selectOption("#reason", "LIVE");
+    await cut.click("#confirm-send");
+    await result(cut, /refused \(403\): LIVE refused/);
+    const health = await (await fetch(URL_ROOT + "/health")).json();
+    assert.equal(health.mode, "PAPER");
+    assert.equal(health.trading_state, "PAUSED");
+    await cut.screenshot({ path: OUT + "/dashboard-channel-down.png" });
     for (const r of requests) {
       const u = new URL(r.url);
       assert.equal(u.host, origin, "a request left the origin: " + r.url);

@@ -229,6 +229,7 @@ async function openConfirm(kind) {
   $("phrase-label").hidden = true;
   $("reason-label").hidden = false;
   $("confirm-send").disabled = false;
+  $("reason-name").textContent = kind === "mode" ? "Mode" : "Reason";
   if (kind === "flatten") {
     reason.replaceChildren(...KILL_REASONS.map((r) => el("option", r)));
     // Fresh from the API, not from the live channel, which may be down.
