@@ -232,7 +232,7 @@ SimReply KiteExchange::route(const SimRequest& r) {
       if (p.size() == 1 || row.exchange == p[1]) rows.push_back(row);
     SimReply csv;
     csv.content_type = "text/csv";
-    csv.content_encoding = "gzip";
+    csv.headers.emplace_back("Content-Encoding", "gzip");
     csv.body = net::gzip(write_instruments_csv(rows));
     return csv;
   }

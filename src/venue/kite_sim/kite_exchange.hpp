@@ -14,6 +14,7 @@
 #include "core/calendar.hpp"
 #include "core/rate_window.hpp"
 #include "net/form.hpp"
+#include "net/http_server.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_ticks.hpp"
 #include "venue/sim/faults.hpp"
@@ -32,14 +33,8 @@ struct SimRequest {
   int64_t wall_ms = 0;  // steady wall clock: rate limits count real requests
 };
 
-struct SimReply {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string content_encoding;
-  std::string body;
-  int64_t delay_ms = 0;  // fault: answer this late
-  bool drop = false;     // fault: close the connection instead of answering
-};
+// An answer as the server sends it (delay_ms and drop are the faults of a slow or lost answer).
+using SimReply = net::HttpResponse;
 
 // Kite's error envelope {status:"error",message,data:null,error_type} with its HTTP status.
 SimReply error_reply(int status, const std::string& type, const std::string& message);

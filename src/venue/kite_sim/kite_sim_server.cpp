@@ -1,141 +1,45 @@
 #include "venue/kite_sim/kite_sim_server.hpp"
 
 #include <algorithm>
-
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
+#include <atomic>
 #include <charconv>
-#include <chrono>
-#include <deque>
 #include <list>
 #include <map>
-#include <thread>
 
 #include "core/scaled_clock.hpp"
 #include "core/text.hpp"
+#include "net/form.hpp"
+#include "net/http_server.hpp"
 #include "net/ws_session.hpp"
 
 namespace aitrapp::kite {
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
 using nlohmann::json;
 
-class TickerSession;
-class RestSession;
+namespace {
 
-struct KiteSimServer::Impl {
-  Impl(KiteExchange& ex, std::mutex& mu, const std::string& bind, uint16_t port)
-      : ex(ex), mu(mu), acceptor(ioc) {
-    endpoint = tcp::endpoint(asio::ip::make_address(bind), port);
-    open_acceptor();
-    endpoint.port(acceptor.local_endpoint().port());
+// A token as a JSON number or, as the official clients' instrument lists hold them, a string of
+// digits.
+Result<uint32_t> instrument_token(const json& t) {
+  if (t.is_number_unsigned() && t.get<uint64_t>() <= UINT32_MAX) return t.get<uint32_t>();
+  if (t.is_string()) {
+    const std::string& s = t.get_ref<const std::string&>();
+    uint32_t v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc{} && end == s.data() + s.size() && !s.empty()) return v;
   }
-  void open_acceptor() {
-    beast::error_code ec;
-    acceptor.open(endpoint.protocol(), ec);
-    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor.bind(endpoint, ec);
-    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec)
-      throw std::runtime_error("venue-sim: cannot listen on " + endpoint.address().to_string() +
-                               ":" + std::to_string(endpoint.port()) + ": " + ec.message());
-  }
-  void accept();
-  void close_all(bool tickers_only);
+  return Error{"instrument token " +
+               quote_bytes(t.dump(-1, ' ', false, json::error_handler_t::replace)) +
+               " is not an unsigned 32-bit integer"};
+}
 
-  KiteExchange& ex;
-  std::mutex& mu;
-  asio::io_context ioc{1};
-  tcp::acceptor acceptor;
-  tcp::endpoint endpoint;
-  std::thread thread;
-  bool accepting = false;
-  // io-thread state
-  std::list<std::shared_ptr<TickerSession>> tickers;  // open ones; each leaves when it closes
-  std::list<std::weak_ptr<RestSession>> rests;
-  int64_t ws_refused_until = 0;
-  std::unique_ptr<asio::steady_timer> reopen;
-  // An armed drop (drop_websockets_after_fill): how long to refuse, and how long after the
-  // COMPLETE update was queued to cut the connections.
-  int64_t drop_on_fill_ms = 0, drop_on_fill_delay_ms = 0;
-  std::unique_ptr<asio::steady_timer> drop_timer;
-  void drop_tickers(int64_t ms) {
-    ws_refused_until = steady_now_ms() + ms;
-    close_all(true);
-  }
-  // Order updates to every ticker session (io thread), from the pump and from REST answers.
-  void deliver_updates(const std::vector<std::string>& updates);
-  std::atomic<size_t> ticker_count{0};
-};
-
-// ---------------------------------------------------------------------------------------------
-// The ticker protocol over one WebSocket connection (the connection itself is net::WsSession)
-
-class TickerSession : public std::enable_shared_from_this<TickerSession> {
+// The ticker protocol on one WebSocket connection: subscriptions and modes, not restored after
+// a reconnect, as on Kite.
+class Ticker {
  public:
-  explicit TickerSession(KiteSimServer::Impl& srv) : srv_(srv) {}
-
-  void run(tcp::socket socket, http::request<http::string_body> req) {
-    net::WsSessionOptions o;
-    // Kite sends a 1-byte heartbeat when there is nothing else to send.
-    o.idle_after = std::chrono::seconds(1);
-    o.idle_frame = std::string(1, '\0');
-    o.idle_binary = true;
-    // Generous: the simulator's clients are tests reading as fast as they can; a bound still
-    // keeps a stuck one from growing the simulator without end.
-    o.max_queued_frames = 1 << 16;
-    o.max_queued_bytes = size_t{256} << 20;
-    std::weak_ptr<TickerSession> weak = shared_from_this();
-    net::WsSession::Callbacks cb;
-    cb.on_open = [weak](net::WsSession&) {
-      if (auto self = weak.lock()) {
-        self->counted_ = true;
-        ++self->srv_.ticker_count;
-      }
-    };
-    cb.on_message = [weak](net::WsSession&, std::string_view text, bool) {
-      if (auto self = weak.lock()) self->on_message(std::string(text));
-    };
-    cb.on_close = [weak](net::WsSession&, const std::string&) {
-      auto self = weak.lock();
-      if (!self) return;
-      if (self->counted_) --self->srv_.ticker_count;
-      self->counted_ = false;
-      self->srv_.tickers.remove(self);
-    };
-    ws_ = net::WsSession::accept(std::move(socket), std::move(req), std::move(o), std::move(cb));
-  }
-
-  void send_ticks(const std::shared_ptr<const std::vector<KiteTick>>& ticks) {
-    if (!ws_ || !ws_->open()) return;
-    std::string packets;
-    size_t n = 0;
-    for (const KiteTick& t : *ticks) {
-      auto it = subs_.find(t.token);
-      if (it == subs_.end()) continue;
-      append_packet(packets, t, it->second);
-      ++n;
-    }
-    if (n > 0) ws_->send(make_frame(n, packets), true);
-  }
-  void send_text(const std::string& msg) {
-    if (ws_) ws_->send(msg, false);
-  }
-  void kill() {
-    if (ws_) ws_->close("dropped by the simulator");
-  }
-
- private:
-  void on_message(const std::string& text) {
-    // {"a":"subscribe","v":[tokens]} / {"a":"unsubscribe","v":[...]} / {"a":"mode","v":[m,[...]]}
-    if (!valid_utf8(text)) return error("message is not UTF-8 text: " + quote_bytes(text, 16));
+  // {"a":"subscribe","v":[tokens]} / {"a":"unsubscribe","v":[...]} / {"a":"mode","v":[m,[...]]};
+  // an error message for the client, or empty.
+  std::string on_message(const std::string& text) {
+    if (!valid_utf8(text)) return "message is not UTF-8 text: " + quote_bytes(text, 16);
     try {
       const json m = json::parse(text);
       const std::string a = m.at("a").get<std::string>();
@@ -143,7 +47,7 @@ class TickerSession : public std::enable_shared_from_this<TickerSession> {
         std::vector<uint32_t> tokens;
         for (const auto& t : m.at("v")) {
           const auto token = instrument_token(t);
-          if (!token) return error("'" + a + "': " + token.error());
+          if (!token) return "'" + a + "': " + token.error();
           tokens.push_back(*token);
         }
         for (uint32_t t : tokens)
@@ -153,285 +57,248 @@ class TickerSession : public std::enable_shared_from_this<TickerSession> {
             subs_.erase(t);
       } else if (a == "mode") {
         auto mode = parse_tick_mode(m.at("v").at(0).get<std::string>());
-        if (!mode) return error(mode.error());
+        if (!mode) return mode.error();
         for (const auto& t : m.at("v").at(1)) {
           const auto token = instrument_token(t);
-          if (!token) return error("'mode': " + token.error());
+          if (!token) return "'mode': " + token.error();
           auto it = subs_.find(*token);
           if (it != subs_.end()) it->second = mode.value();
         }
       } else {
-        error("unknown action " + quote_bytes(a));
+        return "unknown action " + quote_bytes(a);
       }
     } catch (const std::exception& e) {
-      error(std::string("malformed message: ") + e.what());
+      return std::string("malformed message: ") + e.what();
     }
+    return {};
   }
-
-  // A token as a JSON number or, as the official clients' instrument lists hold them, a string
-  // of digits.
-  static Result<uint32_t> instrument_token(const json& t) {
-    if (t.is_number_unsigned() && t.get<uint64_t>() <= UINT32_MAX) return t.get<uint32_t>();
-    if (t.is_string()) {
-      const std::string& s = t.get_ref<const std::string&>();
-      uint32_t v = 0;
-      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-      if (ec == std::errc{} && end == s.data() + s.size() && !s.empty()) return v;
+  // One binary frame with the subscribed tokens in their modes, or empty.
+  std::string frame(const std::vector<KiteTick>& ticks) const {
+    std::string packets;
+    size_t n = 0;
+    for (const KiteTick& t : ticks) {
+      auto it = subs_.find(t.token);
+      if (it == subs_.end()) continue;
+      append_packet(packets, t, it->second);
+      ++n;
     }
-    return Error{"instrument token " +
-                 quote_bytes(t.dump(-1, ' ', false, json::error_handler_t::replace)) +
-                 " is not an unsigned 32-bit integer"};
-  }
-
-  void error(const std::string& message) {
-    send_text(json{{"type", "error"}, {"data", message}}.dump(-1, ' ', false,
-                                                              json::error_handler_t::replace));
-  }
-
-  KiteSimServer::Impl& srv_;
-  std::shared_ptr<net::WsSession> ws_;  // io thread only
-  std::map<uint32_t, TickMode> subs_;   // not restored after a reconnect, as on Kite
-  bool counted_ = false;
-};
-
-// ---------------------------------------------------------------------------------------------
-// REST session (and the upgrade to the ticker)
-
-class RestSession : public std::enable_shared_from_this<RestSession> {
- public:
-  RestSession(tcp::socket s, KiteSimServer::Impl& srv)
-      : stream_(std::move(s)), srv_(srv), delay_(stream_.get_executor()) {}
-  void run() { read(); }
-  void kill() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    return n > 0 ? make_frame(n, packets) : std::string();
   }
 
  private:
-  void read() {
-    parser_.emplace();
-    parser_->body_limit(1 << 20);
-    stream_.expires_after(std::chrono::seconds(60));
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
-  }
-
-  void on_read(beast::error_code ec) {
-    if (ec == http::error::body_limit || ec == http::error::header_limit) {
-      // Answered as Kite's front end would, then closed: the rest of the request is unread.
-      reply_and_close(ec == http::error::body_limit
-                          ? error_reply(413, "InputException", "Request body too large")
-                          : error_reply(431, "InputException", "Request header fields too large"));
-      return;
-    }
-    if (ec) return kill();
-    auto req = parser_->release();
-    if (websocket::is_upgrade(req)) return upgrade(std::move(req));
-    SimRequest r;
-    r.method = std::string(req.method_string());
-    const std::string target(req.target());
-    const size_t q = target.find('?');
-    r.path = target.substr(0, q);
-    r.authorization = std::string(req[http::field::authorization]);
-    r.wall_ms = steady_now_ms();
-    SimReply reply;
-    auto query = net::parse_form(q == std::string::npos ? "" : target.substr(q + 1));
-    auto form = net::parse_form(r.method == "POST" || r.method == "PUT" ? req.body() : "");
-    const auto version = req["X-Kite-Version"];
-    if (!query || !form) {
-      reply = error_reply(400, "InputException", !query ? query.error() : form.error());
-    } else if (!version.empty() && version != "3") {
-      reply =
-          error_reply(400, "InputException",
-                      "Unsupported X-Kite-Version '" + std::string(version) + "' (3 is served)");
-    } else {
-      r.query = std::move(query.value());
-      r.form = std::move(form.value());
-      std::vector<std::string> updates;
-      try {
-        std::lock_guard lock(srv_.mu);
-        reply = srv_.ex.handle(r);
-        updates = srv_.ex.take_order_updates();
-      } catch (const std::exception& e) {  // a defect here must not take the venue down
-        reply = error_reply(500, "GeneralException", std::string("internal error: ") + e.what());
-      }
-      if (!updates.empty()) srv_.deliver_updates(updates);
-    }
-    if (reply.drop) return kill();  // accepted, but the answer is lost on the way
-    res_.emplace();
-    res_->result(static_cast<http::status>(reply.status));
-    res_->version(req.version());
-    res_->set(http::field::content_type, reply.content_type);
-    if (!reply.content_encoding.empty())
-      res_->set(http::field::content_encoding, reply.content_encoding);
-    res_->keep_alive(req.keep_alive());
-    res_->body() = std::move(reply.body);
-    res_->prepare_payload();
-    if (reply.delay_ms > 0) {
-      delay_.expires_after(std::chrono::milliseconds(reply.delay_ms));
-      delay_.async_wait([self = shared_from_this()](beast::error_code) { self->write(); });
-    } else {
-      write();
-    }
-  }
-
-  void reply_and_close(SimReply reply) {
-    res_.emplace();
-    res_->result(static_cast<http::status>(reply.status));
-    res_->set(http::field::content_type, reply.content_type);
-    res_->keep_alive(false);
-    res_->body() = std::move(reply.body);
-    res_->prepare_payload();
-    write();
-  }
-
-  void write() {
-    http::async_write(stream_, *res_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec || !self->res_->keep_alive()) return self->kill();
-      self->read();
-    });
-  }
-
-  void upgrade(http::request<http::string_body> req) {
-    const std::string target(req.target());
-    const size_t mark = target.find('?');
-    const auto q = net::parse_form(mark == std::string::npos ? "" : target.substr(mark + 1));
-    bool ok = false;
-    if (q) {
-      std::lock_guard lock(srv_.mu);
-      ok = srv_.ex.ws_authorized(q->get("api_key").value_or(""),
-                                 q->get("access_token").value_or(""));
-    }
-    if (steady_now_ms() < srv_.ws_refused_until || !ok) {
-      // Kite's behaviour on a bad token at the upgrade is undocumented: answer 403 like REST.
-      res_.emplace();
-      res_->result(ok ? http::status::service_unavailable : http::status::forbidden);
-      res_->set(http::field::content_type, "application/json");
-      res_->body() =
-          ok ? error_reply(503, "NetworkException", "ticker unavailable").body
-             : error_reply(403, "TokenException", "Incorrect `api_key` or `access_token`.").body;
-      res_->keep_alive(false);
-      res_->prepare_payload();
-      return write();
-    }
-    stream_.expires_never();
-    auto t = std::make_shared<TickerSession>(srv_);
-    srv_.tickers.push_back(t);
-    t->run(stream_.release_socket(), std::move(req));
-  }
-
-  beast::tcp_stream stream_;
-  KiteSimServer::Impl& srv_;
-  asio::steady_timer delay_;
-  beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> res_;
+  std::map<uint32_t, TickMode> subs_;
 };
 
-void KiteSimServer::Impl::accept() {
-  acceptor.async_accept([this](beast::error_code ec, tcp::socket s) {
-    if (ec) return;  // closed (stop or refuse fault)
-    auto r = std::make_shared<RestSession>(std::move(s), *this);
-    rests.remove_if([](const auto& w) { return w.expired(); });
-    rests.push_back(r);
-    r->run();
-    accept();
-  });
+std::string error_message(const std::string& message) {
+  return json{{"type", "error"}, {"data", message}}.dump(-1, ' ', false,
+                                                         json::error_handler_t::replace);
 }
 
-void KiteSimServer::Impl::close_all(bool tickers_only) {
-  for (auto& t : tickers) t->kill();
-  if (tickers_only) return;
-  for (auto& w : rests)
-    if (auto r = w.lock()) r->kill();
+}  // namespace
+
+struct KiteSimServer::Impl {
+  KiteExchange& ex;
+  std::mutex& mu;
+  std::unique_ptr<net::HttpServer> http;
+
+  // Open ticker connections and their subscriptions, from the pump, REST answers and the
+  // connections' own messages (any thread).
+  struct Connection {
+    std::weak_ptr<net::WsSession> ws;
+    Ticker ticker;
+  };
+  std::mutex tickers_mu;
+  std::list<Connection> tickers;
+  std::atomic<size_t> ticker_count{0};
+  std::atomic<int64_t> ws_refused_until{0};
+  // An armed drop (drop_websockets_after_fill): how long to refuse, and how long after the
+  // COMPLETE update was queued to cut the connections.
+  std::atomic<int64_t> drop_on_fill_ms{0}, drop_on_fill_delay_ms{0};
+
+  Impl(KiteExchange& e, std::mutex& m) : ex(e), mu(m) {}
+
+  net::HttpResponse handle(const net::HttpRequest& req);
+  std::optional<net::HttpResponse> admit(const net::HttpRequest& req);
+  net::WsSession::Callbacks ticker_callbacks();
+  void drop_tickers(int64_t ms, const std::string& why);
+  // Order updates to every ticker connection, from the pump and from REST answers.
+  void deliver_updates(const std::vector<std::string>& updates);
+};
+
+net::HttpResponse KiteSimServer::Impl::handle(const net::HttpRequest& req) {
+  SimRequest r;
+  r.method = req.method;
+  r.path = req.path;
+  r.authorization = req.authorization;
+  r.wall_ms = steady_now_ms();
+  auto query = net::parse_form(req.raw_query);
+  auto form = net::parse_form(r.method == "POST" || r.method == "PUT" ? req.body : "");
+  const std::string version = req.header("X-Kite-Version");
+  if (!query || !form)
+    return error_reply(400, "InputException", !query ? query.error() : form.error());
+  if (!version.empty() && version != "3")
+    return error_reply(400, "InputException",
+                       "Unsupported X-Kite-Version '" + version + "' (3 is served)");
+  r.query = std::move(query.value());
+  r.form = std::move(form.value());
+  SimReply reply;
+  std::vector<std::string> updates;
+  try {
+    std::lock_guard lock(mu);
+    reply = ex.handle(r);
+    updates = ex.take_order_updates();
+  } catch (const std::exception& e) {  // a defect here must not take the venue down
+    reply = error_reply(500, "GeneralException", std::string("internal error: ") + e.what());
+  }
+  if (!updates.empty()) deliver_updates(updates);
+  return reply;
+}
+
+// The ticker's upgrade (at `/`, as on ws.kite.trade) carries api_key and access_token in its
+// query. Kite's behaviour on a bad token there is undocumented: answered 403 like REST.
+std::optional<net::HttpResponse> KiteSimServer::Impl::admit(const net::HttpRequest& req) {
+  const auto q = net::parse_form(req.raw_query);
+  bool ok = false;
+  if (q) {
+    std::lock_guard lock(mu);
+    ok = ex.ws_authorized(q->get("api_key").value_or(""), q->get("access_token").value_or(""));
+  }
+  if (!ok) return error_reply(403, "TokenException", "Incorrect `api_key` or `access_token`.");
+  if (steady_now_ms() < ws_refused_until.load())
+    return error_reply(503, "NetworkException", "ticker unavailable");
+  return std::nullopt;
+}
+
+net::WsSession::Callbacks KiteSimServer::Impl::ticker_callbacks() {
+  net::WsSession::Callbacks cb;
+  cb.on_open = [this](net::WsSession& ws) {
+    std::lock_guard lk(tickers_mu);
+    tickers.push_back({ws.weak_from_this(), {}});
+    ++ticker_count;
+  };
+  cb.on_message = [this](net::WsSession& ws, std::string_view text, bool) {
+    std::string error;
+    {
+      std::lock_guard lk(tickers_mu);
+      for (auto& c : tickers)
+        if (c.ws.lock().get() == &ws) error = c.ticker.on_message(std::string(text));
+    }
+    if (!error.empty()) ws.send(error_message(error), false);
+  };
+  cb.on_close = [this](net::WsSession& ws, const std::string&) {
+    std::lock_guard lk(tickers_mu);
+    const size_t before = tickers.size();
+    tickers.remove_if([&](const Connection& c) {
+      auto s = c.ws.lock();
+      return !s || s.get() == &ws;
+    });
+    ticker_count -= before - tickers.size();
+  };
+  return cb;
+}
+
+void KiteSimServer::Impl::drop_tickers(int64_t ms, const std::string& why) {
+  ws_refused_until = steady_now_ms() + ms;
+  std::lock_guard lk(tickers_mu);
+  for (auto& c : tickers)
+    if (auto s = c.ws.lock()) s->close(why);
+}
+
+void KiteSimServer::Impl::deliver_updates(const std::vector<std::string>& updates) {
+  {
+    std::lock_guard lk(tickers_mu);
+    for (auto& c : tickers)
+      if (auto s = c.ws.lock())
+        for (const auto& u : updates) s->send(u, false);
+  }
+  // The updates are serialised by KiteExchange (nlohmann's compact dump), so the status
+  // appears in exactly this form.
+  const bool complete = std::any_of(updates.begin(), updates.end(), [](const std::string& u) {
+    return u.find("\"status\":\"COMPLETE\"") != std::string::npos;
+  });
+  if (!complete || drop_on_fill_ms.load() == 0) return;
+  const int64_t ms = drop_on_fill_ms.exchange(0);
+  if (ms == 0) return;
+  http->post_after(drop_on_fill_delay_ms.load(),
+                   [this, ms] { drop_tickers(ms, "dropped by the simulator after a fill"); });
 }
 
 // ---------------------------------------------------------------------------------------------
 
 KiteSimServer::KiteSimServer(KiteExchange& exchange, std::mutex& mu, const std::string& bind,
                              uint16_t port)
-    : impl_(std::make_unique<Impl>(exchange, mu, bind, port)) {}
+    : impl_(std::make_unique<Impl>(exchange, mu)) {
+  net::HttpServerOptions o;
+  o.threads = 1;  // requests answered in arrival order, as the exchange model expects
+  o.max_body_bytes = 1 << 20;
+  o.read_timeout = std::chrono::seconds(60);
+  // Answered as Kite's front end would.
+  o.error_reply = [](int status, const std::string& message) {
+    if (status == 413) return error_reply(413, "InputException", "Request body too large");
+    if (status == 431) return error_reply(431, "InputException", "Request header fields too large");
+    return error_reply(status, status >= 500 ? "GeneralException" : "InputException", message);
+  };
+  net::WsRoute ticker;
+  ticker.admit = [this](const net::HttpRequest& r) { return impl_->admit(r); };
+  ticker.callbacks = [this](const net::HttpRequest&) { return impl_->ticker_callbacks(); };
+  // Kite sends a 1-byte heartbeat when there is nothing else to send.
+  ticker.options.idle_after = std::chrono::seconds(1);
+  ticker.options.idle_frame = std::string(1, '\0');
+  ticker.options.idle_binary = true;
+  // Generous: the simulator's clients are tests reading as fast as they can; a bound still
+  // keeps a stuck one from growing the simulator without end.
+  ticker.options.max_queued_frames = 1 << 16;
+  ticker.options.max_queued_bytes = size_t{256} << 20;
+  o.ws_routes.emplace("/", std::move(ticker));
+  try {
+    impl_->http = std::make_unique<net::HttpServer>(
+        bind, port, [this](const net::HttpRequest& r) { return impl_->handle(r); }, std::move(o));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("venue-sim: ") + e.what());
+  }
+}
 
 KiteSimServer::~KiteSimServer() {
   stop();
 }
 
 uint16_t KiteSimServer::port() const {
-  return impl_->endpoint.port();
+  return impl_->http->port();
 }
 
 void KiteSimServer::start() {
-  impl_->accept();
-  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+  impl_->http->start();
 }
 
 void KiteSimServer::stop() {
-  if (!impl_->thread.joinable()) return;
-  asio::post(impl_->ioc, [this] {
-    beast::error_code ec;
-    impl_->acceptor.close(ec);
-    impl_->close_all(false);
-    impl_->ioc.stop();
-  });
-  impl_->thread.join();
+  impl_->http->stop();
 }
 
 void KiteSimServer::broadcast_ticks(std::vector<KiteTick> ticks) {
-  auto shared = std::make_shared<const std::vector<KiteTick>>(std::move(ticks));
-  asio::post(impl_->ioc, [this, shared] {
-    for (auto& t : impl_->tickers) t->send_ticks(shared);
-  });
+  std::lock_guard lk(impl_->tickers_mu);
+  for (auto& c : impl_->tickers) {
+    auto s = c.ws.lock();
+    if (!s) continue;
+    std::string frame = c.ticker.frame(ticks);
+    if (!frame.empty()) s->send(std::move(frame), true);
+  }
 }
 
 void KiteSimServer::broadcast_text(std::vector<std::string> messages) {
-  if (messages.empty()) return;
-  asio::post(impl_->ioc, [this, m = std::move(messages)] { impl_->deliver_updates(m); });
-}
-
-void KiteSimServer::Impl::deliver_updates(const std::vector<std::string>& updates) {
-  for (auto& t : tickers)
-    for (const auto& u : updates) t->send_text(u);
-  // The updates are serialised by KiteExchange (nlohmann's compact dump), so the status
-  // appears in exactly this form.
-  const bool complete = std::any_of(updates.begin(), updates.end(), [](const std::string& u) {
-    return u.find("\"status\":\"COMPLETE\"") != std::string::npos;
-  });
-  if (drop_on_fill_ms == 0 || !complete) return;
-  const int64_t ms = std::exchange(drop_on_fill_ms, 0);
-  drop_timer = std::make_unique<asio::steady_timer>(ioc);
-  drop_timer->expires_after(std::chrono::milliseconds(drop_on_fill_delay_ms));
-  drop_timer->async_wait([this, ms](beast::error_code e) {
-    if (!e) drop_tickers(ms);
-  });
+  if (!messages.empty()) impl_->deliver_updates(messages);
 }
 
 void KiteSimServer::drop_websockets(int64_t ms) {
-  asio::post(impl_->ioc, [this, ms] { impl_->drop_tickers(ms); });
+  impl_->drop_tickers(ms, "dropped by the simulator");
 }
 
 void KiteSimServer::drop_websockets_after_fill(int64_t ms, int64_t delay_ms) {
-  asio::post(impl_->ioc, [this, ms, delay_ms] {
-    impl_->drop_on_fill_ms = ms;
-    impl_->drop_on_fill_delay_ms = delay_ms;
-  });
+  impl_->drop_on_fill_delay_ms = delay_ms;
+  impl_->drop_on_fill_ms = ms;
 }
 
 void KiteSimServer::refuse_connections(int64_t ms) {
-  asio::post(impl_->ioc, [this, ms] {
-    beast::error_code ec;
-    impl_->acceptor.close(ec);
-    impl_->close_all(false);
-    impl_->reopen = std::make_unique<asio::steady_timer>(impl_->ioc);
-    impl_->reopen->expires_after(std::chrono::milliseconds(ms));
-    impl_->reopen->async_wait([this](beast::error_code e) {
-      if (e) return;
-      impl_->acceptor = tcp::acceptor(impl_->ioc);
-      impl_->open_acceptor();
-      impl_->accept();
-    });
-  });
+  impl_->http->refuse_connections(ms);
 }
 
 size_t KiteSimServer::ticker_sessions() const {

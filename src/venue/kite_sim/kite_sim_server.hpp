@@ -1,8 +1,11 @@
 #pragma once
 // The Kite simulator's network face: Kite Connect REST and the WebSocket ticker on one port
-// (the upgrade is at `/`, as on ws.kite.trade), on Boost.Beast. Every call into the exchange
-// holds `exchange_mutex`; the market data pump (another thread) holds it too. Broadcasts and
-// fault controls are thread-safe; all socket work runs on the server's own io thread.
+// (the upgrade is at `/`, as on ws.kite.trade), on net::HttpServer with one thread, so requests
+// are answered in arrival order. What is Kite's here is the routing into KiteExchange, the
+// ticker's subscriptions and binary frames, and the error envelope; sockets, slow answers, lost
+// answers and refused connections are the server's. Every call into the exchange holds
+// `exchange_mutex`; the market data pump (another thread) holds it too. Broadcasts and fault
+// controls are thread-safe.
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -42,7 +45,7 @@ class KiteSimServer {
   void drop_websockets_after_fill(int64_t ms, int64_t delay_ms);
   size_t ticker_sessions() const;
 
-  struct Impl;  // sessions reach the server state through it
+  struct Impl;
 
  private:
   std::unique_ptr<Impl> impl_;
