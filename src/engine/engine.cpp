@@ -1,10 +1,10 @@
 // The kernel of the engine: construction, the step (begin, housekeeping, commit, send), the
 // dispatch of market data, venue answers and timers, and signal -> decision. The other jobs of
 // the class live beside it: engine_orders.cpp (creating orders and what their changes mean for
-// the bracket; the orders themselves are the OrderManager's),
-// engine_brackets.cpp (OCO), engine_risk.cpp (EOD, loss limits, degraded mode, triggers, the
-// kill switch and operator commands), engine_state.cpp (day start, recovery, indexes,
-// invariants).
+// the bracket; the orders themselves are the OrderManager's), engine_brackets.cpp (fills, and
+// the port of the bracket algorithm in bracket_executor.cpp), engine_risk.cpp (EOD, loss
+// limits, degraded mode, triggers, the kill switch and operator commands), engine_state.cpp (day
+// start, recovery, indexes, invariants).
 #include "engine/engine.hpp"
 
 #include <stdexcept>

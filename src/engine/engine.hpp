@@ -18,6 +18,7 @@
 #include "core/histogram.hpp"
 #include "core/instrument.hpp"
 #include "core/log.hpp"
+#include "engine/bracket_executor.hpp"
 #include "market/bar.hpp"
 #include "oms/bracket.hpp"
 #include "oms/order.hpp"
@@ -170,12 +171,6 @@ class Engine {
   void decide(std::vector<Signal>& signals);
   Order& new_order(BracketGroup& g, LegRole role, OrderType type, Side side, Qty qty, Price limit,
                    Price trigger);
-  void ensure_protection(BracketGroup& g);
-  void sync_child(BracketGroup& g, LegRole role);
-  void try_exit(BracketGroup& g);
-  void maybe_close(BracketGroup& g);
-  bool may_trade(const BracketGroup& g) const;
-  void begin_exit(BracketGroup& g, const std::string& reason);
   void on_fill(Order& o, const OrderFilled& f);
   void on_order_terminal(Order& o);
   // A rejected entry is tried again (a new attempt, a new id) while the retry budget and the
@@ -254,6 +249,27 @@ class Engine {
   };
   OrderEvents order_events_{*this};
   OrderManager oms_;  // every order of the day; counts into stats_
+  // How the bracket algorithm acts on the order manager, the store and the log.
+  struct BracketEvents final : BracketPort {
+    explicit BracketEvents(Engine& e) : engine(e) {}
+    TimeMs now() const override;
+    Order& place(BracketGroup& g, LegRole role, OrderType type, Side side, Qty qty, Price limit,
+                 Price trigger) override;
+    Order& order(const std::string& client_order_id) override;
+    void cancel(Order& o) override;
+    void modify(Order& o, Qty qty, Price limit, Price trigger) override;
+    void save(const Order& o) override { engine.save(o); }
+    void save(BracketGroup& g) override { engine.save(g); }
+    bool may_trade(const BracketGroup& g) const override;
+    void risk_event(const std::string& check, const std::string& reason,
+                    const BracketGroup& g) override;
+    void exiting(const BracketGroup& g, const std::string& reason) override;
+    void closed(BracketGroup& g) override;
+    void reopened(BracketGroup& g) override;
+    Engine& engine;
+  };
+  BracketEvents bracket_events_{*this};
+  BracketExecutor brackets_{bracket_events_, cfg_.oms.max_retries};
   Portfolio portfolio_;
   std::map<std::string, Quote> quotes_;
   std::map<std::string, PriceBand> venue_bands_;  // today's, by symbol

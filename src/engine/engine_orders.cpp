@@ -57,7 +57,7 @@ void Engine::OrderEvents::on_fill(Order& o, const OrderFilled& f) {
 }
 
 void Engine::OrderEvents::on_resized(Order& o) {
-  engine.ensure_protection(engine.groups_.at(o.plan_id));
+  engine.brackets_.ensure_protection(engine.groups_.at(o.plan_id));
 }
 
 void Engine::OrderEvents::on_ack(TimeMs latency_ms) {

@@ -25,17 +25,18 @@ void Engine::check_eod() {
         if (buy ? (cand > g.stop && cand < q.last) : (cand < g.stop && cand > q.last)) {
           g.stop = cand;
           save(g);
-          ensure_protection(g);
+          brackets_.ensure_protection(g);
         }
       }
-      if (g.net.units == 0 && g.entry_filled.units == 0) begin_exit(g, "EOD: entry not filled");
+      if (g.net.units == 0 && g.entry_filled.units == 0)
+        brackets_.begin_exit(g, "EOD: entry not filled");
     }
   }
   if (!flattened_ && now_ >= flat_at_) {
     flattened_ = true;
     dirty_checkpoint_ = true;
     risk_event("EOD", "HARD_FLAT", "hard flat at " + format_hhmm(cfg_.session.flat_minute));
-    for (auto& [_, g] : groups_) begin_exit(g, "EOD hard flat");
+    for (auto& [_, g] : groups_) brackets_.begin_exit(g, "EOD hard flat");
   }
 }
 
@@ -118,7 +119,7 @@ FlattenReport Engine::kill(const std::string& reason, const std::string& source,
        {"open_risk", to_string(r.open_risk)},
        {"positions", std::to_string(r.positions_closed)},
        {"working_orders", std::to_string(working)}});
-  for (auto& [_, g] : groups_) begin_exit(g, "flatten: " + reason);
+  for (auto& [_, g] : groups_) brackets_.begin_exit(g, "flatten: " + reason);
   return r;
 }
 
