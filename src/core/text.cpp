@@ -34,6 +34,30 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+std::string escape_html(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 std::string quote_bytes(std::string_view s, size_t max_bytes) {
   static const char* digits = "0123456789abcdef";
   std::string out = "'";

@@ -2,7 +2,8 @@
 // Outside bytes in messages: a check for well-formed UTF-8 (JSON, and so every API answer and log
 // line, can carry nothing else), and a quoted, bounded rendering of any bytes for an error message
 // (a binary file or an escape sequence must not reach a terminal as-is); and the list of names an
-// error offers instead ("known: a, b"). Pure; thread-safe.
+// error offers instead ("known: a, b"); HTML escaping for the pages the project writes. Pure;
+// thread-safe.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -15,6 +16,9 @@ bool valid_utf8(std::string_view s);
 // `s` in single quotes, printable ASCII as is, every other byte as \xHH, cut after `max_bytes`
 // of input with the full length said: 'ab\x1b[2J...' (1024 bytes).
 std::string quote_bytes(std::string_view s, size_t max_bytes = 64);
+
+// `s` safe inside HTML text and double-quoted attributes: & < > " as entities.
+std::string escape_html(std::string_view s);
 
 // The items (any range of strings: a vector, a set) separated by `sep`: {"a", "b"} -> "a, b".
 template <class Strings>

@@ -33,29 +33,6 @@ net::HttpResponse page(int status, const char* type, std::string body) {
   return r;
 }
 
-std::string escape_html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // Report files: what the burn-in, drill, go/no-go and post-close commands write.
 bool is_report_name(const std::string& name) {
   if (name.empty() || name.size() > 200 || name[0] == '.') return false;
@@ -91,7 +68,8 @@ net::HttpResponse reports_index(const std::string& dir) {
       escape_html(dir) + " (newest first)</h2><ul>";
   if (files.empty()) body += "<li>none yet: make burnin-report, make red-team-drills</li>";
   for (size_t i = 0; i < files.size() && i < kReportsListed; ++i)
-    body += "<li><a href=\"/reports/" + files[i].second + "\">" + files[i].second + "</a></li>";
+    body += "<li><a href=\"/reports/" + escape_html(files[i].second) + "\">" +
+            escape_html(files[i].second) + "</a></li>";
   body += "</ul><p><a href=\"/\">back to the dashboard</a></p></section></main></body></html>";
   return page(200, "text/html; charset=utf-8", std::move(body));
 }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/decimal.hpp"
+#include "core/text.hpp"
 #include "report/burnin.hpp"
 
 namespace aitrapp::report {
@@ -108,26 +109,7 @@ void text_day(std::ostringstream& o, const json& d) {
 // HTML with inline SVG.
 
 std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return escape_html(s);
 }
 std::string num(double v) {
   char b[32];

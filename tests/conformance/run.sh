@@ -6,15 +6,7 @@
 set -euo pipefail
 BIN=$1 SRC=$2
 DIR=$SRC/tests/conformance
-command -v node > /dev/null && command -v npm > /dev/null \
-  || { echo "conformance: node and npm are needed (make bootstrap installs them)" >&2; exit 1; }
-
-STAMP=$DIR/node_modules/.aitrapp-lock-sha256
-WANT=$(sha256sum "$DIR/package-lock.json" | cut -d' ' -f1)
-if [ "$(cat "$STAMP" 2> /dev/null)" != "$WANT" ]; then
-  (cd "$DIR" && npm ci --no-audit --no-fund --loglevel=error)
-  echo "$WANT" > "$STAMP"
-fi
+bash "$SRC/tests/support/npm_ci.sh" "$DIR"
 
 WORK=$(mktemp -d)
 cleanup() {

@@ -6,17 +6,9 @@
 set -euo pipefail
 BIN=$1 SRC=$2 OUT=$3
 DIR=$SRC/tests/dashboard
-command -v node > /dev/null && command -v npm > /dev/null \
-  || { echo "dashboard: node and npm are needed (make bootstrap installs them)" >&2; exit 1; }
 CHROMIUM=$(command -v chromium-headless-shell || command -v chromium || true)
 [ -n "$CHROMIUM" ] || { echo "dashboard: no headless Chromium (scripts/bootstrap.sh installs chromium-headless-shell)" >&2; exit 1; }
-
-STAMP=$DIR/node_modules/.aitrapp-lock-sha256
-WANT=$(sha256sum "$DIR/package-lock.json" | cut -d' ' -f1)
-if [ "$(cat "$STAMP" 2> /dev/null)" != "$WANT" ]; then
-  (cd "$DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
-  echo "$WANT" > "$STAMP"
-fi
+bash "$SRC/tests/support/npm_ci.sh" "$DIR"
 
 WORK=$(mktemp -d)
 cleanup() {

@@ -37,5 +37,12 @@ TEST(Text, JoinSeparatesTheItems) {
   EXPECT_EQ(join(std::set<std::string>{"/risk", "/health"}), "/health, /risk");  // set order
 }
 
+TEST(Text, HtmlEscapingLeavesNoMarkupAndNoAttributeBreakout) {
+  EXPECT_EQ(escape_html(R"(<a href="x">Tom & Jerry</a>)"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&lt;/a&gt;");
+  EXPECT_EQ(escape_html("plain, 'quoted' text"), "plain, 'quoted' text");
+  EXPECT_EQ(escape_html(""), "");
+}
+
 }  // namespace
 }  // namespace aitrapp
