@@ -33,8 +33,9 @@ void LiveFeed::publish(const std::string& channel, std::string payload) {
 }
 
 void LiveFeed::publish_state(json state) {
+  std::string text = dump(state);
   std::lock_guard lk(mu_);
-  state_ = dump(state);
+  state_ = std::move(text);
   send_all("{\"type\":\"state\",\"seq\":" + std::to_string(seq_) + ",\"state\":" + state_ + "}");
 }
 

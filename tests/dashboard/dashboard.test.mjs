@@ -123,12 +123,17 @@ test("the dashboard shows the day live and its kill switch flattens after confir
     await cut.routeWebSocket(/\/ws$/, (ws) => ws.close());
     await cut.goto(URL_ROOT + "/");
     await cut.waitForFunction(() => document.getElementById("channel").textContent.includes("down"));
+    // The panels come from the REST API meanwhile.
+    await cut.waitForFunction(() => document.getElementById("mode").textContent === "PAPER");
+    await cut.waitForFunction(() => document.getElementById("trading-state").textContent === "ACTIVE");
+    assert.match(await cut.textContent("#heat-text"), /^heat \d+\.\d\d of cap \d+\.\d\d/);
     await cut.click("#pause");
     await cut.waitForSelector("#confirm[open]");
     await cut.fill("#token", TOKEN);
     await cut.click("#confirm-send");
     await result(cut, /done; state PAUSED/);
     await cut.click("#confirm-cancel");
+    await cut.waitForFunction(() => document.getElementById("trading-state").textContent === "PAUSED");
     // LIVE without the phrase is refused by the engine, and the page says so.
     await cut.click("#mode-switch");
     await cut.waitForSelector("#confirm[open]");

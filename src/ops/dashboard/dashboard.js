@@ -36,6 +36,7 @@ function fmt(n, digits = 2) { return Number(n).toFixed(digits); }
 // ---- Live channel -------------------------------------------------------------------------
 
 let backoff = 500;
+let channelUp = false;
 function connect() {
   const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
   ws.onopen = () => { backoff = 500; setChannel(true); };
@@ -47,9 +48,37 @@ function connect() {
   ws.onmessage = (m) => apply(JSON.parse(m.data));
 }
 function setChannel(up) {
+  channelUp = up;
   const b = $("channel");
-  b.textContent = up ? "live channel: up" : "live channel: down (controls still work)";
+  b.textContent = up ? "live channel: up"
+    : "live channel down: panels via REST, controls work";
   b.className = "badge" + (up ? "" : " down");
+}
+
+// While the channel is down the panels are filled from the REST API: the same numbers, fewer of
+// them (no P&L line, no events).
+async function pollRest() {
+  if (channelUp) return;
+  try {
+    const [h, r, p, s] = await Promise.all([getJson("/health"), getJson("/risk"),
+      getJson("/positions"), getJson("/signals?limit=50")]);
+    const prev = state || {};
+    const leader = h.checks.leader, md = h.checks.market_data;
+    state = { ...prev, mode: h.mode, trading_state: h.trading_state, engine_time: h.engine_time,
+      trading_day: h.trading_day, leader: leader.ok, instance_id: leader.instance_id,
+      leadership: leader.leadership, heat: Number(r.heat ?? 0),
+      heat_cap: Number(r.caps ? r.caps.portfolio_heat : 0), day_pnl: Number(r.day_pnl ?? 0),
+      realized: Number(r.realized ?? 0), unrealized: Number(r.unrealized ?? 0),
+      positions: p.positions, risk: r, signals: s.signals, pnl_line: prev.pnl_line || [],
+      heartbeats: { market_data_age_seconds: md.age_seconds,
+        market_data_stale_after_seconds: md.stale_after_seconds,
+        order_stream_age_seconds: prev.heartbeats ? prev.heartbeats.order_stream_age_seconds : -1 },
+      store: { ok: h.checks.store.ok, backend: h.checks.store.backend },
+      counters: prev.counters || { signals: "-", decisions: "-", orders: "-", fills: "-" } };
+    render();
+  } catch (e) {
+    // the API is unreachable too: the header says the channel is down; nothing else to show
+  }
 }
 function apply(msg) {
   if (msg.type === "snapshot") {
@@ -293,4 +322,5 @@ document.addEventListener("DOMContentLoaded", () => {
   $("confirm-send").addEventListener("click", send);
   $("confirm-cancel").addEventListener("click", () => $("confirm").close());
   connect();
+  setInterval(pollRest, 2000);
 });
