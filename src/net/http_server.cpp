@@ -212,12 +212,13 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
-  static std::optional<HttpResponse> admit(const WsRoute& route, const HttpRequest& r) {
+  // A route's decision on an upgrade; a throwing route is answered like a throwing handler.
+  std::optional<HttpResponse> admit(const WsRoute& route, const HttpRequest& r) const {
     if (!route.admit) return std::nullopt;
     try {
       return route.admit(r);
     } catch (const std::exception&) {
-      return default_error(500, "internal error");
+      return options().error_reply(500, "internal error");
     }
   }
 
