@@ -122,27 +122,47 @@ std::vector<std::string> DayReplay::start() {
   }
   venue_->venue().restore(venue_orders);
 
+  // The day's market data in the order the queue hands it out (time, then ticks before bar
+  // closes, then data order). A resumed day skips what its checkpoint counted as taken; a
+  // checkpoint from before that count was kept says only a time, so everything up to it.
+  struct DataEvent {
+    TimeMs time;
+    Kind kind;
+    size_t index;
+  };
+  std::vector<DataEvent> data_events;
   std::map<TimeMs, size_t> close_index;
   for (const Bar& b : data_.bars) {
-    const TimeMs close_time = b.start + kMinuteMs;
-    if (close_time <= resume_after_) {
-      engine_->warm_up(b);
-      continue;
-    }
     const Instrument& in = cfg_.engine.instruments.at(b.symbol);
     if (in.tradable)
-      for (auto& t : bar_to_ticks(b, in))
-        if (t.time > resume_after_) {
-          ticks_.push_back(std::move(t));
-          queue_.push(ticks_.back().time, Kind::Tick, ticks_.size() - 1);
-        }
+      for (auto& t : bar_to_ticks(b, in)) {
+        data_events.push_back({t.time, Kind::Tick, ticks_.size()});
+        ticks_.push_back(std::move(t));
+      }
+    const TimeMs close_time = b.start + kMinuteMs;
     auto [it, fresh] = close_index.try_emplace(close_time, closes_.size());
     if (fresh) {
+      data_events.push_back({close_time, Kind::BarsClosed, closes_.size()});
       closes_.emplace_back();
-      queue_.push(close_time, Kind::BarsClosed, it->second);
     }
     closes_[it->second].push_back(b);
   }
+  std::stable_sort(data_events.begin(), data_events.end(), [](const auto& a, const auto& b) {
+    return a.time != b.time ? a.time < b.time : a.kind < b.kind;
+  });
+  const int64_t counted = resumed_ ? rec.checkpoint->market_events : 0;
+  int64_t taken = 0;
+  for (const DataEvent& ev : data_events) {
+    const bool was_taken = counted >= 0 ? taken < counted : ev.time <= resume_after_;
+    if (!was_taken) {
+      queue_.push(ev.time, ev.kind, ev.index);
+      continue;
+    }
+    ++taken;
+    if (ev.kind == Kind::BarsClosed)
+      for (const Bar& b : closes_[ev.index]) engine_->warm_up(b);
+  }
+  if (resumed_) rec.checkpoint->market_events = taken;
   clock_.advance_to(resume_after_ > 0 ? resume_after_ : data_.bars.front().start);
   engine_->recover(rec);
   schedule_timer();

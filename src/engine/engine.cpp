@@ -79,7 +79,8 @@ void Engine::flush() {
 void Engine::checkpoint() {
   dirty_checkpoint_ = false;
   persist(CheckpointRecord{day_, now_, to_string(risk_.state()), portfolio_.peak(), signal_seq_,
-                           decisions_today_, tightened_, flattened_, risk_.stop_reason()});
+                           decisions_today_, tightened_, flattened_, risk_.stop_reason(),
+                           market_events_});
 }
 
 // The risk timeline: one row per minute, rewritten while the minute lasts, only when what it
@@ -143,6 +144,7 @@ void Engine::warm_up(const Bar& bar) {
 
 void Engine::on_tick(const Tick& t) {
   begin_step();
+  ++market_events_;
   Quote& q = quotes_[t.symbol];
   q.last = t.last;
   q.bid = t.bid;
@@ -173,6 +175,7 @@ void Engine::on_tick(const Tick& t) {
 
 void Engine::on_bars_closed(const std::vector<Bar>& bars) {
   begin_step();
+  ++market_events_;
   std::vector<Signal> signals;
   for (const Bar& bar : bars) {
     const Instrument& in = inst(bar.symbol);

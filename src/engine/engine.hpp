@@ -104,6 +104,8 @@ class Engine {
   // Strategies replay closed bars before the checkpoint to rebuild indicators, without emitting.
   void warm_up(const Bar& bar);
 
+  // Each tick and each bar close is one market-data event of the day; the checkpoint counts them
+  // (market_events()), so a replay resumes after the last one committed.
   void on_tick(const Tick& tick);
   void on_bars_closed(const std::vector<Bar>& bars);
   void on_venue_event(const VenueEvent& ev);
@@ -276,6 +278,7 @@ class Engine {
   std::map<std::string, BracketGroup> groups_;
   std::set<std::string> plan_ids_;
   int64_t signal_seq_ = 0;
+  int64_t market_events_ = 0;  // today's ticks and bar closes taken
   int decisions_today_ = 0;
   EngineStats stats_;
   std::deque<RankedSignal> recent_signals_;

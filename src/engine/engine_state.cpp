@@ -1,5 +1,6 @@
 // The engine's state across restarts and days: starting a day, recovering from the store,
 // the indexes that keep a step proportional to what is open, and the invariants.
+#include <algorithm>
 #include <cstdio>
 
 #include "core/ids.hpp"
@@ -24,6 +25,7 @@ void Engine::start_day(int yyyymmdd) {
   flat_at_ = cal_.flat_at(yyyymmdd);
   tightened_ = flattened_ = false;
   decisions_today_ = 0;
+  market_events_ = 0;
   venue_bands_.clear();  // an exchange sets its bands per session
   // EOD reducing ends with its session (a market open around the clock starts a new day on the
   // same engine), and so does a hard stop on the day's loss caps; an operator pause or another
@@ -43,6 +45,7 @@ void Engine::recover(const RecoveredState& st) {
                   st.checkpoint->stop_reason);
     portfolio_.restore_peak(st.checkpoint->peak);
     signal_seq_ = st.checkpoint->signal_seq;
+    market_events_ = std::max<int64_t>(st.checkpoint->market_events, 0);
     decisions_today_ = st.checkpoint->decisions;
     tightened_ = st.checkpoint->tightened;
     flattened_ = st.checkpoint->flattened;

@@ -97,11 +97,12 @@ constexpr const char* kRiskSampleSql =
     "UPDATE SET heat=excluded.heat, heat_cap=excluded.heat_cap, day_pnl=excluded.day_pnl, "
     "drawdown=excluded.drawdown";
 constexpr const char* kCheckpointSql =
-    "INSERT INTO engine_checkpoint VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(trading_day) "
-    "DO UPDATE SET last_event_ms=excluded.last_event_ms, state=excluded.state, "
+    "INSERT INTO engine_checkpoint VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
+    "ON CONFLICT(trading_day) DO UPDATE SET last_event_ms=excluded.last_event_ms, "
+    "state=excluded.state, "
     "peak=excluded.peak, signal_seq=excluded.signal_seq, decisions=excluded.decisions, "
     "tightened=excluded.tightened, flattened=excluded.flattened, "
-    "stop_reason=excluded.stop_reason";
+    "stop_reason=excluded.stop_reason, market_events=excluded.market_events";
 constexpr const char* kVenueSql =
     "INSERT INTO sim_venue_orders VALUES(?1,?2) ON CONFLICT(client_order_id) DO UPDATE SET "
     "state_json=excluded.state_json";
@@ -221,10 +222,10 @@ SqlWrite to_sql(const StoreWrite& w, const std::string& day) {
                              mo(r.drawdown)}};
           },
           [](const CheckpointRecord& c) {
-            return SqlWrite{
-                kCheckpointSql,
-                {c.trading_day, c.last_event, c.state, mo(c.peak), c.signal_seq,
-                 int64_t{c.decisions}, flag(c.tightened), flag(c.flattened), c.stop_reason}};
+            return SqlWrite{kCheckpointSql,
+                            {c.trading_day, c.last_event, c.state, mo(c.peak), c.signal_seq,
+                             int64_t{c.decisions}, flag(c.tightened), flag(c.flattened),
+                             c.stop_reason, c.market_events}};
           },
       },
       w);
@@ -274,14 +275,14 @@ void SqlStore::write_sql(const std::vector<SqlWrite>& writes, const std::functio
 namespace {
 
 CheckpointRecord checkpoint_row(const SqlRow& q) {
-  return CheckpointRecord{q.text(0),           q.integer(1),      q.text(2),
-                          parse_mo(q.text(3)), q.integer(4),      int(q.integer(5)),
-                          q.integer(6) != 0,   q.integer(7) != 0, q.text(8)};
+  return CheckpointRecord{q.text(0),    q.integer(1),      q.text(2),         parse_mo(q.text(3)),
+                          q.integer(4), int(q.integer(5)), q.integer(6) != 0, q.integer(7) != 0,
+                          q.text(8),    q.integer(9)};
 }
 
 constexpr const char* kCheckpointCols =
     "SELECT trading_day,last_event_ms,state,peak,signal_seq,decisions,tightened,flattened,"
-    "stop_reason FROM engine_checkpoint ";
+    "stop_reason,market_events FROM engine_checkpoint ";
 constexpr const char* kTerminal = "('FILLED','CANCELLED','REJECTED')";
 
 }  // namespace

@@ -81,6 +81,9 @@ struct CheckpointRecord {
   int decisions = 0;
   bool tightened = false, flattened = false;
   std::string stop_reason;  // of a PAUSED or HARD_STOP state: a kill reason, or "operator"
+  // The day's ticks and bar closes the engine had taken when it wrote this (-1: unknown, a row
+  // from before this was kept): where a replay resumes, since several share one instant.
+  int64_t market_events = -1;
 };
 
 struct ConfigSnapshotRecord {
