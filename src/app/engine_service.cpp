@@ -225,7 +225,8 @@ void EngineService::loop() {
       if (Wall::now() - last_publish_ >= opts_.publish_every) publish();
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, std::chrono::milliseconds(250),
-                   [&] { return stop_ || !commands_.empty(); });
+                   [&] { return stop_ || !commands_.empty() || woken_; });
+      woken_ = false;  // input after the close (a late answer, the next day's first tick)
       continue;
     }
     if (const Tick* t = replay_.step())

@@ -1,7 +1,7 @@
 #pragma once
 // The time-ordered queue a session driver steps through: events by time, then by kind (the
 // order of the Kind enumerators), then by arrival, plus the engine's own wake-ups, each instant
-// queued once. Shared by DayReplay and KiteSession. Not thread-safe (the engine thread's).
+// queued once. Shared by DayReplay and LiveSession. Not thread-safe (the engine thread's).
 #include <functional>
 #include <queue>
 #include <set>

@@ -1,7 +1,7 @@
 #pragma once
 // The in-process venue as a session driver runs it: a request reaches SimVenue one link latency
 // after the engine sent it, and each answer comes back through the driver's EventSchedule, so
-// both happen in time order with the market data. Shared by DayReplay and KiteSession (PAPER).
+// both happen in time order with the market data. Shared by DayReplay and LiveSession (PAPER).
 // Engine-thread owned; not thread-safe.
 #include "app/config.hpp"
 #include "app/event_schedule.hpp"

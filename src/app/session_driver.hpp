@@ -1,7 +1,7 @@
 #pragma once
 // What the service loop (EngineService) drives: one trading day of an engine fed by a venue.
 // DayReplay replays recorded bars against the in-process venue on a simulated clock;
-// KiteSession trades live Kite market data (PAPER fills in process, or LIVE orders on Kite).
+// LiveSession trades a venue's live market data (PAPER fills in process, or LIVE orders).
 // Owned and called by the engine thread only, except set_wake's callback.
 #include <functional>
 #include <map>

@@ -4,7 +4,7 @@
 
 #include "app/env.hpp"
 #include "app/kite_instrument_map.hpp"
-#include "app/kite_session.hpp"
+#include "app/venues/kite_live.hpp"
 #include "app/venues/run_venue.hpp"
 #include "core/scaled_clock.hpp"
 #include "net/http_client.hpp"
@@ -35,7 +35,7 @@ Result<std::shared_ptr<ScaledClock>> exchange_clock(const std::string& sim_clock
 Result<PreparedVenue> prepare_kite_venue(const RunOptions& opts) {
   auto cfg = load_app_config(opts.config_path);
   if (!cfg) return Error{cfg.error()};
-  KiteSessionSettings s;
+  KiteLiveSettings s;
   s.api_key = env_value("KITE_API_KEY").value_or("");
   s.access_token = env_value("KITE_ACCESS_TOKEN").value_or("");
   if (s.api_key.empty() || s.access_token.empty())
@@ -63,7 +63,9 @@ Result<PreparedVenue> prepare_kite_venue(const RunOptions& opts) {
   v.live = opts.live;
   v.make_session = [clock, s](const AppConfig& cfg, Store& store, VenueJournal& journal,
                               LogSink& log) {
-    return std::make_unique<KiteSession>(cfg, store, journal, log, *clock, s);
+    // A minute's bar closes 2 s after its end: ticks of it still on their way count.
+    return std::make_unique<LiveSession>(cfg, store, journal, log, *clock,
+                                         kite_live_venue(s, cfg, log, *clock), 2000);
   };
   v.describe = [live = opts.live, root = opts.kite_root, ws = opts.kite_ws,
                 speed = v.speed](const SessionDriver& d) {
