@@ -19,6 +19,7 @@ std::string day_string(int yyyymmdd) {
 }  // namespace
 
 void Engine::start_day(int yyyymmdd) {
+  const bool same_engine = !day_.empty();  // a market open around the clock: no restart between
   forget_closed_days();
   day_ = day_string(yyyymmdd);
   tighten_at_ = cal_.tighten_at(yyyymmdd);
@@ -30,12 +31,17 @@ void Engine::start_day(int yyyymmdd) {
   // EOD reducing ends with its session (a market open around the clock starts a new day on the
   // same engine), and so does a hard stop on the day's loss caps; an operator pause or another
   // hard stop outlives the day until the operator lifts it.
-  if (risk_.ends_with_the_day()) {
-    begin_step();
-    risk_.open_day(day_, now_);
-    housekeeping();
-    flush();
-  }
+  // On the same engine the day begins as it does on a fresh one recovering the previous day
+  // (Engine::recover): its P&L from zero, positions held overnight written as its rows.
+  if (same_engine) portfolio_.start_day();
+  if (!same_engine && !risk_.ends_with_the_day()) return;
+  begin_step();
+  if (risk_.ends_with_the_day()) risk_.open_day(day_, now_);
+  if (same_engine)
+    for (const auto& [_, p] : portfolio_.positions())
+      if (p.qty.units != 0) persist(p);
+  housekeeping();
+  flush();
 }
 
 void Engine::recover(const RecoveredState& st) {

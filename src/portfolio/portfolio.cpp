@@ -29,6 +29,15 @@ void Portfolio::restore(Position p) {
   join_totals(slot);
 }
 
+void Portfolio::start_day() {
+  for (auto& [_, p] : positions_) {
+    leave_totals(p);
+    p.realized = Money{};
+    join_totals(p);
+  }
+  peak_ = Money{};
+}
+
 Money Portfolio::apply_fill(const std::string& symbol, int64_t upw, Side side, Qty qty,
                             Price price) {
   Position& p = positions_[symbol];

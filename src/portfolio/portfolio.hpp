@@ -35,6 +35,9 @@ class Portfolio {
   const std::map<std::string, Position>& positions() const { return positions_; }
   void restore(Position p);
   void restore_peak(Money p) { peak_ = p; }
+  // A new trading day on the same book: positions keep quantity and average price, the day's
+  // realized P&L and its drawdown peak start at zero.
+  void start_day();
 
  private:
   // Takes `p`'s share out of the totals before it changes, and puts it back after: the totals

@@ -26,6 +26,7 @@ void MemoryStore::write(const WriteBatch& b) {
                    [&](const KillSwitchRecord& k) { kills.push_back(k); },
                    [&](const DecisionRecord&) { ++decisions; },
                    [&](const SignalRecord&) { ++signals; },
+                   [&](const Position& p) { positions.emplace_back(b.trading_day, p); },
                    [&](const auto&) {},
                },
                w);

@@ -41,7 +41,8 @@ class MemoryStore final : public Store {
   std::vector<RiskEventRecord> risk_events;
   std::vector<KillSwitchRecord> kills;
   std::vector<Fill> fills;
-  std::vector<std::string> problems;  // duplicate ids or fills
+  std::vector<std::pair<std::string, Position>> positions;  // with the batch's trading day
+  std::vector<std::string> problems;                        // duplicate ids or fills
   int decisions = 0, signals = 0;
   bool refuse_writes = false;  // write() throws, as a full disk or a lost database does
 

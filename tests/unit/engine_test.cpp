@@ -127,6 +127,40 @@ TEST(Engine, TakeProfitFillCancelsTheStopAndClosesTheTrade) {
   EXPECT_TRUE(h.problems().empty());
 }
 
+// A market open around the clock starts its next day on the same engine: that day's P&L and its
+// drawdown peak start at zero, as on an engine recovering the previous day from the store, and a
+// position held overnight is written as the new day's row.
+TEST(Engine, ANewDayOnTheSameEngineCountsItsPnlFromZeroAndCarriesThePosition) {
+  EngineHarness h;
+  ScriptedVenue v;
+  const std::string won = h.open_bracket(v, "NIFTY_F1");
+  const Price target = h.group(won).target;
+  h.tick("NIFTY_F1", target);
+  v.fill(h.group(won).tp_id, h.order(h.group(won).tp_id).spec.qty, target);
+  h.settle(v, target);
+  ASSERT_EQ(h.group(won).state, BracketState::Closed);
+  const std::string held = h.open_bracket(v, "BANKNIFTY_F1");
+  const Qty held_qty = h.group(held).net;
+  ASSERT_GT(h.engine.portfolio().realized().raw, 0);
+  ASSERT_GT(h.engine.portfolio().peak().raw, 0);
+  ASSERT_EQ(h.engine.portfolio().open_positions(), 1);
+
+  h.at(h.cal.local_to_utc(20220402, 0, 1000));
+  h.store.positions.clear();
+  h.engine.start_day(20220402);
+  EXPECT_EQ(h.engine.trading_day(), "2022-04-02");
+  EXPECT_EQ(h.engine.portfolio().realized().raw, 0) << "yesterday's gains count against today";
+  EXPECT_EQ(h.engine.portfolio().peak().raw, 0);
+  EXPECT_EQ(h.engine.portfolio().open_positions(), 1);
+  ASSERT_EQ(h.store.positions.size(), 1u);
+  EXPECT_EQ(h.store.positions[0].first, "2022-04-02");
+  EXPECT_EQ(h.store.positions[0].second.symbol, "BANKNIFTY_F1");
+  EXPECT_EQ(h.store.positions[0].second.qty.units, held_qty.units);
+  EXPECT_EQ(h.store.positions[0].second.realized.raw, 0);
+  EXPECT_TRUE(h.engine.invariant_violations().empty());
+  EXPECT_TRUE(h.problems().empty());
+}
+
 TEST(Engine, StopFillingDuringTheRaceIsClosedWithoutLeavingAShort) {
   EngineHarness h;
   ScriptedVenue v;
