@@ -53,24 +53,33 @@ bool unique_client_order_id(store::SqlSession& db) {
              "'client_order_id' AND (SELECT COUNT(*) FROM pragma_index_info(il.name)) = 1") > 0;
 }
 
-// Durable commits: a committed order row must survive a crash before its request is sent.
-std::optional<std::string> durability_problem(store::SqlSession& db, std::string& detail) {
+// Durable commits: a committed order row must survive a crash before its request is sent. The
+// store's settings that decide it, or what is wrong with them (Invalid), with the settings.
+Result<std::string> durable_commit_settings(store::SqlSession& db) {
+  const auto problem = [](const std::string& why, const std::string& settings) {
+    return Error{why + " (" + settings + ")"};
+  };
   if (db.backend() == "postgresql") {
     const std::string fsync = db.text_scalar("SELECT current_setting('fsync')");
     const std::string sync = db.text_scalar("SELECT current_setting('synchronous_commit')");
     const std::string fpw = db.text_scalar("SELECT current_setting('full_page_writes')");
-    detail = "fsync=" + fsync + ", synchronous_commit=" + sync + ", full_page_writes=" + fpw;
-    if (fsync != "on") return "fsync is off: committed rows can be lost in a crash";
-    if (sync == "off") return "synchronous_commit is off: a commit can return before it is on disk";
-    if (fpw != "on") return "full_page_writes is off: torn pages after a crash";
-    return std::nullopt;
+    const std::string settings =
+        "fsync=" + fsync + ", synchronous_commit=" + sync + ", full_page_writes=" + fpw;
+    if (fsync != "on")
+      return problem("fsync is off: committed rows can be lost in a crash", settings);
+    if (sync == "off")
+      return problem("synchronous_commit is off: a commit can return before it is on disk",
+                     settings);
+    if (fpw != "on") return problem("full_page_writes is off: torn pages after a crash", settings);
+    return settings;
   }
   const std::string mode = db.text_scalar("PRAGMA journal_mode");
   const int64_t sync = db.scalar("PRAGMA synchronous");
-  detail = "journal_mode=" + mode + ", synchronous=" + std::to_string(sync) + " (2 = FULL)";
-  if (mode != "wal") return "journal_mode is " + mode + ", not wal";
-  if (sync < 2) return "synchronous is below FULL";
-  return std::nullopt;
+  const std::string settings =
+      "journal_mode=" + mode + ", synchronous=" + std::to_string(sync) + " (2 = FULL)";
+  if (mode != "wal") return problem("journal_mode is " + mode + ", not wal", settings);
+  if (sync < 2) return problem("synchronous is below FULL", settings);
+  return settings;
 }
 
 }  // namespace
@@ -141,15 +150,16 @@ int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream&) {
   if (db) {
     try {
       const auto st = store::schema_status(*db);
-      const auto e = store::schema_error(*db, s.database_url.empty() ? "--db" : "DATABASE_URL");
-      report(!e, "migrations", e ? *e : "at head (" + std::to_string(st.applied.size()) + ")");
+      const auto at_head =
+          store::schema_at_head(*db, s.database_url.empty() ? "--db" : "DATABASE_URL");
+      report(at_head.ok(), "migrations",
+             at_head ? "at head (" + std::to_string(st.applied.size()) + ")" : at_head.error());
       const bool unique = unique_client_order_id(*db);
       report(unique, "unique_client_order_id",
              unique ? "orders.client_order_id is UNIQUE by constraint"
                     : "no unique constraint on orders.client_order_id");
-      std::string detail;
-      const auto problem = durability_problem(*db, detail);
-      report(!problem, "durable_commit", problem ? *problem + " (" + detail + ")" : detail);
+      const auto durable = durable_commit_settings(*db);
+      report(durable.ok(), "durable_commit", durable ? durable.value() : durable.error());
     } catch (const std::exception& e) {
       report(false, "migrations", e.what());
     }
@@ -169,8 +179,8 @@ int run_verify(const AdminOptions& opts, std::ostream& out, std::ostream&) {
   }
 
   if (opts.mode == "LIVE") {
-    const auto missing = live_credentials_missing();
-    report(!missing, "venue_credentials", missing ? *missing : "present");
+    const auto credentials = live_credentials();
+    report(credentials.ok(), "venue_credentials", credentials ? "present" : credentials.error());
     const auto key = env_value("KITE_API_KEY"), token = env_value("KITE_ACCESS_TOKEN");
     if (!cfg.ok()) {
       report(false, "instrument_master", "no valid configuration to map");
@@ -199,11 +209,11 @@ namespace {
 template <class Body>
 int on_store(const AdminOptions& opts, std::ostream& err, Body&& body) {
   auto opened = open_store_backends(BackendSettings::from_env(opts.db));
-  if (auto* e = std::get_if<StartupError>(&opened)) {
-    err << "error: " << e->message << "\n";
-    return e->exit_code;
+  if (!opened) {
+    err << "error: " << opened.error() << "\n";
+    return startup_exit_status(opened.failure());
   }
-  Backends& b = std::get<Backends>(opened);
+  Backends& b = opened.value();
   try {
     if (b.journaled) b.journaled->drain();
     return body(b);

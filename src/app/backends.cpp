@@ -15,13 +15,18 @@ BackendSettings BackendSettings::from_env(std::string db_path, std::string insta
   return s;
 }
 
-std::optional<std::string> live_credentials_missing() {
+int startup_exit_status(const Error& e) {
+  return e.code == ErrorCode::Unavailable ? 1 : 2;
+}
+
+Result<void> live_credentials() {
   const bool kite = env_value("KITE_API_KEY") && env_value("KITE_ACCESS_TOKEN");
   const bool bitget = env_value("BITGET_API_KEY") && env_value("BITGET_API_SECRET") &&
                       env_value("BITGET_PASSPHRASE");
-  if (kite || bitget) return std::nullopt;
-  return "no venue credentials (set KITE_API_KEY and KITE_ACCESS_TOKEN, or BITGET_API_KEY, "
-         "BITGET_API_SECRET and BITGET_PASSPHRASE)";
+  if (kite || bitget) return {};
+  return Error{
+      "no venue credentials (set KITE_API_KEY and KITE_ACCESS_TOKEN, or BITGET_API_KEY, "
+      "BITGET_API_SECRET and BITGET_PASSPHRASE)"};
 }
 
 Store& Backends::store() {
@@ -41,7 +46,7 @@ std::string Backends::describe() const {
   return out;
 }
 
-std::variant<Backends, StartupError> open_store_backends(const BackendSettings& s) {
+Result<Backends> open_store_backends(const BackendSettings& s) {
   Backends b;
   try {
     if (!s.database_url.empty()) {
@@ -50,34 +55,34 @@ std::variant<Backends, StartupError> open_store_backends(const BackendSettings& 
     }
     b.local = std::make_unique<store::SqliteStore>(s.db_path);
   } catch (const std::invalid_argument& e) {
-    return StartupError{2, e.what()};
+    return Error{e.what()};
   } catch (const store::StoreUnavailable& e) {
-    return StartupError{1, std::string("DATABASE_URL: ") + e.what()};
+    return Error{std::string("DATABASE_URL: ") + e.what(), ErrorCode::Unavailable};
   } catch (const std::exception& e) {
-    return StartupError{1, e.what()};
+    return Error{e.what(), ErrorCode::Unavailable};
   }
   return b;
 }
 
-std::variant<Backends, StartupError> open_backends(const BackendSettings& s) {
+Result<Backends> open_backends(const BackendSettings& s) {
   auto opened = open_store_backends(s);
-  if (std::holds_alternative<StartupError>(opened)) return opened;
-  Backends& b = std::get<Backends>(opened);
+  if (!opened) return opened;
+  Backends& b = opened.value();
   try {
     if (s.redis_url.empty()) {
       b.lock = std::make_unique<FileLeaderLock>(s.db_path + ".leader.lock", s.instance_id);
     } else {
       auto ep = net::parse_redis_url(s.redis_url);
-      if (!ep) return StartupError{2, ep.error()};
+      if (!ep) return ep.failure();
       b.lock = std::make_unique<ha::RedisLeaderLock>(ep.value(), s.instance_id, s.lease);
       b.bus = std::make_unique<ops::RedisEventBus>(ep.value());
     }
   } catch (const net::RedisAuthRefused& e) {
-    return StartupError{2, e.what()};
+    return Error{e.what()};
   } catch (const net::RedisUnavailable& e) {
-    return StartupError{1, std::string("REDIS_URL: ") + e.what()};
+    return Error{std::string("REDIS_URL: ") + e.what(), ErrorCode::Unavailable};
   } catch (const std::exception& e) {
-    return StartupError{1, e.what()};
+    return Error{e.what(), ErrorCode::Unavailable};
   }
   return opened;
 }

@@ -27,12 +27,9 @@ struct BackendSettings {
   static BackendSettings from_env(std::string db_path, std::string instance_id = {});
 };
 
-// Exit status for a startup failure: 2 for a bad setting (fix the configuration), 1 for a server
-// that cannot be reached.
-struct StartupError {
-  int exit_code;
-  std::string message;
-};
+// Exit status for a startup failure: 1 for a server that cannot be reached (Unavailable), 2 for
+// anything to fix first (a setting, credentials, a schema another build wrote).
+int startup_exit_status(const Error& e);
 
 struct Backends {
   std::unique_ptr<store::SqliteStore> local;  // embedded store, or the simulated venue's journal
@@ -47,12 +44,13 @@ struct Backends {
   std::string describe() const;  // one line for the operator
 };
 
-// Why LIVE cannot start for lack of venue credentials (KITE_* or BITGET_*), if it cannot.
-std::optional<std::string> live_credentials_missing();
+// Whether the environment holds a venue's credentials for LIVE (KITE_* or BITGET_*); the error
+// (Invalid) names what to set.
+Result<void> live_credentials();
 
 // Opens the store only (migrate, verify, reconcile and the paper replay need no lock).
-std::variant<Backends, StartupError> open_store_backends(const BackendSettings& s);
+Result<Backends> open_store_backends(const BackendSettings& s);
 // Store, leader lock and event bus, for the service.
-std::variant<Backends, StartupError> open_backends(const BackendSettings& s);
+Result<Backends> open_backends(const BackendSettings& s);
 
 }  // namespace aitrapp

@@ -274,10 +274,11 @@ void EngineService::run_command(Pending& p) {
       p.done.set_value({200, json{{"state", to_string(e.state())}}});
       return;
     case ops::Command::Kind::Resume: {
-      const auto refused = e.resume(c.reason);
+      const auto resumed = e.resume(c.reason);
       replay_.after_command();
-      if (refused)
-        p.done.set_value({409, json{{"error", *refused}, {"state", to_string(e.state())}}});
+      if (!resumed)
+        p.done.set_value({ops::http_status(resumed.code()),
+                          json{{"error", resumed.error()}, {"state", to_string(e.state())}}});
       else
         p.done.set_value({200, json{{"state", to_string(e.state())}}});
       return;
@@ -316,8 +317,8 @@ ops::CommandOutcome EngineService::switch_mode(const std::string& mode) {
     return {409, json{{"error", "LIVE refused: state not yet recovered from the store"}}};
   if (!lock_.is_leader())
     return {409, json{{"error", "LIVE refused: this instance is not the leader"}}};
-  if (const auto missing = live_credentials_missing())
-    return {409, json{{"error", "LIVE refused: " + *missing}}};
+  if (const auto credentials = live_credentials(); !credentials)
+    return {409, json{{"error", "LIVE refused: " + credentials.error()}}};
   if (opts_.live_venue) return {200, json{{"mode", mode_}, {"status", mode_}}};
   return {409, json{{"error",
                      "LIVE refused: this session fills orders in process (PAPER); restart it "

@@ -23,7 +23,11 @@ Result<KiteInstrumentMap> map_kite_instruments(const std::string& rest_root,
       reply = rest.call("GET", "/instruments");
     }
     if (!reply.ok())
-      return Error{"Kite instrument master (" + rest_root + "/instruments): " + reply.describe()};
+      return Error{"Kite instrument master (" + rest_root + "/instruments): " + reply.describe(),
+                   reply.kind == kite::KiteReply::Kind::Transport || reply.rate_limited() ||
+                           reply.http >= 500
+                       ? ErrorCode::Unavailable
+                       : ErrorCode::Invalid};
     auto rows = kite::parse_instruments_csv(reply.raw);
     if (!rows) return Error{"Kite instrument master: " + rows.error()};
     std::map<std::string, kite::InstrumentRow> by_key;
@@ -46,7 +50,7 @@ Result<KiteInstrumentMap> map_kite_instruments(const std::string& rest_root,
       out.rows[symbol] = row;
     }
   } catch (const std::exception& e) {
-    return Error{e.what()};
+    return Error{e.what(), ErrorCode::Unavailable};
   }
   return out;
 }

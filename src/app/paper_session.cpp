@@ -72,11 +72,11 @@ int run_paper(const PaperOptions& opts, std::ostream& out, std::ostream& err) {
   auto logger = open_log(cfg, cal, settings.instance_id, err);
   if (!logger) return 2;
   auto opened = open_store_backends(settings);
-  if (auto* e = std::get_if<StartupError>(&opened)) {
-    err << "error: " << e->message << "\n";
-    return e->exit_code;
+  if (!opened) {
+    err << "error: " << opened.error() << "\n";
+    return startup_exit_status(opened.failure());
   }
-  Backends& b = std::get<Backends>(opened);
+  Backends& b = opened.value();
 
   // ---- Each day on the same store, one after the other: the day boundary is a new engine that
   // recovers what the previous day left open (nothing, for a book flat at 15:25), as a morning

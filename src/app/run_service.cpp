@@ -37,7 +37,7 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   auto prepared = venue->prepare(opts);
   if (!prepared) {
     err << "error: " << prepared.error() << "\n";
-    return 2;
+    return startup_exit_status(prepared.failure());  // 1: the venue could not be reached
   }
   PreparedVenue& pv = prepared.value();
   const AppConfig& cfg = pv.cfg;
@@ -61,11 +61,11 @@ int run_service(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   settings.lease.ttl = std::chrono::milliseconds(opts.lease_ms);
   settings.lease.refresh = std::chrono::milliseconds(opts.lease_refresh_ms);
   auto opened = open_backends(settings);
-  if (auto* e = std::get_if<StartupError>(&opened)) {
-    err << "error: " << e->message << "\n";
-    return e->exit_code;
+  if (!opened) {
+    err << "error: " << opened.error() << "\n";
+    return startup_exit_status(opened.failure());
   }
-  Backends& b = std::get<Backends>(opened);
+  Backends& b = opened.value();
   // Durable changes and log events go to the live feed (the dashboard's /ws) and, with
   // REDIS_URL, to the Redis bus: the same payloads on the same channels.
   ops::LiveFeed feed;

@@ -36,13 +36,10 @@ inline std::string_view to_string(OrderType t) {
   return "?";
 }
 
-inline bool order_type_from_string(std::string_view s, OrderType& out) {
+inline std::optional<OrderType> order_type_from_string(std::string_view s) {
   for (auto t : {OrderType::Market, OrderType::Limit, OrderType::StopLimit, OrderType::StopMarket})
-    if (s == to_string(t)) {
-      out = t;
-      return true;
-    }
-  return false;
+    if (s == to_string(t)) return t;
+  return std::nullopt;
 }
 
 // The role of an order inside its bracket; part of the client_order_id.

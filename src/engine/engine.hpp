@@ -18,6 +18,7 @@
 #include "core/histogram.hpp"
 #include "core/instrument.hpp"
 #include "core/log.hpp"
+#include "core/result.hpp"
 #include "engine/bracket_executor.hpp"
 #include "market/bar.hpp"
 #include "oms/bracket.hpp"
@@ -120,7 +121,7 @@ class Engine {
   void pause(const std::string& reason);
   // Lifts a pause or hard stop; refused (with the reason, nothing changed) while a daily loss or
   // drawdown cap is breached.
-  std::optional<std::string> resume(const std::string& reason);
+  Result<void> resume(const std::string& reason);
   // Cancels every working order, exits every position and blocks entries (HARD_STOP) until
   // resume(). `reason` is one of kill_reasons(); `source` is "operator" or "auto".
   FlattenReport flatten(const std::string& reason, const std::string& source = "operator");

@@ -133,17 +133,18 @@ void Engine::pause(const std::string& reason) {
   flush();
 }
 
-std::optional<std::string> Engine::resume(const std::string& reason) {
+Result<void> Engine::resume(const std::string& reason) {
   begin_step();
-  std::optional<std::string> refused;
+  Result<void> resumed;
   if (auto b = aitrapp::check_loss_limits(portfolio_risk(), cfg_.limits))
-    refused = "cannot resume: " + b->reason;  // the cap holds for the rest of the day
+    // The cap holds for the rest of the day.
+    resumed = Error{"cannot resume: " + b->reason, ErrorCode::Refused};
   else
     set_state(tightened_ ? TradingState::Reducing : TradingState::Active,
               "operator resume: " + reason);
   housekeeping();
   flush();
-  return refused;
+  return resumed;
 }
 
 FlattenReport Engine::flatten(const std::string& reason, const std::string& source) {

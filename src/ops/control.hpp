@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/histogram.hpp"
+#include "core/result.hpp"
 #include "engine/engine.hpp"
 #include "ops/event_bus.hpp"
 
@@ -73,6 +74,22 @@ struct CommandOutcome {
   int status = 200;  // HTTP status to answer with
   nlohmann::json body;
 };
+
+// The HTTP status the API answers a failure of this kind with.
+constexpr int http_status(ErrorCode c) {
+  switch (c) {
+    case ErrorCode::Invalid:
+      return 400;
+    case ErrorCode::NotFound:
+      return 404;
+    case ErrorCode::Refused:
+    case ErrorCode::Conflict:
+      return 409;
+    case ErrorCode::Unavailable:
+      return 503;
+  }
+  return 500;
+}
 
 class ControlPort {
  public:

@@ -60,16 +60,19 @@ std::vector<std::string> migrate(SqlSession& s) {
   return done;
 }
 
-std::optional<std::string> schema_error(SqlSession& s, const std::string& setting) {
+Result<void> schema_at_head(SqlSession& s, const std::string& setting) {
   const SchemaStatus st = schema_status(s);
   if (!st.unknown.empty())
-    return setting + ": the database has migrations this build does not know (" + join(st.unknown) +
-           "); run a build at least as new as the one that migrated it";
+    return Error{setting + ": the database has migrations this build does not know (" +
+                     join(st.unknown) +
+                     "); run a build at least as new as the one that migrated it",
+                 ErrorCode::Conflict};
   if (!st.missing.empty())
-    return setting + ": the database is behind on migrations (" +
-           std::to_string(st.applied.size()) + " applied, missing " + join(st.missing) +
-           "); run `aitrapp migrate` (make migrate)";
-  return std::nullopt;
+    return Error{setting + ": the database is behind on migrations (" +
+                     std::to_string(st.applied.size()) + " applied, missing " + join(st.missing) +
+                     "); run `aitrapp migrate` (make migrate)",
+                 ErrorCode::Conflict};
+  return {};
 }
 
 }  // namespace aitrapp::store

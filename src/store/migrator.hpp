@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/result.hpp"
 #include "store/sql_session.hpp"
 
 namespace aitrapp::store {
@@ -21,7 +22,8 @@ struct SchemaStatus {
 SchemaStatus schema_status(SqlSession& s);
 // Applies every missing migration, each in its own transaction; returns the names applied.
 std::vector<std::string> migrate(SqlSession& s);
-// Why a store cannot be used by this build (behind or ahead of it), naming the way out.
-std::optional<std::string> schema_error(SqlSession& s, const std::string& setting);
+// Whether this build can use the store: an error (Conflict) when it is behind or ahead of the
+// build, naming `setting` and the way out.
+Result<void> schema_at_head(SqlSession& s, const std::string& setting);
 
 }  // namespace aitrapp::store

@@ -40,10 +40,8 @@ LegRole parse_role(const std::string& s) {
   throw std::runtime_error("unknown leg role '" + s + "' in store");
 }
 OrderType parse_type(const std::string& s) {
-  OrderType t;
-  if (!order_type_from_string(s, t))
-    throw std::runtime_error("unknown order type '" + s + "' in store");
-  return t;
+  if (auto t = order_type_from_string(s)) return *t;
+  throw std::runtime_error("unknown order type '" + s + "' in store");
 }
 
 // Upserts keep the newest state of rows that change (orders, groups, positions, checkpoint);

@@ -113,7 +113,7 @@ TEST_P(StoreBackends, MigrationsRunFromEmptyAndAreIdempotent) {
   EXPECT_EQ(first.size(), store::migrations().size());
   EXPECT_TRUE(store::migrate(*s).empty());  // a second run changes nothing
   EXPECT_TRUE(store::schema_status(*s).at_head());
-  EXPECT_FALSE(store::schema_error(*s, "X"));
+  EXPECT_TRUE(store::schema_at_head(*s, "X").ok());
 }
 
 TEST_P(StoreBackends, WritesAndRecoversTheSameState) {
@@ -242,13 +242,14 @@ INSTANTIATE_TEST_SUITE_P(Both, StoreBackends, ::testing::Values("sqlite", "postg
 // ---- PostgreSQL only.
 
 TEST(Postgres, MalformedUrlsAreRefusedNamingTheSettingWithoutThePassword) {
-  EXPECT_TRUE(store::database_url_error("mysql://u:p@h/db")->find("DATABASE_URL") !=
+  EXPECT_TRUE(store::check_database_url("mysql://u:p@h/db").error().find("DATABASE_URL") !=
               std::string::npos);
-  const auto e = store::database_url_error("postgresql://u:hunter2@host:notaport/db");
-  ASSERT_TRUE(e);
-  EXPECT_NE(e->find("DATABASE_URL"), std::string::npos);
-  EXPECT_EQ(e->find("hunter2"), std::string::npos);
-  EXPECT_FALSE(store::database_url_error("postgresql://u:p@127.0.0.1:5432/db?sslmode=disable"));
+  const auto e = store::check_database_url("postgresql://u:hunter2@host:notaport/db");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.code(), ErrorCode::Invalid);
+  EXPECT_NE(e.error().find("DATABASE_URL"), std::string::npos);
+  EXPECT_EQ(e.error().find("hunter2"), std::string::npos);
+  EXPECT_TRUE(store::check_database_url("postgresql://u:p@127.0.0.1:5432/db?sslmode=disable").ok());
 }
 
 TEST(Postgres, ADatabaseBehindOnMigrationsIsAStartupError) {

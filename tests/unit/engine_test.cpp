@@ -287,8 +287,9 @@ TEST(Engine, LossLimitHardStopsAndFlattens) {
   EXPECT_TRUE(blocked);
   // The loss cap holds for the rest of the day: resume is refused and changes nothing.
   const auto refused = h.engine.resume("test");
-  ASSERT_TRUE(refused.has_value());
-  EXPECT_NE(refused->find("loss stop"), std::string::npos) << *refused;
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.code(), ErrorCode::Refused);
+  EXPECT_NE(refused.error().find("loss stop"), std::string::npos) << refused.error();
   EXPECT_EQ(h.engine.state(), TradingState::HardStop);
   EXPECT_EQ(h.store.kills.size(), 1u);
   EXPECT_EQ(h.store.kills[0].reason, "risk_cap");

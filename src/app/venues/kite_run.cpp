@@ -25,7 +25,7 @@ Result<std::shared_ptr<ScaledClock>> exchange_clock(const std::string& sim_clock
   const auto r = control.request("GET", "/clock", {});
   const auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (r.status != 200 || j.is_discarded() || !j.contains("exchange_time_ms"))
-    return Error{"--kite-sim-clock " + sim_clock + ": no clock at /clock"};
+    return Error{"--kite-sim-clock " + sim_clock + ": no clock at /clock", ErrorCode::Unavailable};
   return std::make_shared<ScaledClock>(j["exchange_time_ms"].get<TimeMs>(),
                                        j["speed"].get<double>(), j["wall_time_ms"].get<TimeMs>());
 }
@@ -48,11 +48,11 @@ Result<PreparedVenue> prepare_kite_venue(const RunOptions& opts) {
   std::shared_ptr<ScaledClock> clock;
   try {
     auto c = exchange_clock(opts.kite_sim_clock);
-    if (!c) return Error{c.error()};
+    if (!c) return c.failure();
     clock = std::move(c.value());
     auto mapped = map_kite_instruments(opts.kite_root, s.api_key, s.access_token,
                                        cfg.value().engine.instruments);
-    if (!mapped) return Error{mapped.error()};
+    if (!mapped) return mapped.failure();
     s.rows = std::move(mapped.value().rows);
     v.notes = std::move(mapped.value().notes);
   } catch (const std::exception& e) {

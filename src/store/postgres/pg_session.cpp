@@ -14,7 +14,7 @@ namespace {
 struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
 };
-using Result = std::unique_ptr<PGresult, ResultDeleter>;
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
 class PgRow final : public SqlRow {
  public:
@@ -85,18 +85,18 @@ std::string redact_url(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
-std::optional<std::string> database_url_error(const std::string& url) {
+Result<void> check_database_url(const std::string& url) {
   if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0)
-    return "DATABASE_URL must be a postgresql:// URL (got '" + redact_url(url) + "')";
+    return Error{"DATABASE_URL must be a postgresql:// URL (got '" + redact_url(url) + "')"};
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
   if (!opts) {
     const std::string why = trim_end(err ? err : "cannot parse");
     PQfreemem(err);
-    return "DATABASE_URL is malformed: " + why + " (in '" + redact_url(url) + "')";
+    return Error{"DATABASE_URL is malformed: " + why + " (in '" + redact_url(url) + "')"};
   }
   // libpq checks the port only when it connects; a typo should fail at startup, by name.
-  std::optional<std::string> bad;
+  Result<void> checked;
   for (auto* o = opts; o->keyword; ++o) {
     if (std::string(o->keyword) != "port" || !o->val) continue;
     std::string ports = o->val;
@@ -106,16 +106,18 @@ std::optional<std::string> database_url_error(const std::string& url) {
       int n = 0;
       auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
       if (p.empty() || ec != std::errc() || end != p.data() + p.size() || n < 1 || n > 65535)
-        bad = "DATABASE_URL has an invalid port '" + p + "' (in '" + redact_url(url) + "')";
+        checked =
+            Error{"DATABASE_URL has an invalid port '" + p + "' (in '" + redact_url(url) + "')"};
       at = comma + 1;
     }
   }
   PQconninfoFree(opts);
-  return bad;
+  return checked;
 }
 
 PgSession::PgSession(std::string url) : url_(std::move(url)) {
-  if (auto e = database_url_error(url_)) throw std::invalid_argument(*e);
+  if (auto checked = check_database_url(url_); !checked)
+    throw std::invalid_argument(checked.error());
   connect();
 }
 
@@ -157,7 +159,7 @@ void PgSession::fail(const char* what, const std::string& detail, const char* sq
 
 void PgSession::exec_script(const std::string& sql) {
   if (!conn_) connect();
-  Result r(PQexec(conn_, sql.c_str()));
+  PgResult r(PQexec(conn_, sql.c_str()));
   const auto st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
     fail("exec failed", PQerrorMessage(conn_),
@@ -170,7 +172,7 @@ int64_t PgSession::run(const std::string& sql, const std::vector<SqlValue>& para
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     const std::string name = "s" + std::to_string(prepared_.size());
-    Result r(PQprepare(conn_, name.c_str(), to_pg_placeholders(sql).c_str(), 0, nullptr));
+    PgResult r(PQprepare(conn_, name.c_str(), to_pg_placeholders(sql).c_str(), 0, nullptr));
     if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK)
       fail("prepare failed", std::string(PQerrorMessage(conn_)) + " in: " + sql,
            r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr);
@@ -182,8 +184,8 @@ int64_t PgSession::run(const std::string& sql, const std::vector<SqlValue>& para
   std::vector<const char*> values;
   values.reserve(text.size());
   for (const auto& t : text) values.push_back(t.c_str());
-  Result r(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(),
-                          nullptr, nullptr, 0));
+  PgResult r(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
+                            values.data(), nullptr, nullptr, 0));
   const auto st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
     fail("statement failed", std::string(PQerrorMessage(conn_)) + " in: " + sql,
@@ -196,7 +198,7 @@ int64_t PgSession::run(const std::string& sql, const std::vector<SqlValue>& para
 
 void PgSession::rollback() noexcept {
   if (!connected()) return;
-  Result r(PQexec(conn_, "ROLLBACK"));
+  PgResult r(PQexec(conn_, "ROLLBACK"));
 }
 
 }  // namespace aitrapp::store

@@ -7,15 +7,16 @@
 #include <optional>
 #include <string>
 
+#include "core/result.hpp"
 #include "store/sql_session.hpp"
 
 struct pg_conn;
 
 namespace aitrapp::store {
 
-// Checks the form of a DATABASE_URL without connecting; the error names the setting and never
-// echoes the password. Empty optional: valid.
-std::optional<std::string> database_url_error(const std::string& url);
+// Checks the form of a DATABASE_URL without connecting; the error (Invalid) names the setting and
+// never echoes the password.
+Result<void> check_database_url(const std::string& url);
 // The URL with its password replaced by "***", for messages and logs.
 std::string redact_url(const std::string& url);
 

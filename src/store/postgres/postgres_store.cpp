@@ -16,7 +16,8 @@ std::unique_ptr<PgSession> open_session(const std::string& url, PgSession*& raw)
 }  // namespace
 
 PostgresStore::PostgresStore(const std::string& url) : SqlStore(open_session(url, pg_)) {
-  if (auto e = schema_error(session(), "DATABASE_URL")) throw std::invalid_argument(*e);
+  if (auto at_head = schema_at_head(session(), "DATABASE_URL"); !at_head)
+    throw std::invalid_argument(at_head.error());
 }
 
 void PostgresStore::set_fencing(uint64_t token, std::string instance_id) {

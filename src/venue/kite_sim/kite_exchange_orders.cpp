@@ -33,8 +33,9 @@ SimReply KiteExchange::place(const SimRequest& r, const std::string& variety) {
   const std::string side = *r.form.get("transaction_type");
   if (side != "BUY" && side != "SELL") return input_error("Invalid `transaction_type`.");
   spec.side = side == "BUY" ? Side::Buy : Side::Sell;
-  if (!order_type_from_string(*r.form.get("order_type"), spec.type))
-    return input_error("Invalid `order_type`.");
+  const auto type = order_type_from_string(*r.form.get("order_type"));
+  if (!type) return input_error("Invalid `order_type`.");
+  spec.type = *type;
   const auto qty = parse_int(*r.form.get("quantity"));
   if (!qty || *qty <= 0) return input_error("Invalid `quantity`.");
   spec.qty = Qty{*qty};

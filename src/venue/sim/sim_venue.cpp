@@ -63,8 +63,9 @@ void SimVenue::restore(const std::vector<std::string>& entries) {
     o.spec.client_order_id = j["id"];
     o.spec.symbol = j["symbol"];
     o.spec.side = side_from_string(j["side"].get<std::string>());
-    if (!order_type_from_string(j["type"].get<std::string>(), o.spec.type))
-      throw std::runtime_error("sim venue journal: unknown order type in " + s);
+    const auto type = order_type_from_string(j["type"].get<std::string>());
+    if (!type) throw std::runtime_error("sim venue journal: unknown order type in " + s);
+    o.spec.type = *type;
     o.spec.qty = Qty{j["qty"].get<int64_t>()};
     o.spec.limit = Price::from_raw(j["limit"].get<int64_t>());
     o.spec.trigger = Price::from_raw(j["trigger"].get<int64_t>());
