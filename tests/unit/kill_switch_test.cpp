@@ -5,22 +5,15 @@
 #include <filesystem>
 
 #include "../support/many_positions.hpp"
+#include "../support/temp_dir_test.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace aitrapp {
 namespace {
 
-class KillSwitch : public ::testing::Test {
+class KillSwitch : public support::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("aitrapp-kill-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  KillSwitch() : TempDirTest("kill") {}
 };
 
 TEST_F(KillSwitch, FlattensManyPositionsWithFillsInFlightAndBlocksEntriesUntilResume) {
@@ -28,7 +21,7 @@ TEST_F(KillSwitch, FlattensManyPositionsWithFillsInFlightAndBlocksEntriesUntilRe
   // Thin bars: a resting entry fills a few units per tick, so entries are still filling (and
   // children being resized) when the kill arrives.
   const AppConfig cfg = support::many_positions_config(kSymbols, 10'000, 800);
-  store::SqliteStore store((dir_ / "kill.sqlite").string());
+  store::SqliteStore store(path("kill.sqlite"));
   NullLog log;
   DayReplay replay(cfg, support::many_positions_day(cfg, kSymbols, 800), store, store, log);
   ASSERT_TRUE(replay.start().empty());
@@ -96,7 +89,7 @@ TEST_F(KillSwitch, FlattensManyPositionsWithFillsInFlightAndBlocksEntriesUntilRe
 TEST_F(KillSwitch, AtTheVenuesRateLimitEachCancelLeavesOnceAndFlatTakesTheLimitsTime) {
   constexpr int kSymbols = 40;
   const AppConfig cfg = support::many_positions_config(kSymbols, 10, 1'000'000, 400);
-  store::SqliteStore store((dir_ / "limit.sqlite").string());
+  store::SqliteStore store(path("limit.sqlite"));
   NullLog log;
   DayReplay replay(cfg, support::many_positions_day(cfg, kSymbols, 1'000'000, false), store, store,
                    log);
@@ -145,7 +138,7 @@ class CountingJournal final : public VenueJournal {
 TEST_F(KillSwitch, TheVenueJournalsTheCancelsThatArriveTogetherInOneWrite) {
   constexpr int kSymbols = 40;
   const AppConfig cfg = support::many_positions_config(kSymbols, 10'000, 1'000'000);
-  store::SqliteStore store((dir_ / "journal.sqlite").string());
+  store::SqliteStore store(path("journal.sqlite"));
   CountingJournal journal(store);
   NullLog log;
   DayReplay replay(cfg, support::many_positions_day(cfg, kSymbols, 1'000'000, false), store,

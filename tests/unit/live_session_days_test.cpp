@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "../support/temp_dir_test.hpp"
 #include "app/config.hpp"
 #include "app/kite_instrument_map.hpp"
 #include "app/live_session.hpp"
@@ -35,17 +36,9 @@ class TestClock final : public Clock {
   std::atomic<TimeMs> now_;
 };
 
-class LiveSessionDays : public ::testing::Test {
+class LiveSessionDays : public support::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("aitrapp-kite-days-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  LiveSessionDays() : TempDirTest("kite-days") {}
 };
 
 // Steps the session until `done` holds (the ticker and the simulator run on their own threads);
@@ -86,13 +79,13 @@ TEST_F(LiveSessionDays, TheNextTradingDayStartsAtItsFirstTickAndAWeekendLeavesNo
   settings.ws_url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/";
   settings.api_key = creds.api_key;
   settings.access_token = creds.access_token;
-  settings.token_file = (dir_ / "kite_token").string();  // written by Monday's login
+  settings.token_file = path("kite_token");  // written by Monday's login
   auto mapped =
       map_kite_instruments(root, creds.api_key, creds.access_token, cfg.engine.instruments);
   ASSERT_TRUE(mapped) << mapped.error();
   settings.rows = mapped.value().rows;
 
-  store::SqliteStore store((dir_ / "days.sqlite").string());
+  store::SqliteStore store(path("days.sqlite"));
   NullLog log;
   LiveSession session(cfg, store, store, log, clock, kite_live_venue(settings, cfg, log, clock),
                       2000);

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "../support/many_positions.hpp"
+#include "../support/temp_dir_test.hpp"
 #include "app/day_replay.hpp"
 #include "app/summary.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -14,18 +15,9 @@
 namespace aitrapp {
 namespace {
 
-class ReplayResume : public ::testing::Test {
+class ReplayResume : public support::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("aitrapp-resume-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string db(const std::string& name) const { return (dir_ / name).string(); }
-  std::filesystem::path dir_;
+  ReplayResume() : TempDirTest("resume") {}
 };
 
 nlohmann::json summary_of(store::SqliteStore& s, const std::string& day) {
@@ -85,13 +77,13 @@ class Day {
 TEST_F(ReplayResume, AStopBetweenTwoEventsOfOneInstantLosesNothing) {
   Day day;
   ASSERT_TRUE(day.loaded());
-  const nlohmann::json want = day.finish(db("fresh.sqlite"));
+  const nlohmann::json want = day.finish(path("fresh.sqlite"));
   ASSERT_GT(want["signals"].get<int64_t>(), 0);
   for (const int minute : {9 * 60 + 40, 11 * 60, 12 * 60 + 30, 14 * 60 + 10}) {
     SCOPED_TRACE("stop after minute " + std::to_string(minute));
-    const std::string path = db("stop-" + std::to_string(minute) + ".sqlite");
-    ASSERT_TRUE(day.stop_after(path, minute, true));
-    EXPECT_EQ(day.finish(path), want);
+    const std::string db = path("stop-" + std::to_string(minute) + ".sqlite");
+    ASSERT_TRUE(day.stop_after(db, minute, true));
+    EXPECT_EQ(day.finish(db), want);
   }
 }
 
@@ -100,18 +92,18 @@ TEST_F(ReplayResume, AStopBetweenTwoEventsOfOneInstantLosesNothing) {
 TEST_F(ReplayResume, ACheckpointWithoutACountResumesAfterItsTimeAndCountsFromThere) {
   Day day;
   ASSERT_TRUE(day.loaded());
-  const nlohmann::json want = day.finish(db("fresh.sqlite"));
-  const std::string path = db("old.sqlite");
-  ASSERT_TRUE(day.stop_after(path, 10 * 60, false));
+  const nlohmann::json want = day.finish(path("fresh.sqlite"));
+  const std::string db = path("old.sqlite");
+  ASSERT_TRUE(day.stop_after(db, 10 * 60, false));
   {
-    store::SqliteStore s(path);
+    store::SqliteStore s(db);
     s.session().run("UPDATE engine_checkpoint SET market_events = -1", {});
   }
-  const auto counted = day.stop_after(path, 12 * 60 + 30, true);
+  const auto counted = day.stop_after(db, 12 * 60 + 30, true);
   ASSERT_TRUE(counted);
-  EXPECT_EQ(counted, day.stop_after(db("straight.sqlite"), 12 * 60 + 30, true))
+  EXPECT_EQ(counted, day.stop_after(path("straight.sqlite"), 12 * 60 + 30, true))
       << "the count of a day resumed from a time is the count of the day replayed straight";
-  EXPECT_EQ(day.finish(path), want);
+  EXPECT_EQ(day.finish(db), want);
 }
 
 }  // namespace
