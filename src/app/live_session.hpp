@@ -86,8 +86,6 @@ class LiveSession final : public SessionDriver, private LiveInbound {
   void set_wake(std::function<void()> wake) override { wake_ = std::move(wake); }
   std::optional<VenueLinkStats> venue_link() const override;
 
-  bool live() const { return paper_ == nullptr; }
-
  private:
   struct Status {
     std::string cause;

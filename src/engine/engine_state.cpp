@@ -28,14 +28,13 @@ void Engine::start_day(int yyyymmdd) {
   decisions_today_ = 0;
   market_events_ = 0;
   venue_bands_.clear();  // an exchange sets its bands per session
-  // EOD reducing ends with its session (a market open around the clock starts a new day on the
-  // same engine), and so does a hard stop on the day's loss caps; an operator pause or another
-  // hard stop outlives the day until the operator lifts it.
   // On the same engine the day begins as it does on a fresh one recovering the previous day
   // (Engine::recover): its P&L from zero, positions held overnight written as its rows.
   if (same_engine) portfolio_.start_day();
   if (!same_engine && !risk_.ends_with_the_day()) return;
   begin_step();
+  // EOD reducing ends with its session, and so does a hard stop on the day's loss caps; an
+  // operator pause or another hard stop outlives the day until the operator lifts it.
   if (risk_.ends_with_the_day()) risk_.open_day(day_, now_);
   if (same_engine)
     for (const auto& [_, p] : portfolio_.positions())
