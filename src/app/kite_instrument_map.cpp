@@ -23,11 +23,10 @@ Result<KiteInstrumentMap> map_kite_instruments(const std::string& rest_root,
       reply = rest.call("GET", "/instruments");
     }
     if (!reply.ok())
-      return Error{"Kite instrument master (" + rest_root + "/instruments): " + reply.describe(),
-                   reply.kind == kite::KiteReply::Kind::Transport || reply.rate_limited() ||
-                           reply.http >= 500
-                       ? ErrorCode::Unavailable
-                       : ErrorCode::Invalid};
+      return Error{
+          "Kite instrument master (" + rest_root + "/instruments): " + reply.describe(),
+          // Worth a later start, unless the credentials are what is wrong.
+          reply.retryable() && !reply.token_error() ? ErrorCode::Unavailable : ErrorCode::Invalid};
     auto rows = kite::parse_instruments_csv(reply.raw);
     if (!rows) return Error{"Kite instrument master: " + rows.error()};
     std::map<std::string, kite::InstrumentRow> by_key;

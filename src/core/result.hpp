@@ -6,7 +6,6 @@
 // Value types; thread-compatible.
 #include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 
 namespace aitrapp {
@@ -18,7 +17,6 @@ enum class ErrorCode {
   Conflict,     // it contradicts what is there (a schema another build wrote)
   Unavailable,  // a server or venue cannot be reached: the same call may succeed later
 };
-std::string_view to_string(ErrorCode c);
 
 struct Error {
   std::string message;

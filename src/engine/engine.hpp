@@ -106,7 +106,7 @@ class Engine {
   void warm_up(const Bar& bar);
 
   // Each tick and each bar close is one market-data event of the day; the checkpoint counts them
-  // (market_events()), so a replay resumes after the last one committed.
+  // (CheckpointRecord::market_events), so a replay resumes after the last one committed.
   void on_tick(const Tick& tick);
   void on_bars_closed(const std::vector<Bar>& bars);
   void on_venue_event(const VenueEvent& ev);
