@@ -15,13 +15,24 @@ using LogFields = std::vector<std::pair<std::string, std::string>>;
 class LogSink {
  public:
   virtual ~LogSink() = default;
+  // False when nothing would be written: callers may then skip building the fields, which on
+  // the order path costs more than the decision itself.
+  virtual bool enabled() const { return true; }
   virtual void log(TimeMs sim_time, const char* level, const std::string& event,
                    const LogFields& fields) = 0;
 };
 
 class NullLog final : public LogSink {
  public:
+  bool enabled() const override { return false; }
   void log(TimeMs, const char*, const std::string&, const LogFields&) override {}
 };
+
+// Writes the event with the fields `make()` returns, calling it only if `sink` is enabled.
+template <class MakeFields>
+void log_event(LogSink& sink, TimeMs sim_time, const char* level, const char* event,
+               MakeFields&& make) {
+  if (sink.enabled()) sink.log(sim_time, level, event, make());
+}
 
 }  // namespace aitrapp

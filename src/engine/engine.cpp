@@ -40,10 +40,6 @@ void Engine::begin_step() {
   oms_.set_now(now_);
 }
 
-void Engine::log(const char* level, const std::string& event, LogFields f) {
-  log_.log(now_, level, event, f);
-}
-
 void Engine::housekeeping() {
   risk_.set_degraded("store_outage", store_.degraded(), "the system of record is unreachable",
                      now_);
@@ -117,12 +113,13 @@ void Engine::risk_event(const std::string& kind, const std::string& check,
   recent_risk_.push_back(rec);
   if (recent_risk_.size() > kRecentEvents) recent_risk_.pop_front();
   persist(std::move(rec));
-  log("warn", "risk_event",
-      {{"kind", kind},
-       {"check", check},
-       {"reason", reason},
-       {"symbol", symbol},
-       {"plan_id", plan_id}});
+  log("warn", "risk_event", [&] {
+    return LogFields{{"kind", kind},
+                     {"check", check},
+                     {"reason", reason},
+                     {"symbol", symbol},
+                     {"plan_id", plan_id}};
+  });
 }
 
 const Instrument& Engine::inst(const std::string& symbol) const {
@@ -317,14 +314,15 @@ void Engine::decide(std::vector<Signal>& signals) {
     Order& e = new_order(ref, LegRole::Entry, OrderType::Limit, s.side, qty, br->entry, Price{});
     ref.entry_id = e.id();
     save(ref);
-    log("info", "decision",
-        {{"plan_id", plan_id},
-         {"symbol", s.symbol},
-         {"side", std::string(to_string(s.side))},
-         {"qty", std::to_string(qty.units)},
-         {"entry", to_string(br->entry)},
-         {"stop", to_string(br->stop)},
-         {"target", to_string(br->target)}});
+    log("info", "decision", [&] {
+      return LogFields{{"plan_id", plan_id},
+                       {"symbol", s.symbol},
+                       {"side", std::string(to_string(s.side))},
+                       {"qty", std::to_string(qty.units)},
+                       {"entry", to_string(br->entry)},
+                       {"stop", to_string(br->stop)},
+                       {"target", to_string(br->target)}};
+    });
   }
 }
 

@@ -208,7 +208,11 @@ class Engine {
   void mark_risk(const std::string& plan_id);
   void forget_closed_days();
   void sample_risk(Money heat);
-  void log(const char* level, const std::string& event, LogFields f);
+  // `make()` returns the event's LogFields; it runs only when the log sink writes.
+  template <class MakeFields>
+  void log(const char* level, const char* event, MakeFields&& make) {
+    log_event(log_, now_, level, event, make);
+  }
 
   EngineConfig cfg_;
   TradingCalendar cal_;

@@ -66,20 +66,23 @@ void Engine::BracketEvents::risk_event(const std::string& check, const std::stri
 }
 
 void Engine::BracketEvents::exiting(const BracketGroup& g, const std::string& reason) {
-  engine.log("info", "bracket_exit",
-             {{"plan_id", g.plan_id}, {"reason", reason}, {"net", std::to_string(g.net.units)}});
+  engine.log("info", "bracket_exit", [&] {
+    return LogFields{
+        {"plan_id", g.plan_id}, {"reason", reason}, {"net", std::to_string(g.net.units)}};
+  });
 }
 
 void Engine::BracketEvents::closed(BracketGroup& g) {
   engine.open_groups_.erase(&g);
   if (g.entry_filled.units == 0) return;
   ++engine.stats_.trades_closed;
-  engine.log("info", "trade_closed",
-             {{"plan_id", g.plan_id},
-              {"symbol", g.symbol},
-              {"realized", to_string(g.realized)},
-              {"mae", to_string(g.mae)},
-              {"mfe", to_string(g.mfe)}});
+  engine.log("info", "trade_closed", [&] {
+    return LogFields{{"plan_id", g.plan_id},
+                     {"symbol", g.symbol},
+                     {"realized", to_string(g.realized)},
+                     {"mae", to_string(g.mae)},
+                     {"mfe", to_string(g.mfe)}};
+  });
 }
 
 void Engine::BracketEvents::reopened(BracketGroup& g) {

@@ -112,13 +112,14 @@ FlattenReport Engine::kill(const std::string& reason, const std::string& source,
   risk_event("KILL", reason, detail + " [" + source + "]");
   persist(KillSwitchRecord{now_, reason, source, detail, r.open_risk, r.positions_closed, working,
                            cfg_.config_sha});
-  log("warn", "kill_switch",
-      {{"reason", reason},
-       {"source", source},
-       {"detail", detail},
-       {"open_risk", to_string(r.open_risk)},
-       {"positions", std::to_string(r.positions_closed)},
-       {"working_orders", std::to_string(working)}});
+  log("warn", "kill_switch", [&] {
+    return LogFields{{"reason", reason},
+                     {"source", source},
+                     {"detail", detail},
+                     {"open_risk", to_string(r.open_risk)},
+                     {"positions", std::to_string(r.positions_closed)},
+                     {"working_orders", std::to_string(working)}};
+  });
   for (auto& [_, g] : groups_) brackets_.begin_exit(g, "flatten: " + reason);
   return r;
 }

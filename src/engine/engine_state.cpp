@@ -76,11 +76,13 @@ void Engine::recover(const RecoveredState& st) {
   plan_ids_ = st.plan_ids;
   stats_.decisions = static_cast<int64_t>(plan_ids_.size());
   int open_positions = portfolio_.open_positions();
-  log("info", "recovery",
-      {{"message", "Recovering " + std::to_string(open_positions) + " open positions"},
-       {"open_positions", std::to_string(open_positions)},
-       {"live_orders", std::to_string(live)},
-       {"state", to_string(risk_.state())}});
+  log("info", "recovery", [&] {
+    return LogFields{
+        {"message", "Recovering " + std::to_string(open_positions) + " open positions"},
+        {"open_positions", std::to_string(open_positions)},
+        {"live_orders", std::to_string(live)},
+        {"state", to_string(risk_.state())}};
+  });
   housekeeping();
   flush();
 }

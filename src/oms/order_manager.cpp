@@ -173,130 +173,133 @@ void OrderManager::reconcile_unconfirmed(Order& o, const VenueEvent::Body& body)
 void OrderManager::apply(const VenueEvent& ev) {
   Order* found = find(event_client_id(ev));
   if (!found) {
-    log("warn", "venue_event_unknown_order", {{"client_order_id", event_client_id(ev)}});
+    warn("venue_event_unknown_order", event_client_id(ev));
     return;
   }
   Order& o = *found;
   if (o.unconfirmed) reconcile_unconfirmed(o, ev.body);
-  std::visit(
-      overloaded{
-          [&](const OrderAcked& a) {
-            if (o.status != OrderStatus::Pending && o.status != OrderStatus::Sent) return;
-            if (o.status == OrderStatus::Sent) {
-              counters_.ack_latency_ms.observe(now_ - o.sent);
-              listener_.on_ack(now_ - o.sent);
-            }
-            set_status(o, OrderStatus::Working);
-            o.venue_order_id = a.venue_order_id;
-            o.acked = now_;
-            listener_.save(o);
-          },
-          [&](const OrderRejected& r) {
-            if (!o.live()) return;
-            if (r.price_band) listener_.on_band_reject();
-            reject(o, r.reason, r.retryable);
-          },
-          [&](const OrderFilled& f) {
-            // Fills are the venue's truth: applied whatever we believed, but once per id.
-            if (!fill_ids_.insert(f.fill_id).second) {
-              ++counters_.duplicate_fills_ignored;
-              return;
-            }
-            listener_.on_fill(o, f);
-          },
-          [&](const OrderCancelled&) {
-            if (!o.live()) return;
-            set_status(o, OrderStatus::Cancelled);
-            listener_.save(o);
-            listener_.on_terminal(o);
-          },
-          [&](const OrderModified& m) {
-            // Only the echo of the modification in flight confirms it; anything else is a stale
-            // or replayed update and must not resize the order.
-            const ModifyRequest& want = o.modify;
-            if (!o.modify_in_flight || m.qty != want.qty || m.limit != want.limit ||
-                m.trigger != want.trigger) {
-              log("warn", "stale_modify_ignored", {{"client_order_id", o.id()}});
-              return;
-            }
-            o.modify_in_flight = false;
-            o.refusals = 0;
-            if (o.live()) {
-              o.spec.qty = m.qty;
-              o.spec.limit = m.limit;
-              o.spec.trigger = m.trigger;
-            }
-            o.updated = now_;
-            if (o.live() && o.filled >= o.spec.qty) {  // shrunk onto what had already filled
-              set_status(o, OrderStatus::Filled);
-              listener_.save(o);
-              listener_.on_terminal(o);
-              return;
-            }
-            listener_.save(o);
-            listener_.on_resized(o);
-          },
-          [&](const RequestRefused& r) {
-            log("warn", "request_refused", {{"client_order_id", o.id()}, {"reason", r.reason}});
-            // A refused cancel means the venue sees the order differently: ask what it sees.
-            if (o.cancel_requested && o.live()) query(o);
-            if (!o.modify_in_flight || !o.live()) return;
-            // The refusal may be stale: the order's state decides. A child refused too often is
-            // replaced outright.
-            if (++o.refusals > params_.max_retries && o.role != LegRole::Entry) request_cancel(o);
-            if (!o.query_pending) query(o);
-          },
-          [&](const OrderState& st) {
-            // A state that disagrees with the fills applied is in flight or stale: not final.
-            if (!o.live() || o.filled != st.filled) return;
-            if (st.open && (!o.query_pending || st.seq != o.query_seq))
-              return;  // stale; closed is final
-            o.query_pending = false;
-            o.updated = now_;
-            if (st.open) {
-              // A modify sent at or after the query may not be reflected in this answer.
-              if (o.modify_in_flight && o.request_sent >= o.query_sent) return;
-              o.modify_in_flight = false;
-              o.spec.qty = st.qty;
-              set_status(o, OrderStatus::Working);
-              listener_.save(o);
-              listener_.on_resized(o);
-              return;
-            }
-            o.modify_in_flight = false;
-            o.spec.qty = st.qty;
-            set_status(o, o.filled >= st.qty ? OrderStatus::Filled : OrderStatus::Cancelled);
-            listener_.save(o);
-            listener_.on_terminal(o);
-          },
-          [&](const OrderUnknown& u) {
-            // Only the answer to the query in flight counts.
-            if (!o.live() || !o.query_pending || u.seq != o.query_seq) return;
-            o.query_pending = false;
-            if (o.status == OrderStatus::Working) {
-              // Acknowledged once, unknown now (a venue restarted without its book, or state
-              // recovered against another venue session): nothing there can fill, and sending it
-              // again could double it. Settle it as gone and let the bracket re-protect or exit.
-              listener_.order_event("VENUE_LOST_ORDER",
-                                    o.id() +
-                                        " was acknowledged but the venue no longer knows it; "
-                                        "settled as cancelled",
-                                    o);
-              o.modify_in_flight = false;
-              return settle_cancelled(o, "unknown at the venue after its acknowledgement");
-            }
-            if (o.cancel_requested) {
-              o.unconfirmed = true;
-              o.request_sent = now_;
-              return settle_cancelled(o, "cancelled before reaching the venue");
-            }
-            set_status(o, OrderStatus::Pending);
-            listener_.save(o);
-            ++counters_.retries["place_unknown"];
-            place(o);
-          },
-      },
-      ev.body);
+  std::visit(overloaded{
+                 [&](const OrderAcked& a) {
+                   if (o.status != OrderStatus::Pending && o.status != OrderStatus::Sent) return;
+                   if (o.status == OrderStatus::Sent) {
+                     counters_.ack_latency_ms.observe(now_ - o.sent);
+                     listener_.on_ack(now_ - o.sent);
+                   }
+                   set_status(o, OrderStatus::Working);
+                   o.venue_order_id = a.venue_order_id;
+                   o.acked = now_;
+                   listener_.save(o);
+                 },
+                 [&](const OrderRejected& r) {
+                   if (!o.live()) return;
+                   if (r.price_band) listener_.on_band_reject();
+                   reject(o, r.reason, r.retryable);
+                 },
+                 [&](const OrderFilled& f) {
+                   // Fills are the venue's truth: applied whatever we believed, but once per id.
+                   if (!fill_ids_.insert(f.fill_id).second) {
+                     ++counters_.duplicate_fills_ignored;
+                     return;
+                   }
+                   listener_.on_fill(o, f);
+                 },
+                 [&](const OrderCancelled&) {
+                   if (!o.live()) return;
+                   set_status(o, OrderStatus::Cancelled);
+                   listener_.save(o);
+                   listener_.on_terminal(o);
+                 },
+                 [&](const OrderModified& m) {
+                   // Only the echo of the modification in flight confirms it; anything else is a
+                   // stale or replayed update and must not resize the order.
+                   const ModifyRequest& want = o.modify;
+                   if (!o.modify_in_flight || m.qty != want.qty || m.limit != want.limit ||
+                       m.trigger != want.trigger) {
+                     warn("stale_modify_ignored", o.id());
+                     return;
+                   }
+                   o.modify_in_flight = false;
+                   o.refusals = 0;
+                   if (o.live()) {
+                     o.spec.qty = m.qty;
+                     o.spec.limit = m.limit;
+                     o.spec.trigger = m.trigger;
+                   }
+                   o.updated = now_;
+                   if (o.live() && o.filled >= o.spec.qty) {  // shrunk onto what had already filled
+                     set_status(o, OrderStatus::Filled);
+                     listener_.save(o);
+                     listener_.on_terminal(o);
+                     return;
+                   }
+                   listener_.save(o);
+                   listener_.on_resized(o);
+                 },
+                 [&](const RequestRefused& r) {
+                   warn("request_refused", o.id(), r.reason);
+                   // A refused cancel means the venue sees the order differently: ask what it sees.
+                   if (o.cancel_requested && o.live()) query(o);
+                   if (!o.modify_in_flight || !o.live()) return;
+                   // The refusal may be stale: the order's state decides. A child refused too often
+                   // is replaced outright.
+                   if (++o.refusals > params_.max_retries && o.role != LegRole::Entry)
+                     request_cancel(o);
+                   if (!o.query_pending) query(o);
+                 },
+                 [&](const OrderState& st) {
+                   // A state that disagrees with the fills applied is in flight or stale: not
+                   // final.
+                   if (!o.live() || o.filled != st.filled) return;
+                   if (st.open && (!o.query_pending || st.seq != o.query_seq))
+                     return;  // stale; closed is final
+                   o.query_pending = false;
+                   o.updated = now_;
+                   if (st.open) {
+                     // A modify sent at or after the query may not be reflected in this answer.
+                     if (o.modify_in_flight && o.request_sent >= o.query_sent) return;
+                     o.modify_in_flight = false;
+                     o.spec.qty = st.qty;
+                     set_status(o, OrderStatus::Working);
+                     listener_.save(o);
+                     listener_.on_resized(o);
+                     return;
+                   }
+                   o.modify_in_flight = false;
+                   o.spec.qty = st.qty;
+                   set_status(o, o.filled >= st.qty ? OrderStatus::Filled : OrderStatus::Cancelled);
+                   listener_.save(o);
+                   listener_.on_terminal(o);
+                 },
+                 [&](const OrderUnknown& u) {
+                   // Only the answer to the query in flight counts.
+                   if (!o.live() || !o.query_pending || u.seq != o.query_seq) return;
+                   o.query_pending = false;
+                   if (o.status == OrderStatus::Working) {
+                     // Acknowledged once, unknown now (a venue restarted without its book, or state
+                     // recovered against another venue session): nothing there can fill, and
+                     // sending it again could double it. Settle it as gone and let the bracket
+                     // re-protect or exit.
+                     listener_.order_event(
+                         "VENUE_LOST_ORDER",
+                         o.id() +
+                             " was acknowledged but the venue no longer knows it; "
+                             "settled as cancelled",
+                         o);
+                     o.modify_in_flight = false;
+                     return settle_cancelled(o, "unknown at the venue after its acknowledgement");
+                   }
+                   if (o.cancel_requested) {
+                     o.unconfirmed = true;
+                     o.request_sent = now_;
+                     return settle_cancelled(o, "cancelled before reaching the venue");
+                   }
+                   set_status(o, OrderStatus::Pending);
+                   listener_.save(o);
+                   ++counters_.retries["place_unknown"];
+                   place(o);
+                 },
+             },
+             ev.body);
 }
 
 // ---------------------------------------------------------------------------------------------

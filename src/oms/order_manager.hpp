@@ -145,8 +145,13 @@ class OrderManager {
   void enqueue(Order& o, VenueRequest r);
   void left_throttle(Order& o);  // one of its requests was released to the venue
   void reconcile_unconfirmed(Order& o, const VenueEvent::Body& body);
-  void log(const char* level, const std::string& event, LogFields f) {
-    log_.log(now_, level, event, f);
+  // A warning about one order; the fields are built only when the log sink writes.
+  void warn(const char* event, const std::string& client_order_id, const std::string& reason = {}) {
+    log_event(log_, now_, "warn", event, [&] {
+      LogFields f{{"client_order_id", client_order_id}};
+      if (!reason.empty()) f.emplace_back("reason", reason);
+      return f;
+    });
   }
 
   OmsParams params_;
