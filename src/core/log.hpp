@@ -15,8 +15,8 @@ using LogFields = std::vector<std::pair<std::string, std::string>>;
 class LogSink {
  public:
   virtual ~LogSink() = default;
-  // False when nothing would be written: callers may then skip building the fields, which on
-  // the order path costs more than the decision itself.
+  // False when nothing would be written: callers may then skip building the fields (several
+  // formatted decimals per decision on the order path).
   virtual bool enabled() const { return true; }
   virtual void log(TimeMs sim_time, const char* level, const std::string& event,
                    const LogFields& fields) = 0;

@@ -145,12 +145,15 @@ class OrderManager {
   void enqueue(Order& o, VenueRequest r);
   void left_throttle(Order& o);  // one of its requests was released to the venue
   void reconcile_unconfirmed(Order& o, const VenueEvent::Body& body);
-  // A warning about one order; the fields are built only when the log sink writes.
-  void warn(const char* event, const std::string& client_order_id, const std::string& reason = {}) {
+  // Warnings about one order; the fields are built only when the log sink writes.
+  void warn(const char* event, const std::string& client_order_id) {
     log_event(log_, now_, "warn", event, [&] {
-      LogFields f{{"client_order_id", client_order_id}};
-      if (!reason.empty()) f.emplace_back("reason", reason);
-      return f;
+      return LogFields{{"client_order_id", client_order_id}};
+    });
+  }
+  void warn(const char* event, const std::string& client_order_id, const std::string& reason) {
+    log_event(log_, now_, "warn", event, [&] {
+      return LogFields{{"client_order_id", client_order_id}, {"reason", reason}};
     });
   }
 

@@ -89,6 +89,24 @@ class ScriptedVenue {
   void answer(VenueEvent::Body b);
 };
 
+// Keeps every event the engine logs, with its fields, so that tests can read them.
+class RecordingLog final : public LogSink {
+ public:
+  struct Event {
+    std::string level, name;
+    LogFields fields;
+  };
+  void log(TimeMs, const char* level, const std::string& event, const LogFields& f) override {
+    events.push_back({level, event, f});
+  }
+  const Event* last(const std::string& name) const {
+    for (auto it = events.rbegin(); it != events.rend(); ++it)
+      if (it->name == name) return &*it;
+    return nullptr;
+  }
+  std::vector<Event> events;
+};
+
 class EngineHarness {
  public:
   explicit EngineHarness(EngineConfig cfg = test_config());
@@ -116,7 +134,7 @@ class EngineHarness {
   SimClock clock;
   MemoryStore store;
   CapturingVenue port;
-  NullLog log;
+  RecordingLog log;
   Engine engine;
   std::map<std::string, Price> last_price;
 };

@@ -30,6 +30,47 @@ TEST(Engine, SignalsBecomeADecisionWithAPersistedEntry) {
   EXPECT_TRUE(h.problems().empty());
 }
 
+// The fields are built lazily, only for a sink that writes; one that does still gets them all.
+TEST(Engine, TheDecisionIsLoggedWithItsFieldsToASinkThatWrites) {
+  EngineHarness h;
+  const std::string plan = h.drive_to_entry("NIFTY_F1", 17500);
+  const auto* ev = h.log.last("decision");
+  ASSERT_NE(ev, nullptr);
+  EXPECT_EQ(ev->level, "info");
+  const BracketGroup& g = h.group(plan);
+  const LogFields want{{"plan_id", plan},
+                       {"symbol", "NIFTY_F1"},
+                       {"side", std::string(to_string(g.side))},
+                       {"qty", std::to_string(g.planned_qty.units)},
+                       {"entry", to_string(g.entry)},
+                       {"stop", to_string(g.stop)},
+                       {"target", to_string(g.target)}};
+  EXPECT_EQ(ev->fields, want);
+}
+
+TEST(Engine, ASinkThatWritesNothingIsNotAskedToAndTheFieldsAreNotBuilt) {
+  struct Disabled final : LogSink {
+    bool enabled() const override { return false; }
+    void log(TimeMs, const char*, const std::string&, const LogFields&) override { ++calls; }
+    int calls = 0;
+  } sink;
+  int built = 0;
+  log_event(sink, 0, "info", "decision", [&] {
+    ++built;
+    return LogFields{};
+  });
+  EXPECT_EQ(sink.calls, 0);
+  EXPECT_EQ(built, 0);
+  RecordingLog on;
+  log_event(on, 0, "warn", "request_refused", [&] {
+    ++built;
+    return LogFields{{"reason", ""}};
+  });
+  EXPECT_EQ(built, 1);
+  ASSERT_EQ(on.events.size(), 1u);
+  EXPECT_EQ(on.events[0].fields, (LogFields{{"reason", ""}}));
+}
+
 TEST(Engine, ARefusedCommitIsAStoreWriteErrorAndNothingOfTheStepIsSent) {
   EngineHarness h;
   h.store.refuse_writes = true;
