@@ -21,9 +21,9 @@
 #include <mutex>
 
 #include "../tests/support/many_positions.hpp"
-#include "../tests/support/perp_pipeline.hpp"
 #include "bench/bench_stores.hpp"
 #include "core/scaled_clock.hpp"
+#include "tests/support/perp_replay.hpp"
 #include "venue/kite/kite_ticker.hpp"
 #include "venue/kite/kite_venue.hpp"
 #include "venue/kite_sim/kite_sim_server.hpp"
@@ -107,7 +107,7 @@ class KiteRig {
     counting_ = std::make_unique<CountingPort>(*venue_);
     engine_ = std::make_unique<Engine>(cfg.engine, store, *counting_, engine_clock_, log_,
                                        make_strategy(cfg.strategy));
-    store.write(WriteBatch{{ConfigSnapshotRecord{cfg.config_sha, cfg.canonical_json}}});
+    store.write(cfg.snapshot());
     venue_->start();
     ticker_->start();
     engine_->start_day(20220401);

@@ -14,7 +14,7 @@
 #include "bench/bench_stores.hpp"
 #include "bench/bench_util.hpp"
 #include "strategy/ema_cross_strategy.hpp"
-#include "tests/support/perp_pipeline.hpp"
+#include "tests/support/perp_replay.hpp"
 #include "venue/kite/kite_order_form.hpp"
 
 namespace aitrapp::bench {
@@ -68,12 +68,12 @@ void BM_TickToIntent(benchmark::State& st) {
     }
     int64_t sent_at = 0;
     std::string bytes;
-    PerpPipeline p(cfg, *store, std::make_unique<EmaCrossStrategy>(EmaCrossParams{}),
-                   [&](const VenueRequest& r) {
-                     if (const auto* place = std::get_if<PlaceRequest>(&r))
-                       bytes = kite::place_order_form(place->spec, "BTCUSDT", "BITGET").encode();
-                     if (sent_at == 0) sent_at = now_ns();
-                   });
+    PerpReplay p(cfg, *store, std::make_unique<EmaCrossStrategy>(EmaCrossParams{}),
+                 [&](const VenueRequest& r) {
+                   if (const auto* place = std::get_if<PlaceRequest>(&r))
+                     bytes = kite::place_order_form(place->spec, "BTCUSDT", "BITGET").encode();
+                   if (sent_at == 0) sent_at = now_ns();
+                 });
     all.clear();
     intent.clear();
     std::vector<Tick> path;
@@ -83,8 +83,9 @@ void BM_TickToIntent(benchmark::State& st) {
       bar_path(month[i], tick, kTicksPerBar, path);
       for (size_t k = 0; k < path.size(); ++k) {
         const Tick& t = path[k];
-        p.advance_to(t.time);  // due timers and the venue's matching are not the tick's cost
-        p.venue().on_tick(t);
+        p.runtime().run_until(
+            t.time);  // due timers and the venue's matching are not the tick's cost
+        p.runtime().venue().on_tick(t);
         sent_at = 0;
         const int64_t t0 = now_ns();
         if (k == 0 && !closing.empty()) p.engine().on_bars_closed(closing);
@@ -93,7 +94,7 @@ void BM_TickToIntent(benchmark::State& st) {
         all.push_back(static_cast<uint32_t>(std::min<int64_t>(t1 - t0, UINT32_MAX)));
         if (sent_at != 0)
           intent.push_back(static_cast<uint32_t>(std::min<int64_t>(sent_at - t0, UINT32_MAX)));
-        p.settle();
+        p.runtime().settle();
       }
       closing.assign(1, month[i]);
     }

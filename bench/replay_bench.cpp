@@ -8,7 +8,7 @@
 
 #include "bench/bench_util.hpp"
 #include "strategy/ema_cross_strategy.hpp"
-#include "tests/support/perp_pipeline.hpp"
+#include "tests/support/perp_replay.hpp"
 
 namespace aitrapp::bench {
 using namespace aitrapp::support;
@@ -56,12 +56,11 @@ void BM_ReplayThroughput(benchmark::State& st) {
   EngineStats stats;
   for (auto _ : st) {
     DiscardStore store;
-    PerpPipeline p(cfg, store, scenario_strategy(scenario));
+    PerpReplay p(cfg, store, scenario_strategy(scenario));
+    std::vector<Tick> q = quotes;  // handed over to the runtime's schedule
+    std::vector<std::vector<Bar>> c = closes;
     const int64_t t0 = now_ns();
-    for (size_t i = 0; i < n; ++i) {
-      p.quote(quotes[i]);
-      p.bars_closed(closes[i], quotes[i].time);
-    }
+    for (size_t i = 0; i < n; ++i) p.quote_and_close(std::move(q[i]), std::move(c[i]));
     st.SetIterationTime(static_cast<double>(now_ns() - t0) / 1e9);
     digest = p.digest();
     stats = p.engine().stats();

@@ -1,5 +1,5 @@
 // Issue 6 row 6: memory over an accelerated soak. The EMA cross trades the whole BTC month (31
-// days, about 15 times the 48 hours asked for) through the pipeline with the durable SQLite
+// days, about 15 times the 48 hours asked for) on the runtime with the durable SQLite
 // store, a new trading day each UTC midnight. The resident set size is sampled every simulated
 // hour; growth is the largest sample after the first day (the warm-up) against the sample at its
 // end. The engine's live orders and the records it holds in memory are tracked alongside.
@@ -11,7 +11,7 @@
 #include "bench/bench_util.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "strategy/ema_cross_strategy.hpp"
-#include "tests/support/perp_pipeline.hpp"
+#include "tests/support/perp_replay.hpp"
 
 namespace aitrapp::bench {
 using namespace aitrapp::support;
@@ -25,7 +25,7 @@ void BM_SoakRss(benchmark::State& st) {
   for (auto _ : st) {
     remove_sqlite(path);
     store::SqliteStore store(path);
-    PerpPipeline p(cfg, store, std::make_unique<EmaCrossStrategy>(EmaCrossParams{}));
+    PerpReplay p(cfg, store, std::make_unique<EmaCrossStrategy>(EmaCrossParams{}));
     int64_t warm = 0, peak = 0, first = rss_kib();
     size_t held_max = 0, live_max = 0;
     for (size_t i = 0; i < month.size(); ++i) {

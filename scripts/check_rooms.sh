@@ -22,6 +22,7 @@ declare -A allowed=(
   [store]="core oms portfolio strategy venue/messages"
   [engine]="core market portfolio strategy risk oms store venue/messages"
   [ha]="core net"
+  [runtime]="core market portfolio strategy risk oms store engine venue/messages venue/sim"
   [ops]="core net market portfolio strategy risk oms store engine venue/messages"
   [report]="core store"
 )

@@ -19,6 +19,12 @@ struct AppConfig {
   std::string perp_symbol = "BTCUSDT";  // instrument of symbol-less perpetual bar files
   std::string canonical_json;
   std::string config_sha;
+
+  // The snapshot every later record of a session refers to by `config_sha`: written once, before
+  // anything is decided under it.
+  WriteBatch snapshot() const {
+    return WriteBatch{{ConfigSnapshotRecord{config_sha, canonical_json}}};
+  }
 };
 
 // A configuration may start from another with `extends: FILE` (relative to its own directory) or

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "core/text.hpp"
@@ -94,17 +95,16 @@ DayReplay::DayReplay(const AppConfig& cfg, DayData data, Store& store, VenueJour
       data_(std::move(data)),
       store_(store),
       venue_journal_(venue_journal),
-      venue_(std::make_unique<ScheduledSimVenue<Kind>>(cfg, queue_, clock_, venue_journal,
-                                                       Kind::VenueArrival, Kind::VenueAnswer)) {
-  engine_ = std::make_unique<Engine>(cfg.engine, store, *venue_, clock_, log,
-                                     make_strategy(cfg.strategy));
-  engine_->start_day(data_.day);
+      runtime_(cfg.engine, cfg.sim, store, log, make_strategy(cfg.strategy),
+               RuntimeOptions{.roll_days = false, .journal = &venue_journal, .tap = nullptr}) {
+  runtime_.engine().start_day(data_.day);
 }
 
 DayReplay::~DayReplay() = default;
 
 std::vector<std::string> DayReplay::start() {
-  store_.write(WriteBatch{{ConfigSnapshotRecord{cfg_.config_sha, cfg_.canonical_json}}});
+  Engine& engine = runtime_.engine();
+  store_.write(cfg_.snapshot());
   RecoveredState rec = store_.recover(day_string());
   resumed_ = rec.checkpoint.has_value();
   resume_after_ = resumed_ ? rec.checkpoint->last_event : -1;
@@ -120,32 +120,36 @@ std::vector<std::string> DayReplay::start() {
               " placed there: it was deleted or belongs to another store; restore it with the "
               "store, or replay the day on a fresh database"};
   }
-  venue_->venue().restore(venue_orders);
+  runtime_.venue().restore(venue_orders);
 
-  // The day's market data in the order the queue hands it out (time, then ticks before bar
-  // closes, then data order). A resumed day skips what its checkpoint counted as taken; a
-  // checkpoint from before that count was kept says only a time, so everything up to it.
+  // The day's market data in the order the schedule hands it out (time, then ticks before bar
+  // closes, then data order). A resumed day skips what its checkpoint counted as taken (the
+  // strategy warms up on the bars closed there); a checkpoint from before that count was kept
+  // says only a time, so everything up to it.
+  enum class Kind { Tick, BarsClosed };
   struct DataEvent {
     TimeMs time;
     Kind kind;
-    size_t index;
+    size_t index;  // into ticks or closes
   };
+  std::vector<Tick> ticks;
+  std::vector<std::vector<Bar>> closes;
   std::vector<DataEvent> data_events;
   std::map<TimeMs, size_t> close_index;
   for (const Bar& b : data_.bars) {
     const Instrument& in = cfg_.engine.instruments.at(b.symbol);
     if (in.tradable)
       for (auto& t : bar_to_ticks(b, in)) {
-        data_events.push_back({t.time, Kind::Tick, ticks_.size()});
-        ticks_.push_back(std::move(t));
+        data_events.push_back({t.time, Kind::Tick, ticks.size()});
+        ticks.push_back(std::move(t));
       }
     const TimeMs close_time = b.start + kMinuteMs;
-    auto [it, fresh] = close_index.try_emplace(close_time, closes_.size());
+    auto [it, fresh] = close_index.try_emplace(close_time, closes.size());
     if (fresh) {
-      data_events.push_back({close_time, Kind::BarsClosed, closes_.size()});
-      closes_.emplace_back();
+      data_events.push_back({close_time, Kind::BarsClosed, closes.size()});
+      closes.emplace_back();
     }
-    closes_[it->second].push_back(b);
+    closes[it->second].push_back(b);
   }
   std::stable_sort(data_events.begin(), data_events.end(), [](const auto& a, const auto& b) {
     return a.time != b.time ? a.time < b.time : a.kind < b.kind;
@@ -155,19 +159,22 @@ std::vector<std::string> DayReplay::start() {
   for (const DataEvent& ev : data_events) {
     const bool was_taken = counted >= 0 ? taken < counted : ev.time <= resume_after_;
     if (!was_taken) {
-      queue_.push(ev.time, ev.kind, ev.index);
+      if (ev.kind == Kind::Tick)
+        runtime_.push_tick(std::move(ticks[ev.index]));
+      else
+        runtime_.push_bars_closed(std::move(closes[ev.index]), ev.time);
       continue;
     }
     ++taken;
     if (ev.kind == Kind::BarsClosed)
-      for (const Bar& b : closes_[ev.index]) engine_->warm_up(b);
+      for (const Bar& b : closes[ev.index]) engine.warm_up(b);
   }
   if (resumed_) rec.checkpoint->market_events = taken;
-  clock_.advance_to(resume_after_ > 0 ? resume_after_ : data_.bars.front().start);
-  engine_->recover(rec);
-  schedule_timer();
+  runtime_.start_clock_at(resume_after_ > 0 ? resume_after_ : data_.bars.front().start);
+  engine.recover(rec);
+  runtime_.after_command();
   // Every recovered position must still be protected before the replay goes on.
-  return resumed_ ? engine_->invariant_violations() : std::vector<std::string>{};
+  return resumed_ ? engine.invariant_violations() : std::vector<std::string>{};
 }
 
 std::vector<std::string> DayReplay::feeds() const {
@@ -176,53 +183,6 @@ std::vector<std::string> DayReplay::feeds() const {
     if (const Instrument& in = cfg_.engine.instruments.at(b.symbol); in.tradable)
       out.insert(in.exchange);
   return {out.begin(), out.end()};
-}
-
-TimeMs DayReplay::next_time() const {
-  return queue_.empty() ? -1 : queue_.top().time;
-}
-
-void DayReplay::advance_to(TimeMs t) {
-  if (!queue_.empty()) t = std::min(t, queue_.top().time);
-  if (t > clock_.now()) clock_.advance_to(t);
-}
-
-const Tick* DayReplay::step() {
-  const Tick* tick = nullptr;
-  const auto ev = queue_.pop();
-  clock_.advance_to(ev.time);
-  switch (ev.kind) {
-    case Kind::VenueArrival:
-      venue_->arrive(ev.index, ev.time, ev.time);
-      return tick;  // the engine did not run, so its next wake-up has not moved
-    case Kind::Tick:
-      tick = &ticks_[ev.index];
-      venue_->venue().on_tick(*tick);
-      engine_->on_tick(*tick);
-      break;
-    case Kind::VenueAnswer: {
-      // Answers due at the same instant reach the engine as one step (one durable commit).
-      std::vector<VenueEvent> answers{venue_->answer(ev.index)};
-      while (!queue_.empty() && queue_.top().time == ev.time &&
-             queue_.top().kind == Kind::VenueAnswer)
-        answers.push_back(venue_->answer(queue_.pop().index));
-      engine_->on_venue_events(answers);
-      break;
-    }
-    case Kind::BarsClosed:
-      engine_->on_bars_closed(closes_[ev.index]);
-      break;
-    case Kind::Timer:
-      // A deadline that does not move after it fired would spin the replay forever.
-      spins_ = ev.time == last_timer_ ? spins_ + 1 : 0;
-      last_timer_ = ev.time;
-      if (spins_ > 1000)
-        throw std::logic_error("engine keeps asking for a timer at the same instant");
-      engine_->on_timer();
-      break;
-  }
-  schedule_timer();
-  return tick;
 }
 
 }  // namespace aitrapp

@@ -1,21 +1,17 @@
 #pragma once
-// One trading day of recorded bars replayed through the engine against the in-process simulated
-// venue, on a simulated clock. Shared by `aitrapp paper` (as fast as possible, or paced) and
+// One trading day of recorded bars replayed on the in-process runtime (SimRuntime: the engine, the
+// simulated venue, a simulated clock): loads and validates the day, recovers what the store holds
+// of it, and schedules the rest. Shared by `aitrapp paper` (as fast as possible, or paced) and
 // `aitrapp run` (paced, with operator commands applied between events).
 // Not thread-safe: the owner drives it from one thread (the engine thread).
-#include <map>
 #include <memory>
-#include <queue>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "app/config.hpp"
-#include "app/event_schedule.hpp"
-#include "app/scheduled_sim_venue.hpp"
 #include "app/session_driver.hpp"
 #include "core/result.hpp"
-#include "engine/engine.hpp"
+#include "runtime/sim_runtime.hpp"
 #include "store/store.hpp"
 
 namespace aitrapp {
@@ -53,44 +49,28 @@ class DayReplay final : public SessionDriver {
   bool resumed() const { return resumed_; }
   TimeMs resumed_after() const { return resume_after_; }
 
-  bool idle() const override { return queue_.empty(); }
-  TimeMs next_time() const override;  // of the next scheduled event; -1 when idle
-  // Processes the next scheduled event; returns the tick it delivered, if it was one. Throws
-  // std::logic_error if the engine keeps asking to be woken at the same instant.
-  const Tick* step() override;
-  // Lets simulated time pass without an event, never beyond the next scheduled one; used before
-  // an operator command so that it happens "now" on a paced replay.
-  void advance_to(TimeMs t) override;
-  // After calling the engine directly (an operator command): schedules what it now waits for.
-  void after_command() override { schedule_timer(); }
+  // The SessionDriver calls are SimRuntime's (see there).
+  bool idle() const override { return runtime_.idle(); }
+  TimeMs next_time() const override { return runtime_.next_time(); }
+  const Tick* step() override { return runtime_.step(); }
+  void advance_to(TimeMs t) override { runtime_.advance_to(t); }
+  void after_command() override { runtime_.after_command(); }
 
-  Engine& engine() override { return *engine_; }
-  const Engine& engine() const override { return *engine_; }
-  const SimVenue& venue() const { return venue_->venue(); }
-  TimeMs now() const override { return clock_.now(); }
+  Engine& engine() override { return runtime_.engine(); }
+  const Engine& engine() const override { return runtime_.engine(); }
+  const SimVenue& venue() const { return runtime_.venue(); }
+  TimeMs now() const override { return runtime_.now(); }
   const DayData& data() const { return data_; }
-  const std::string& day_string() const override { return engine_->trading_day(); }
-  int64_t conflicting_places() const override { return venue_->venue().conflicting_places(); }
+  const std::string& day_string() const override { return runtime_.engine().trading_day(); }
+  int64_t conflicting_places() const override { return venue().conflicting_places(); }
   std::vector<std::string> feeds() const override;
 
  private:
-  // At equal times: requests reach the venue, then market data (the venue matches before the
-  // engine sees the tick), then venue answers, bar closes, timers.
-  enum class Kind { VenueArrival = 0, Tick = 1, VenueAnswer = 2, BarsClosed = 3, Timer = 4 };
-  void schedule_timer() { queue_.schedule_timer(*engine_); }
-
   const AppConfig& cfg_;
   DayData data_;
   Store& store_;
   VenueJournal& venue_journal_;
-  SimClock clock_;
-  EventSchedule<Kind> queue_{Kind::Timer};
-  std::unique_ptr<ScheduledSimVenue<Kind>> venue_;
-  std::unique_ptr<Engine> engine_;
-  std::vector<Tick> ticks_;
-  std::vector<std::vector<Bar>> closes_;
-  TimeMs last_timer_ = -1;
-  int spins_ = 0;
+  SimRuntime runtime_;
   bool resumed_ = false;
   TimeMs resume_after_ = -1;
 };

@@ -28,10 +28,7 @@ std::vector<std::string> DaySequence::start() {
 void DaySequence::roll_over() {
   while (day_->idle() && current_ + 1 < days_.size()) {
     open_day(current_ + 1);
-    const auto broken = day_->start();
-    if (!broken.empty())
-      throw std::runtime_error("invariant violated after recovery of " + day_->day_string() + ": " +
-                               broken.front());
+    stop_if_broken(day_->day_string(), day_->start());
   }
 }
 

@@ -17,8 +17,9 @@ LiveSession::LiveSession(const AppConfig& cfg, Store& store, VenueJournal& journ
       clock_(source.now()) {
   venue_ = make_venue(*this);
   if (!venue_->execution())
-    paper_ = std::make_unique<ScheduledSimVenue<Kind>>(cfg, queue_, clock_, journal,
-                                                       Kind::VenueArrival, Kind::VenueAnswer);
+    paper_ =
+        std::make_unique<ScheduledSimVenue<Kind>>(cfg.engine.instruments, cfg.sim, queue_, clock_,
+                                                  &journal, Kind::VenueArrival, Kind::VenueAnswer);
   day_ = cal_.local_yyyymmdd(clock_.now());
   engine_ = make_engine(day_);
 }
@@ -53,10 +54,7 @@ void LiveSession::roll_over(int day) {
   log_.log(clock_.now(), "info", "trading_day_started",
            {{"message", "Trading day " + day_string() + " starts after " + previous},
             {"previous_day", previous}});
-  const auto broken = recover();
-  if (!broken.empty())
-    throw std::runtime_error("invariant violated after recovery of " + day_string() + ": " +
-                             broken.front());
+  stop_if_broken(day_string(), recover());
 }
 
 int64_t LiveSession::conflicting_places() const {
@@ -93,7 +91,7 @@ void LiveSession::push(Inbound in) {
 }
 
 std::vector<std::string> LiveSession::start() {
-  store_.write(WriteBatch{{ConfigSnapshotRecord{cfg_.config_sha, cfg_.canonical_json}}});
+  store_.write(cfg_.snapshot());
   if (paper_) paper_->venue().restore(journal_.load_venue_orders());
   auto broken = recover();
   venue_->start();
@@ -158,10 +156,10 @@ const Tick* LiveSession::step() {
         paper_->arrive(ev.index, ev.time, clock_.now());
         break;
       case Kind::VenueAnswer:
-        engine_->on_venue_event(paper_->answer(ev.index));
+        engine_->on_venue_event(paper_->take_answer(ev.index));
         break;
       case Kind::BarsClosed: {
-        const std::vector<Bar> bars = bars_.close(close_minutes_[ev.index]);
+        const std::vector<Bar> bars = bars_.close(close_minutes_.take(ev.index));
         if (!bars.empty()) engine_->on_bars_closed(bars);
         break;
       }
@@ -183,9 +181,8 @@ const Tick* LiveSession::on_market_tick(const MarketTick& m) {
   if (const int day = cal_.local_yyyymmdd(exch); day > day_) roll_over(day);
   const auto added = bars_.add(m.symbol, exch, m.last, m.day_volume);
   if (added.opened) {
-    close_minutes_.push_back(*added.opened);
     queue_.push(*added.opened + kMinuteMs + bar_close_grace_ms_, Kind::BarsClosed,
-                close_minutes_.size() - 1);
+                close_minutes_.put(*added.opened));
   }
   tick_ = Tick{};
   tick_.symbol = m.symbol;

@@ -19,11 +19,12 @@
 #include <vector>
 
 #include "app/config.hpp"
-#include "app/event_schedule.hpp"
-#include "app/scheduled_sim_venue.hpp"
 #include "app/session_driver.hpp"
 #include "market/bar_builder.hpp"
 #include "portfolio/position_reconciler.hpp"
+#include "runtime/event_schedule.hpp"
+#include "runtime/scheduled_sim_venue.hpp"
+#include "runtime/slots.hpp"
 #include "store/store.hpp"
 
 namespace aitrapp {
@@ -146,7 +147,7 @@ class LiveSession final : public SessionDriver, private LiveInbound {
   std::unique_ptr<Engine> engine_;
 
   BarBuilder bars_;
-  std::vector<TimeMs> close_minutes_;  // a BarsClosed event's index: the minute it closes
+  Slots<TimeMs> close_minutes_;  // a BarsClosed event's index: the minute it closes
   Tick tick_;
   PositionReconciler positions_;
 };

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,13 @@ struct VenueLinkStats {
   int64_t order_stream_seen_ms = 0;  // steady ms of the order stream's last frame; 0: in process
   int64_t late_ticks = 0;            // ticks that arrived after their minute's bar was closed
 };
+
+// A later day's recovery that breaks an invariant stops the service rather than trading on:
+// throws std::runtime_error naming the day and the first violation; returns when `broken` is empty.
+inline void stop_if_broken(const std::string& day, const std::vector<std::string>& broken) {
+  if (!broken.empty())
+    throw std::runtime_error("invariant violated after recovery of " + day + ": " + broken.front());
+}
 
 class SessionDriver {
  public:

@@ -3,13 +3,13 @@
 // records leave memory), the per-bracket heat cache, and entries that are never repriced.
 #include <gtest/gtest.h>
 
-#include "../support/perp_pipeline.hpp"
+#include "../support/perp_replay.hpp"
 #include "strategy/ema_cross_strategy.hpp"
 
 namespace aitrapp {
 namespace {
 
-using support::PerpPipeline;
+using support::PerpReplay;
 
 class CountingStore final : public Store {
  public:
@@ -64,7 +64,7 @@ TEST(MultiDay, EachDayTradesAndOnlyOpenRecordsStayInMemory) {
   std::string digests[2];
   for (std::string& digest : digests) {
     CountingStore store;
-    PerpPipeline p(cfg, store, std::make_unique<EmaCrossStrategy>(EmaCrossParams{}));
+    PerpReplay p(cfg, store, std::make_unique<EmaCrossStrategy>(EmaCrossParams{}));
     std::map<int, int64_t> decisions_by_day;
     TradingCalendar cal(cfg.engine.timezone, cfg.engine.session);
     for (size_t i = 0; i < 3 * 1440 + 60; ++i) {
@@ -96,7 +96,7 @@ TEST(MultiDay, EntriesAreCancelledUnrepricedWhenRepricingIsOff) {
       "oms: {orders_per_second: 1000, entry_timeout_ms: 60000, reprice_entries: false}");
   const auto& month = support::perp_month();
   CountingStore store;
-  PerpPipeline p(cfg, store, std::make_unique<support::ScriptedStrategy>(5, 100, -100, 10));
+  PerpReplay p(cfg, store, std::make_unique<support::ScriptedStrategy>(5, 100, -100, 10));
   for (size_t i = 0; i < 600; ++i) {
     p.bar(month[i]);
   }

@@ -1,13 +1,12 @@
 #pragma once
-// A backtest of the engine over the real BTC perpetual month: quotes and bar
-// closes in time order through the whole pipeline (strategy, risk, order manager, simulated
-// venue, portfolio), the venue answering without link latency, the engine's timers honoured and
-// a new trading day started at each UTC midnight. Every request the engine sends and every answer
-// it gets is hashed, so that a faster run can be checked to be the same run. Header-only;
+// The real BTC perpetual month replayed on the runtime for the benchmarks and tests: quotes and bar
+// closes in time order through the whole pipeline (strategy, risk, order manager, simulated venue,
+// portfolio), the venue answering without link latency, the engine's timers honoured and a new
+// trading day started at each UTC midnight. Every request the engine sends and every answer it
+// gets is hashed, so that a faster run can be checked to be the same run. Header-only;
 // single-threaded.
 #include <algorithm>
 #include <functional>
-#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -19,7 +18,7 @@
 #include "core/sha256.hpp"
 #include "engine/engine.hpp"
 #include "market/csv_loader.hpp"
-#include "venue/sim/sim_venue.hpp"
+#include "runtime/sim_runtime.hpp"
 
 namespace aitrapp::support {
 
@@ -74,24 +73,14 @@ inline Tick close_quote(const Bar& b, Price tick) {
   return t;
 }
 
-class PerpPipeline final : public VenuePort {
+// Hashes every request the engine sends and every answer it gets, in the order they cross.
+class WireDigest final : public WireTap {
  public:
-  // `store` must outlive the pipeline. `on_send` (optional) sees every request as it leaves the
-  // engine, before the venue does: the latency benchmark encodes it there.
-  PerpPipeline(const AppConfig& cfg, Store& store, std::unique_ptr<Strategy> strategy,
-               std::function<void(const VenueRequest&)> on_send = {})
-      : cfg_(cfg),
-        cal_(cfg.engine.timezone, cfg.engine.session),
-        on_send_(std::move(on_send)),
-        venue_(cfg.engine.instruments, cfg.sim,
-               [this](VenueEvent ev) { answers_.push_back(std::move(ev)); }, {}),
-        engine_(cfg.engine, store, *this, clock_, log_, std::move(strategy)) {
-    // Every record names the configuration it was decided under.
-    store.write(WriteBatch{{ConfigSnapshotRecord{cfg.config_sha, cfg.canonical_json}}});
-  }
-
-  void send(const VenueRequest& r) override {
-    ++requests_;
+  // `on_send` (optional) sees every request as it leaves the engine, before the venue does: the
+  // latency benchmark encodes it there.
+  explicit WireDigest(std::function<void(const VenueRequest&)> on_send = {})
+      : on_send_(std::move(on_send)) {}
+  void sent(const VenueRequest& r) override {
     if (on_send_) on_send_(r);
     std::visit(overloaded{
                    [&](const PlaceRequest& p) {
@@ -105,84 +94,60 @@ class PerpPipeline final : public VenuePort {
                    [&](const QueryRequest& q) { hash_.update("Q" + q.client_order_id); },
                },
                r);
-    pending_.push_back(r);
+    ++requests_;
   }
-
-  // Market data, each first to the venue (it matches before the engine sees the quote).
-  void quote(const Tick& t) {
-    advance_to(t.time);
-    venue_.on_tick(t);
-    engine_.on_tick(t);
-    settle();
+  void answered(const std::vector<VenueEvent>& answers) override {
+    for (const auto& a : answers)
+      hash_.update("A" + event_client_id(a) + std::to_string(a.body.index()));
   }
-  void bars_closed(const std::vector<Bar>& bars, TimeMs at) {
-    advance_to(at);
-    engine_.on_bars_closed(bars);
-    settle();
-  }
-  // A bar as the replay delivers it: the quote it closes on, then its close.
-  void bar(const Bar& b) {
-    const Tick q = close_quote(b, cfg_.engine.instruments.at(b.symbol).tick);
-    quote(q);
-    bars_closed({b}, q.time);
-  }
-  // Lets time pass to `t`, firing the engine's timers due before it.
-  void advance_to(TimeMs t) {
-    for (int spins = 0;; ++spins) {
-      const TimeMs w = engine_.next_wakeup();
-      if (w < 0 || w >= t) break;
-      if (spins > 100'000) throw std::logic_error("engine keeps asking for a timer");
-      start_day_of(w);
-      clock_.advance_to(std::max(w, clock_.now()));
-      engine_.on_timer();
-      settle();
-    }
-    start_day_of(t);
-    clock_.advance_to(std::max(t, clock_.now()));
-  }
-  // The requests of the last step reach the venue, and its answers the engine, until quiet.
-  void settle() {
-    while (!pending_.empty()) {
-      std::vector<VenueRequest> out;
-      out.swap(pending_);
-      for (const auto& r : out) venue_.on_request(r, clock_.now());
-      if (answers_.empty()) continue;
-      std::vector<VenueEvent> in;
-      in.swap(answers_);
-      for (const auto& a : in)
-        hash_.update("A" + event_client_id(a) + std::to_string(a.body.index()));
-      engine_.on_venue_events(in);
-    }
-  }
-
-  Engine& engine() { return engine_; }
-  SimVenue& venue() { return venue_; }
   int64_t requests() const { return requests_; }
-  std::string digest() {
-    hash_.update("R" + to_string(engine_.portfolio().day_pnl()));
+  // The wire so far and the day's P&L at the end; call once.
+  std::string hex(const Engine& engine) {
+    hash_.update("R" + to_string(engine.portfolio().day_pnl()));
     return hash_.hex_final().substr(0, 16);
   }
 
  private:
-  void start_day_of(TimeMs t) {
-    if (t < day_end_) return;
-    const int day = cal_.local_yyyymmdd(t);
-    day_end_ = cal_.local_to_utc(day, 23 * 60 + 59, kMinuteMs);
-    engine_.start_day(day);
-  }
-
-  const AppConfig& cfg_;
-  TradingCalendar cal_;
-  SimClock clock_;
-  NullLog log_;
   std::function<void(const VenueRequest&)> on_send_;
-  SimVenue venue_;
-  Engine engine_;
-  std::vector<VenueRequest> pending_;
-  std::vector<VenueEvent> answers_;
   Sha256Stream hash_;
   int64_t requests_ = 0;
-  TimeMs day_end_ = std::numeric_limits<TimeMs>::min();
+};
+
+// The runtime as the perpetual's benchmarks and tests run it: a new trading day at each UTC
+// midnight on the same engine, the venue's book in memory, no link latency, every message on the
+// wire hashed. `store` must outlive it.
+class PerpReplay {
+ public:
+  PerpReplay(const AppConfig& cfg, Store& store, std::unique_ptr<Strategy> strategy,
+             std::function<void(const VenueRequest&)> on_send = {})
+      : cfg_(cfg),
+        wire_(std::move(on_send)),
+        runtime_(cfg.engine, cfg.sim, store, log_, std::move(strategy),
+                 RuntimeOptions{.roll_days = true, .journal = nullptr, .tap = &wire_}) {
+    store.write(cfg.snapshot());
+  }
+  // A bar as the replay delivers it: the quote it closes on, then its close, and everything
+  // they set off up to that instant.
+  void bar(const Bar& b) {
+    quote_and_close(close_quote(b, cfg_.engine.instruments.at(b.symbol).tick), {b});
+  }
+  void quote_and_close(Tick quote, std::vector<Bar> closed) {
+    const TimeMs at = quote.time;
+    runtime_.push_tick(std::move(quote));
+    runtime_.push_bars_closed(std::move(closed), at);
+    runtime_.run_through(at);
+  }
+
+  SimRuntime& runtime() { return runtime_; }
+  Engine& engine() { return runtime_.engine(); }
+  int64_t requests() const { return wire_.requests(); }
+  std::string digest() { return wire_.hex(runtime_.engine()); }
+
+ private:
+  const AppConfig& cfg_;
+  NullLog log_;
+  WireDigest wire_;
+  SimRuntime runtime_;
 };
 
 // A strategy that proposes a trade every `every` bars (from `first`), alternating buy and sell,

@@ -1,7 +1,7 @@
 #pragma once
 // The time-ordered queue a session driver steps through: events by time, then by kind (the
 // order of the Kind enumerators), then by arrival, plus the engine's own wake-ups, each instant
-// queued once. Shared by DayReplay and LiveSession. Not thread-safe (the engine thread's).
+// queued once. Shared by SimRuntime and LiveSession. Not thread-safe (the engine thread's).
 #include <functional>
 #include <queue>
 #include <set>
@@ -18,7 +18,7 @@ class EventSchedule {
     TimeMs time;
     Kind kind;
     uint64_t seq;
-    size_t index;  // into the driver's own store of that kind
+    size_t index;  // into the driver's own Slots of that kind
     bool operator>(const Item& o) const {
       if (time != o.time) return time > o.time;
       if (kind != o.kind) return kind > o.kind;
