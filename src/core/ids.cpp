@@ -38,7 +38,7 @@ std::string make_client_order_id(std::string_view plan_id, LegRole role, int att
   return id;
 }
 
-bool is_valid_kite_tag(std::string_view id) {
+bool is_valid_client_order_id(std::string_view id) {
   if (id.empty() || id.size() > 20) return false;
   for (char c : id)
     if (!std::isalnum(static_cast<unsigned char>(c))) return false;

@@ -21,6 +21,9 @@ constexpr int kMaxOrderAttempt = 36 * 36 - 1;
 // Kite's 20-char tag and Bitget's 40-char clientOid. attempt must be in [0, kMaxOrderAttempt].
 std::string make_client_order_id(std::string_view plan_id, LegRole role, int attempt);
 
-bool is_valid_kite_tag(std::string_view id);
+// The shape of every id make_client_order_id() makes: 1 to 20 ASCII letters and digits, which
+// each venue adapter sends unchanged as the venue's own client id (Kite's `tag` allows exactly
+// this; Bitget's `clientOid` allows more).
+bool is_valid_client_order_id(std::string_view id);
 
 }  // namespace aitrapp

@@ -166,7 +166,8 @@ std::vector<std::string> Engine::invariant_violations() const {
       v.push_back(g.plan_id + ": open-bracket index out of date");
   for (const auto& [id, o] : oms_.all()) {
     if (id != o.id()) v.push_back("order keyed " + id + " has id " + o.id());
-    if (!is_valid_kite_tag(id)) v.push_back("client_order_id not a valid Kite tag: " + id);
+    if (!is_valid_client_order_id(id))
+      v.push_back("client_order_id is not 1-20 letters and digits: " + id);
   }
   for (const auto& [pid, g] : groups_) {
     auto live = [&](const std::string& id) -> const Order* {

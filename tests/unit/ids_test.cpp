@@ -32,12 +32,12 @@ TEST(Ids, FitKiteTagAndBitgetClientOid) {
     auto plan = make_plan_id("2022-04-01", "breakout", "NIFTY_F1", t * 60000,
                              t % 2 ? Side::Buy : Side::Sell);
     auto id = make_client_order_id(plan, LegRole::TakeProfit, t % 1296);
-    EXPECT_TRUE(is_valid_kite_tag(id)) << id;
+    EXPECT_TRUE(is_valid_client_order_id(id)) << id;
     EXPECT_LE(id.size(), 20u);
   }
   EXPECT_THROW(make_client_order_id("ABCDEFGHIJ", LegRole::Entry, 1296), std::out_of_range);
-  EXPECT_FALSE(is_valid_kite_tag("AT-1"));
-  EXPECT_FALSE(is_valid_kite_tag("A123456789012345678901"));
+  EXPECT_FALSE(is_valid_client_order_id("AT-1"));
+  EXPECT_FALSE(is_valid_client_order_id("A123456789012345678901"));
 }
 
 TEST(Ids, NoCollisionsOverAYearOfMinutePlans) {

@@ -9,6 +9,7 @@
 #include "core/ids.hpp"
 #include "core/scaled_clock.hpp"
 #include "core/sha256.hpp"
+#include "venue/kite/kite_order_form.hpp"
 #include "venue/kite/kite_venue.hpp"
 #include "venue/kite_sim/kite_sim_server.hpp"
 
@@ -225,6 +226,18 @@ TEST_F(KiteVenueSim, AnExpiredTokenPausesUntilTheRefreshHookHasAFreshOne) {
   }
   EXPECT_EQ(venue->access_token(), token_in_use_);
   EXPECT_EQ(venue_tags().size(), 1u);
+}
+
+TEST(KiteTag, OneToTwentyLettersAndDigitsAndEveryEngineIdIsOne) {
+  EXPECT_TRUE(kite::is_valid_tag("a"));
+  EXPECT_TRUE(kite::is_valid_tag("ABCDEFGHIJ0123456789"));
+  EXPECT_FALSE(kite::is_valid_tag(""));
+  EXPECT_FALSE(kite::is_valid_tag("ABCDEFGHIJ01234567890"));
+  EXPECT_FALSE(kite::is_valid_tag("AT-1"));
+  EXPECT_FALSE(kite::is_valid_tag("AT 1"));
+  const std::string plan = make_plan_id("2022-04-01", "breakout", "NIFTY_F1", 0, Side::Buy);
+  for (int attempt : {0, 1, kMaxOrderAttempt})
+    EXPECT_TRUE(kite::is_valid_tag(make_client_order_id(plan, LegRole::StopLoss, attempt)));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "venue/kite/kite_order_form.hpp"
 
+#include <cctype>
+
 namespace aitrapp::kite {
 
 net::Form place_order_form(const OrderSpec& s, const std::string& tradingsymbol,
@@ -19,6 +21,13 @@ net::Form place_order_form(const OrderSpec& s, const std::string& tradingsymbol,
   if (s.type == OrderType::Market || s.type == OrderType::StopMarket)
     f.add("market_protection", "-1");  // SEBI: MARKET orders must carry protection
   return f;
+}
+
+bool is_valid_tag(std::string_view tag) {
+  if (tag.empty() || tag.size() > 20) return false;
+  for (char c : tag)
+    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+  return true;
 }
 
 }  // namespace aitrapp::kite

@@ -2,6 +2,7 @@
 // The body of Kite's POST /orders/regular for an engine order (docs/kite-protocol.md 3): what the
 // adapter sends and what the tick-to-intent benchmark encodes. Pure; thread-safe.
 #include <string>
+#include <string_view>
 
 #include "net/form.hpp"
 #include "venue/messages.hpp"
@@ -12,5 +13,8 @@ namespace aitrapp::kite {
 // the market protection SEBI requires.
 net::Form place_order_form(const OrderSpec& s, const std::string& tradingsymbol,
                            const std::string& exchange);
+
+// Kite's rule for an order's `tag`: 1 to 20 ASCII letters and digits.
+bool is_valid_tag(std::string_view tag);
 
 }  // namespace aitrapp::kite

@@ -4,6 +4,7 @@
 
 #include "core/ids.hpp"
 #include "core/overloaded.hpp"
+#include "venue/kite/kite_order_form.hpp"
 #include "venue/kite_sim/kite_exchange.hpp"
 #include "venue/kite_sim/kite_exchange_detail.hpp"
 
@@ -57,7 +58,7 @@ SimReply KiteExchange::place(const SimRequest& r, const std::string& variety) {
     spec.trigger = *t;
   }
   const std::string tag = r.form.get("tag").value_or("");
-  if (!tag.empty() && !is_valid_kite_tag(tag))
+  if (!tag.empty() && !is_valid_tag(tag))
     return input_error("Invalid `tag`: at most 20 alphanumeric characters.");
 
   Order o;
