@@ -58,6 +58,10 @@ void BM_TickToIntent(benchmark::State& st) {
   const auto sqlite =
       (std::filesystem::temp_directory_path() / "aitrapp_bench_latency.sqlite").string();
   std::vector<uint32_t> all, intent;
+  // The intents by the kind of their first request, in VenueRequest's order.
+  std::vector<uint32_t> by_kind[std::variant_size_v<VenueRequest>];
+  const char* kind_names[] = {"places", "cancels", "modifies", "queries"};
+  static_assert(std::size(kind_names) == std::variant_size_v<VenueRequest>);
   PinToOneCore pin;
   for (auto _ : st) {
     std::string why;
@@ -67,15 +71,20 @@ void BM_TickToIntent(benchmark::State& st) {
       break;
     }
     int64_t sent_at = 0;
+    size_t sent_kind = 0;  // the VenueRequest alternative of the tick's first request
     std::string bytes;
     PerpReplay p(cfg, *store, std::make_unique<EmaCrossStrategy>(EmaCrossParams{}),
                  [&](const VenueRequest& r) {
                    if (const auto* place = std::get_if<PlaceRequest>(&r))
                      bytes = kite::place_order_form(place->spec, "BTCUSDT", "BITGET").encode();
-                   if (sent_at == 0) sent_at = now_ns();
+                   if (sent_at == 0) {
+                     sent_at = now_ns();
+                     sent_kind = r.index();
+                   }
                  });
     all.clear();
     intent.clear();
+    for (auto& k : by_kind) k.clear();
     std::vector<Tick> path;
     std::vector<Bar> closing;
     const int64_t run_start = now_ns();
@@ -92,8 +101,11 @@ void BM_TickToIntent(benchmark::State& st) {
         p.engine().on_tick(t);
         const int64_t t1 = now_ns();
         all.push_back(static_cast<uint32_t>(std::min<int64_t>(t1 - t0, UINT32_MAX)));
-        if (sent_at != 0)
-          intent.push_back(static_cast<uint32_t>(std::min<int64_t>(sent_at - t0, UINT32_MAX)));
+        if (sent_at != 0) {
+          const auto ns = static_cast<uint32_t>(std::min<int64_t>(sent_at - t0, UINT32_MAX));
+          intent.push_back(ns);
+          by_kind[sent_kind].push_back(ns);
+        }
         p.runtime().settle();
       }
       closing.assign(1, month[i]);
@@ -110,6 +122,11 @@ void BM_TickToIntent(benchmark::State& st) {
     st.counters["intent_p99_ns"] = quantile(intent, 0.99);
     st.counters["intent_p999_ns"] = quantile(intent, 0.999);
     st.counters["intent_max_ns"] = quantile(intent, 1.0);
+    for (size_t k = 0; k < std::size(kind_names); ++k) {
+      const std::string name = std::string("intent_") + kind_names[k];
+      st.counters[name] = static_cast<double>(by_kind[k].size());
+      st.counters[name + "_p50_ns"] = quantile(by_kind[k], 0.5);
+    }
   }
   remove_sqlite(sqlite);
 }

@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 #include "core/hex.hpp"
 
 namespace aitrapp {
@@ -26,13 +31,78 @@ uint32_t load_be32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
 }
 
+#if defined(__x86_64__)
+bool cpu_has_sha_ni() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+  const bool ssse3 = c & (1u << 9), sse41 = c & (1u << 19);
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  return ssse3 && sse41 && (b & (1u << 29));  // leaf 7 EBX bit 29: SHA
+}
+
+// One block with the SHA extensions. sha256rnds2 works on the state as two halves, ABEF and
+// CDGH, and does two rounds per call; sha256msg1/msg2 extend the message schedule four words at
+// a time: W[t] = W[t-16] + s0(W[t-15]) + W[t-7] + s1(W[t-2]).
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(uint32_t* h,
+                                                                 const uint8_t* block) {
+  const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  const __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h));
+  const __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + 4));
+  const __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+  const __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  const __m128i abef_in = abef, cdgh_in = cdgh;
+
+  __m128i w[4];  // w[j % 4]: the schedule's words 4j..4j+3
+  for (int j = 0; j < 16; ++j) {
+    if (j < 4) {
+      w[j] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * j)),
+                              byte_swap);
+    } else {
+      const __m128i back1 = w[(j + 3) % 4], back2 = w[(j + 2) % 4];
+      __m128i next = _mm_sha256msg1_epu32(w[j % 4], w[(j + 1) % 4]);
+      next = _mm_add_epi32(next, _mm_alignr_epi8(back1, back2, 4));
+      w[j % 4] = _mm_sha256msg2_epu32(next, back1);
+    }
+    __m128i wk = _mm_add_epi32(
+        w[j % 4], _mm_loadu_si128(reinterpret_cast<const __m128i*>(kRound.data() + 4 * j)));
+    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+    wk = _mm_shuffle_epi32(wk, 0x0E);
+    abef = _mm_sha256rnds2_epu32(abef, cdgh, wk);
+  }
+
+  abef = _mm_add_epi32(abef, abef_in);
+  cdgh = _mm_add_epi32(cdgh, cdgh_in);
+  const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h), _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+#else
+bool cpu_has_sha_ni() {
+  return false;
+}
+void compress_sha_ni(uint32_t*, const uint8_t*) {}
+#endif
+
 }  // namespace
 
-Sha256Stream::Sha256Stream()
-    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+bool sha256_has_hardware() {
+  static const bool has = cpu_has_sha_ni();
+  return has;
+}
+
+Sha256Stream::Sha256Stream(bool portable)
+    : hardware_(!portable && sha256_has_hardware()), h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+                                                        0xa54ff53a, 0x510e527f, 0x9b05688c,
+                                                        0x1f83d9ab, 0x5be0cd19} {}
 
 void Sha256Stream::compress(const uint8_t* block) {
+  if (hardware_) {
+    compress_sha_ni(h_.data(), block);
+    return;
+  }
   uint32_t w[64];
   for (int i = 0; i < 16; ++i) w[i] = load_be32(block + 4 * i);
   for (int i = 16; i < 64; ++i) {
