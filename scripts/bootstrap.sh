@@ -25,7 +25,8 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-# Node.js and npm run the conformance suite with Zerodha's official client (tests/conformance).
+# Node.js and npm run the conformance suites with Zerodha's official client and ccxt
+# (tests/conformance).
 # A Node.js that is already installed (Debian's or NodeSource's, which bundles npm) is kept.
 if ! command -v node > /dev/null 2>&1 || ! command -v npm > /dev/null 2>&1; then
   missing+=(nodejs npm)

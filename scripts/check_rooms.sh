@@ -2,7 +2,8 @@
 # check_rooms.sh [SRC_DIR]: every #include "room/..." in src/ goes the way docs/architecture.md
 # draws the arrows. Prints each include that goes against them (file:line, from -> to) and exits 1
 # if there is any, 0 when the tree keeps the map. A venue's folders are rooms of their own
-# (venue/messages is the port, venue/sim, venue/kite, venue/kite_sim its implementations).
+# (venue/messages is the port, venue/sim, venue/kite, venue/kite_sim, venue/bitget its
+# implementations and codecs).
 set -euo pipefail
 src=${1:-$(dirname "$0")/../src}
 
@@ -18,6 +19,7 @@ declare -A allowed=(
   [oms]="core venue/messages"
   [venue/sim]="core net market venue/messages"
   [venue/kite]="core net venue/messages"
+  [venue/bitget]="core net venue/messages"
   [venue/kite_sim]="core net market venue/messages venue/sim venue/kite"
   [store]="core oms portfolio strategy venue/messages"
   [engine]="core market portfolio strategy risk oms store venue/messages"

@@ -184,4 +184,28 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(b.data(), b.size());
 }
 
+std::array<uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) {
+  std::array<uint8_t, 64> block{};  // the key, hashed first when longer than a block
+  if (key.size() > block.size()) {
+    const auto k = sha256_bytes(key);
+    std::copy(k.begin(), k.end(), block.begin());
+  } else {
+    std::memcpy(block.data(), key.data(), key.size());
+  }
+  std::array<uint8_t, 64> pad{};
+  auto as_view = [](const auto& bytes) {
+    return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  };
+  for (size_t i = 0; i < pad.size(); ++i) pad[i] = block[i] ^ 0x36;
+  Sha256Stream inner;
+  inner.update(as_view(pad));
+  inner.update(message);
+  const auto inner_digest = inner.final_bytes();
+  for (size_t i = 0; i < pad.size(); ++i) pad[i] = block[i] ^ 0x5c;
+  Sha256Stream outer;
+  outer.update(as_view(pad));
+  outer.update(as_view(inner_digest));
+  return outer.final_bytes();
+}
+
 }  // namespace aitrapp

@@ -15,6 +15,9 @@ namespace aitrapp {
 std::array<uint8_t, 32> sha256_bytes(std::string_view data);
 std::string sha256_hex(std::string_view data);
 
+// HMAC-SHA256 (RFC 2104) of `message` under `key`: how venues sign requests (Bitget).
+std::array<uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message);
+
 // Whether this CPU compresses with the SHA extensions.
 bool sha256_has_hardware();
 

@@ -14,6 +14,8 @@ int hex_digit(char c) {
   return -1;
 }
 
+}  // namespace
+
 Result<std::string> url_decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -33,7 +35,6 @@ Result<std::string> url_decode(std::string_view s) {
   }
   return out;
 }
-}  // namespace
 
 std::optional<std::string> Form::get(std::string_view key) const {
   for (const auto& [k, v] : kv_)

@@ -29,6 +29,8 @@ class Form {
 };
 
 std::string url_encode(std::string_view s);
+// `%XX` escapes and `+` (a space) decoded; the error names a malformed escape.
+Result<std::string> url_decode(std::string_view s);
 // Error names the offending escape (e.g. "%G1") or the field whose value is not UTF-8.
 Result<Form> parse_form(std::string_view body);
 
