@@ -52,8 +52,8 @@ class SimRuntime final : private VenuePort {
   bool idle() const { return queue_.empty(); }
   TimeMs next_time() const { return queue_.empty() ? -1 : queue_.top().time; }
   // Handles the next scheduled event; returns the tick it delivered, if it was one (valid until
-  // the next step). Throws std::logic_error if the engine keeps asking to be woken at the same
-  // instant.
+  // the next step or push_tick). Throws std::logic_error if the engine keeps asking to be woken at
+  // the same instant.
   const Tick* step();
   // Handles every event due before `t` (run_until) or up to `t` (run_through), then lets the clock
   // reach `t`.
