@@ -21,6 +21,7 @@ declare -A allowed=(
   [venue/kite]="core net venue/messages"
   [venue/bitget]="core net venue/messages"
   [venue/kite_sim]="core net market venue/messages venue/sim venue/kite"
+  [venue/bitget_sim]="core net market venue/messages venue/sim venue/bitget"
   [store]="core oms portfolio strategy venue/messages"
   [engine]="core market portfolio strategy risk oms store venue/messages"
   [ha]="core net"

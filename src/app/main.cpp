@@ -156,8 +156,8 @@ int main(int argc, char** argv) {
   aitrapp::VenueSimOptions sim;
   auto* scmd = app.add_subcommand(
       "venue-sim",
-      "Serve a simulated venue (Kite Connect v3 REST + WebSocket ticker) over a replayed day, "
-      "with a fault-injection control API");
+      "Serve a simulated venue (Kite Connect v3, or Bitget v2 USDT-M futures) over replayed bars, "
+      "with a control API");
   scmd->add_option("--venue", sim.venue,
                    "Venue protocol to speak; " + aitrapp::summaries_of(aitrapp::simulated_venues()))
       ->check(CLI::IsMember(aitrapp::names_of(aitrapp::simulated_venues())))
@@ -176,10 +176,12 @@ int main(int argc, char** argv) {
   scmd->add_option("--speed", sim.speed, "Exchange seconds per wall-clock second")
       ->check(CLI::Range(0.01, 10000.0))
       ->capture_default_str();
-  scmd->add_option("--start", sim.start, "Local exchange time the clock starts at (HH:MM)")
+  scmd->add_option("--start", sim.start,
+                   "Local exchange time the clock starts at (HH:MM; Bitget: on the first day, or "
+                   "its first bar when later)")
       ->capture_default_str();
   scmd->add_option("--token-expiry", sim.token_expiry,
-                   "Local time of day access tokens expire (HH:MM)")
+                   "Local time of day access tokens expire (HH:MM; Kite)")
       ->capture_default_str();
 
   try {

@@ -1,8 +1,11 @@
 #pragma once
-// `aitrapp venue-sim --venue NAME`: a standalone venue over loopback (Kite Connect v3 today). It
-// replays one recorded day on an accelerated exchange clock, publishes it on the ticker, matches
-// orders against it, and takes fault injections on a separate control port. Blocks until
-// SIGINT/SIGTERM. Returns the exit status: 0 stopped by a signal, 2 bad input, 1 runtime failure.
+// `aitrapp venue-sim --venue NAME`: a standalone venue over loopback. Kite Connect v3 replays one
+// recorded day, publishes it on its ticker, matches orders against it and takes fault
+// injections; Bitget's v2 USDT-M futures serve, so far, public market data and the account over
+// every day of the data. Both run on an accelerated exchange clock with a separate control port.
+// Blocks until SIGINT/SIGTERM. Returns the exit status: 0 stopped by a signal, 2 bad input, 1
+// runtime failure.
+#include <csignal>
 #include <cstdint>
 #include <iosfwd>
 #include <span>
@@ -34,6 +37,12 @@ struct SimulatedVenue {
 std::span<const SimulatedVenue> simulated_venues();  // see named_table.hpp
 
 int run_venue_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& err);
+
+// A simulator process's lifetime: SIGINT and SIGTERM are blocked before any thread starts (so
+// that none of them takes the signal), then waited for on the main thread.
+sigset_t block_stop_signals();
+void wait_for_stop_signal(const sigset_t& signals);
 int run_kite_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& err);
+int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace aitrapp

@@ -133,6 +133,12 @@ if [ "$CASE" = configs ]; then
   sed 's/venue_symbol: NIFTY BANK/venue_symbol: NIFTY BANKS/' "$SRC/configs/app.yaml" > wrong.yaml
   for cfg in "$SRC"/configs/*.yaml wrong.yaml; do
     name=$(basename "$cfg")
+    # Every shipped configuration for Kite; one that lists only Bitget contracts is the other
+    # venue's (config_test.cpp and the ccxt suite cover it).
+    if grep -q "exchange: BITGET" "$cfg" && ! grep -q "exchange: NFO" "$cfg"; then
+      echo "$name: a Bitget configuration, not run on Kite"
+      continue
+    fi
     set +e
     "$BIN" verify --mode LIVE --config "$cfg" --db verify.sqlite \
       --kite-root "http://127.0.0.1:$PORT" > verify.txt 2>&1

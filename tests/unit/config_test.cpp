@@ -53,6 +53,20 @@ TEST(Config, CanaryLiveIsTheDefaultWithTheCanaryCaps) {
   EXPECT_EQ(nlohmann::json::parse(c->canonical_json), want);
 }
 
+TEST(Config, BitgetIsThePerpetualInUtcWithUsdtCapital) {
+  auto c = load_config_file(std::string(AITRAPP_SOURCE_DIR) + "/configs/bitget.yaml");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->engine.timezone, "UTC");
+  EXPECT_EQ(c->engine.session.open_minute, 0);
+  EXPECT_EQ(c->engine.session.flat_minute, 23 * 60 + 55);
+  EXPECT_EQ(c->engine.limits.capital, Money::from_units(10000));
+  ASSERT_EQ(c->engine.instruments.size(), 1u);
+  const Instrument& btc = c->engine.instruments.at("BTCUSDT");
+  EXPECT_EQ(btc.exchange, "BITGET");
+  EXPECT_EQ(btc.tick, Price::from_raw(1000));
+  EXPECT_EQ(btc.units_per_whole, 1000);
+}
+
 TEST(Config, ExtendsMergesMappingsAndReplacesLists) {
   const std::string dir = ::testing::TempDir() + "/extends";
   std::filesystem::create_directories(dir);

@@ -62,11 +62,7 @@ int run_kite_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& e
   std::stable_sort(ticks.begin(), ticks.end(),
                    [](const Tick& a, const Tick& b) { return a.time < b.time; });
 
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
 
   const ScaledClock clock(start, opts.speed, ScaledClock::wall_now_ms());
   std::mutex mu;
@@ -161,10 +157,7 @@ int run_kite_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& e
     }
   });
 
-  for (;;) {
-    timespec wait{0, 200'000'000};
-    if (sigtimedwait(&stop_signals, nullptr, &wait) > 0) break;
-  }
+  wait_for_stop_signal(stop_signals);
   stop = true;
   pump.join();
   control->stop();

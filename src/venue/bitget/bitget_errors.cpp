@@ -52,6 +52,8 @@ ApiError api_error(ErrorKind kind, std::string_view detail) {
         return {"429", "Too Many Requests", 429};
       case ErrorKind::SystemError:
         return {"40015", "System error", 500};
+      case ErrorKind::NotFound:
+        return {"404", "Not Found", 404};
     }
     return {"40015", "System error", 500};
   }();

@@ -27,10 +27,11 @@ enum class ErrorKind {
   InsufficientBalance,   // 43012
   TooManyRequests,       // 429
   SystemError,           // 40015: retry
+  NotFound,              // 404: no such route (our simulator's answer: Bitget documents none)
 };
 
 struct ApiError {
-  ErrorKind kind;
+  ErrorKind kind = ErrorKind::SystemError;
   std::string code;  // on the wire, e.g. "40786"
   std::string msg;
   int http_status = 400;
