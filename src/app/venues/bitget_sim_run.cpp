@@ -55,10 +55,14 @@ int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream&
   std::vector<Tick> ticks;
   for (const DayData& day : in.value().days)
     for (const Bar& b : day.bars)
-      for (auto& t : bar_to_ticks(b, cfg.engine.instruments.at(b.symbol)))
-        ticks.push_back(std::move(t));
+      if (const Instrument& i = cfg.engine.instruments.at(b.symbol); i.tradable)
+        for (auto& t : bar_to_ticks(b, i)) ticks.push_back(std::move(t));
   std::stable_sort(ticks.begin(), ticks.end(),
                    [](const Tick& a, const Tick& b) { return a.time < b.time; });
+  if (ticks.empty()) {
+    err << "error: --data holds no bars of a tradable instrument\n";
+    return 2;
+  }
   const TimeMs start =
       std::max(cal.local_to_utc(in.value().days.front().day, start_minute), ticks.front().time);
 
