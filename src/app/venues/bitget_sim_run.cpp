@@ -13,8 +13,8 @@
 #include "core/scaled_clock.hpp"
 #include "market/tick_path.hpp"
 #include "net/http_server.hpp"
-#include "venue/bitget/bitget_envelope.hpp"
 #include "venue/bitget_sim/bitget_exchange.hpp"
+#include "venue/bitget_sim/bitget_sim_server.hpp"
 #include "venue/sim/fault_control.hpp"
 
 namespace aitrapp {
@@ -76,23 +76,7 @@ int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream&
     exchange = std::make_unique<bitget::BitgetExchange>(
         cfg.engine.instruments, cfg.engine.limits.capital,
         bitget::Credentials{*key, *secret, *passphrase}, clock);
-    net::HttpServerOptions o;
-    o.threads = 1;  // requests answered in arrival order
-    o.error_reply = [&clock](int status, const std::string& message) {
-      net::HttpResponse res;
-      res.status = status;
-      res.body = bitget::error_body(
-          {bitget::ErrorKind::ParameterInvalid, std::to_string(status), message, status},
-          clock.now());
-      return res;
-    };
-    server = std::make_unique<net::HttpServer>(
-        opts.bind, opts.port,
-        [&](const net::HttpRequest& r) {
-          std::lock_guard lock(mu);
-          return exchange->handle(r);
-        },
-        std::move(o));
+    server = bitget::bitget_rest_server(*exchange, mu, clock, opts.bind, opts.port);
     control = std::make_unique<net::HttpServer>(
         opts.bind, opts.control_port,
         [&](const net::HttpRequest& r) -> net::HttpResponse {
