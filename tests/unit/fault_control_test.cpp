@@ -101,3 +101,30 @@ TEST(FaultControl, AVenuesOwnRoutesComeFirstAndTheClockAndStatsAreServed) {
   get.path = "/faults/errors";
   EXPECT_EQ(handle_fault_control(h.hooks, get).status, 404);
 }
+
+// A venue whose simulator has only some faults leaves the other hooks empty: those routes say
+// so, and the ones it has still work.
+TEST(FaultControl, AFaultTheVenueDoesNotSimulateIsA404SayingSo) {
+  Harness h;
+  h.hooks.drop_websockets = nullptr;
+  h.hooks.drop_websockets_after_fill = nullptr;
+  h.hooks.with_faults = nullptr;
+  for (const std::string path : {"/faults/ws_drop", "/faults/ws_drop_on_fill", "/faults/ack_delay",
+                                 "/faults/lose_response"}) {
+    const auto r = h.post(path, {{"seconds", "2"}, {"delay_ms", "5"}, {"ms", "10"}});
+    EXPECT_EQ(r.status, 404) << path;
+    EXPECT_EQ(error_of(r), "this venue's simulator does not simulate POST " + path);
+  }
+  EXPECT_EQ(h.post("/faults/refuse", {{"seconds", "2"}}).status, 200);
+  EXPECT_EQ(h.calls, std::vector<std::string>{"refuse 2000"});
+}
+
+TEST(FaultControl, TheClockReplyIsWhatAClientMirrors) {
+  const ScaledClock clock(1'640'995'200'000, 60.0, ScaledClock::wall_now_ms());
+  const TradingCalendar cal("UTC", SessionTimes{});
+  const auto j = clock_reply(clock, cal);
+  EXPECT_EQ(j["speed"], 60.0);
+  EXPECT_GE(j["exchange_time_ms"].get<int64_t>(), 1'640'995'200'000);
+  EXPECT_GT(j["wall_time_ms"].get<int64_t>(), 0);
+  EXPECT_EQ(j["local_time"].get<std::string>().substr(0, 10), "2022-01-01");
+}

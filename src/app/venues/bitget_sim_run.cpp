@@ -2,7 +2,6 @@
 // day of --data in turn, the market being open around the clock), on the accelerated exchange
 // clock, with a control API for the clock, stats and refused connections.
 #include <atomic>
-#include <csignal>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -18,8 +17,6 @@
 #include "venue/sim/fault_control.hpp"
 
 namespace aitrapp {
-
-using nlohmann::json;
 
 int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& err) {
   const auto key = env_value("BITGET_API_KEY"), secret = env_value("BITGET_API_SECRET"),
@@ -77,28 +74,17 @@ int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream&
         cfg.engine.instruments, cfg.engine.limits.capital,
         bitget::Credentials{*key, *secret, *passphrase}, clock);
     server = bitget::bitget_rest_server(*exchange, mu, clock, opts.bind, opts.port);
+    // The shared control API; the faults Bitget's simulator does not have yet answer 404.
+    FaultControlHooks hooks;
+    hooks.clock = [&] { return clock_reply(clock, cal); };
+    hooks.stats = [&] {
+      std::lock_guard lock(mu);
+      return exchange->stats();
+    };
+    hooks.refuse_connections = [&](int64_t ms) { server->refuse_connections(ms); };
     control = std::make_unique<net::HttpServer>(
         opts.bind, opts.control_port,
-        [&](const net::HttpRequest& r) -> net::HttpResponse {
-          if (r.method == "GET" && r.path == "/clock")
-            return control_reply(200, {{"exchange_time_ms", clock.now()},
-                                       {"wall_time_ms", ScaledClock::wall_now_ms()},
-                                       {"speed", opts.speed},
-                                       {"local_time", cal.local_time_string(clock.now())}});
-          if (r.method == "GET" && r.path == "/stats") {
-            std::lock_guard lock(mu);
-            return control_reply(200, exchange->stats());
-          }
-          if (r.method == "POST" && r.path == "/faults/refuse") {
-            auto s = int_param(r, "seconds", 1, 3600);
-            if (!s) return control_reply(400, {{"error", s.error()}});
-            server->refuse_connections(*s * 1000);
-            return control_reply(200, {{"ok", true}});
-          }
-          return control_reply(404, {{"error", "not a control route of the Bitget simulator: " +
-                                                   r.method + " " + r.path}});
-        },
-        2);
+        [hooks](const net::HttpRequest& r) { return handle_fault_control(hooks, r); }, 2);
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";
     return 1;

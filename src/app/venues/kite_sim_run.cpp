@@ -73,12 +73,7 @@ int run_kite_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream& e
   try {
     server = std::make_unique<kite::KiteSimServer>(exchange, mu, opts.bind, opts.port);
     FaultControlHooks hooks;
-    hooks.clock = [&] {
-      return json{{"exchange_time_ms", clock.now()},
-                  {"wall_time_ms", ScaledClock::wall_now_ms()},
-                  {"speed", opts.speed},
-                  {"local_time", cal.local_time_string(clock.now())}};
-    };
+    hooks.clock = [&] { return clock_reply(clock, cal); };
     hooks.stats = [&] {
       std::lock_guard lock(mu);
       json s = exchange.stats();

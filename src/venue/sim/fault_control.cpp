@@ -6,6 +6,14 @@ namespace aitrapp {
 
 using nlohmann::json;
 
+json clock_reply(const ScaledClock& clock, const TradingCalendar& calendar) {
+  const TimeMs now = clock.now();
+  return {{"exchange_time_ms", now},
+          {"wall_time_ms", ScaledClock::wall_now_ms()},
+          {"speed", clock.speed()},
+          {"local_time", calendar.local_time_string(now)}};
+}
+
 net::HttpResponse control_reply(int status, json body) {
   net::HttpResponse r;
   r.status = status;
@@ -35,21 +43,31 @@ net::HttpResponse bad(const std::string& why) {
   return control_reply(400, {{"error", why}});
 }
 
+net::HttpResponse not_simulated(const net::HttpRequest& r) {
+  return control_reply(
+      404, {{"error", "this venue's simulator does not simulate " + r.method + " " + r.path}});
+}
+
 }  // namespace
 
 net::HttpResponse handle_fault_control(const FaultControlHooks& h, const net::HttpRequest& r) {
   if (h.venue_routes)
     if (auto own = h.venue_routes(r)) return *own;
-  if (r.method == "GET" && r.path == "/clock") return control_reply(200, h.clock());
-  if (r.method == "GET" && r.path == "/stats") return control_reply(200, h.stats());
+  if (r.method == "GET" && r.path == "/clock")
+    return h.clock ? control_reply(200, h.clock()) : not_simulated(r);
+  if (r.method == "GET" && r.path == "/stats")
+    return h.stats ? control_reply(200, h.stats()) : not_simulated(r);
   if (r.method != "POST") return control_reply(404, {{"error", "unknown control route"}});
   if (r.path == "/faults/ws_drop" || r.path == "/faults/refuse") {
+    const auto& fault = r.path == "/faults/ws_drop" ? h.drop_websockets : h.refuse_connections;
+    if (!fault) return not_simulated(r);
     auto s = int_param(r, "seconds", 1, 3600);
     if (!s) return bad(s.error());
-    (r.path == "/faults/ws_drop" ? h.drop_websockets : h.refuse_connections)(*s * 1000);
+    fault(*s * 1000);
     return control_reply(200, kOk);
   }
   if (r.path == "/faults/ws_drop_on_fill") {
+    if (!h.drop_websockets_after_fill) return not_simulated(r);
     auto s = int_param(r, "seconds", 1, 3600);
     if (!s) return bad(s.error());
     auto d = int_param(r, "delay_ms", 0, 10'000);
@@ -58,6 +76,7 @@ net::HttpResponse handle_fault_control(const FaultControlHooks& h, const net::Ht
     return control_reply(200, kOk);
   }
   // Each fault validated in full before anything changes.
+  if (!h.with_faults && r.path.starts_with("/faults/")) return not_simulated(r);
   std::function<void(RequestFaults&)> change;
   if (r.path == "/faults/ack_delay") {
     auto ms = int_param(r, "ms", 0, 600'000);

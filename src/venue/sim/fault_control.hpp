@@ -16,7 +16,9 @@
 #include <optional>
 #include <string>
 
+#include "core/calendar.hpp"
 #include "core/result.hpp"
+#include "core/scaled_clock.hpp"
 #include "net/http_server.hpp"
 #include "venue/sim/faults.hpp"
 
@@ -33,8 +35,13 @@ struct FaultControlHooks {
 };
 
 // Never throws for bad input: a missing or out-of-range parameter is a 400 naming it, an unknown
-// route a 404 naming it.
+// route a 404 naming it. A hook left empty is a fault the venue does not simulate (yet): its
+// route is a 404 that says so.
 net::HttpResponse handle_fault_control(const FaultControlHooks& hooks, const net::HttpRequest& r);
+
+// What GET /clock answers: the exchange time, the wall time it was read at and the speed, which
+// is all a client needs to mirror the accelerated clock (run --kite-sim-clock reads it).
+nlohmann::json clock_reply(const ScaledClock& clock, const TradingCalendar& calendar);
 
 // A JSON reply for the control API.
 net::HttpResponse control_reply(int status, nlohmann::json body);
