@@ -1,9 +1,9 @@
 #include "core/ids.hpp"
 
-#include <cctype>
 #include <stdexcept>
 
 #include "core/sha256.hpp"
+#include "core/text.hpp"
 
 namespace aitrapp {
 namespace {
@@ -39,10 +39,7 @@ std::string make_client_order_id(std::string_view plan_id, LegRole role, int att
 }
 
 bool is_valid_client_order_id(std::string_view id) {
-  if (id.empty() || id.size() > 20) return false;
-  for (char c : id)
-    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
-  return true;
+  return alnum_of_length(id, 20);
 }
 
 }  // namespace aitrapp

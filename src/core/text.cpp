@@ -1,6 +1,15 @@
 #include "core/text.hpp"
 
+#include <cctype>
+
 namespace aitrapp {
+
+bool alnum_of_length(std::string_view s, size_t max_size) {
+  if (s.empty() || s.size() > max_size) return false;
+  for (const char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+  return true;
+}
 
 bool valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());

@@ -13,6 +13,9 @@ namespace aitrapp {
 // True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool valid_utf8(std::string_view s);
 
+// True when `s` is 1 to `max_size` ASCII letters and digits (the shape venues ask of client ids).
+bool alnum_of_length(std::string_view s, size_t max_size);
+
 // `s` in single quotes, printable ASCII as is, every other byte as \xHH, cut after `max_bytes`
 // of input with the full length said: 'ab\x1b[2J...' (1024 bytes).
 std::string quote_bytes(std::string_view s, size_t max_bytes = 64);

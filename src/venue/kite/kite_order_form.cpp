@@ -1,6 +1,6 @@
 #include "venue/kite/kite_order_form.hpp"
 
-#include <cctype>
+#include "core/text.hpp"
 
 namespace aitrapp::kite {
 
@@ -24,10 +24,7 @@ net::Form place_order_form(const OrderSpec& s, const std::string& tradingsymbol,
 }
 
 bool is_valid_tag(std::string_view tag) {
-  if (tag.empty() || tag.size() > 20) return false;
-  for (char c : tag)
-    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
-  return true;
+  return alnum_of_length(tag, 20);
 }
 
 }  // namespace aitrapp::kite
