@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <variant>
 
 namespace aitrapp::bitget {
 namespace {
@@ -231,46 +232,52 @@ std::string format_size(const ContractRules& r, Qty q) {
   return format_units(q.units, r.volume_place);
 }
 
-std::optional<ApiError> check_price(const ContractRules& r, std::string_view price) {
-  const auto d = parse_decimal(price);
+namespace {
+
+// A price or size as the exchange checks it: a positive decimal with at most `places` decimals,
+// a multiple of `step` (in units of 10^-places); its units, or the error naming `what` and the
+// rule (`step_name`) it breaks.
+std::variant<int64_t, ApiError> on_grid(const char* what, std::string_view text, int places,
+                                        int64_t step, const char* step_name) {
+  const std::string value(text);
+  const auto d = parse_decimal(text);
   if (!d || d->mantissa <= 0)
     return api_error(ErrorKind::ParameterInvalid,
-                     "price \"" + std::string(price) + "\" is not a positive decimal");
-  const auto units = in_units(*d, r.price_place);
+                     std::string(what) + " \"" + value + "\" is not a positive decimal");
+  const auto units = in_units(*d, places);
   if (!units)
-    return api_error(ErrorKind::ParameterInvalid, "price " + std::string(price) +
-                                                      " has more than " +
-                                                      std::to_string(r.price_place) + " decimals");
-  if (*units % r.price_end_step != 0)
-    return api_error(ErrorKind::ParameterInvalid,
-                     "price " + std::string(price) + " is not a multiple of the tick " +
-                         format_units(r.price_end_step, r.price_place));
+    return api_error(
+        ErrorKind::ParameterInvalid,
+        std::string(what) + " " + value + " has more than " + std::to_string(places) + " decimals");
+  if (*units % step != 0)
+    return api_error(ErrorKind::ParameterInvalid, std::string(what) + " " + value +
+                                                      " is not a multiple of " + step_name + " " +
+                                                      format_units(step, places));
+  return *units;
+}
+
+}  // namespace
+
+std::optional<ApiError> check_price(const ContractRules& r, std::string_view price) {
+  const auto units = on_grid("price", price, r.price_place, r.price_end_step, "the tick");
+  if (const auto* e = std::get_if<ApiError>(&units)) return *e;
   return std::nullopt;
 }
 
 std::optional<ApiError> check_size(const ContractRules& r, std::string_view size,
                                    std::string_view price) {
-  const auto d = parse_decimal(size);
-  if (!d || d->mantissa <= 0)
-    return api_error(ErrorKind::ParameterInvalid,
-                     "size \"" + std::string(size) + "\" is not a positive decimal");
-  const auto units = in_units(*d, r.volume_place);
-  if (!units)
-    return api_error(ErrorKind::ParameterInvalid, "size " + std::string(size) + " has more than " +
-                                                      std::to_string(r.volume_place) + " decimals");
-  if (*units % r.size_step != 0)
-    return api_error(ErrorKind::ParameterInvalid, "size " + std::string(size) +
-                                                      " is not a multiple of sizeMultiplier " +
-                                                      format_units(r.size_step, r.volume_place));
-  if (*units < r.min_size)
+  const auto on = on_grid("size", size, r.volume_place, r.size_step, "sizeMultiplier");
+  if (const auto* e = std::get_if<ApiError>(&on)) return *e;
+  const int64_t units = std::get<int64_t>(on);
+  if (units < r.min_size)
     return api_error(ErrorKind::SizeBelowMinimum, "size " + std::string(size) + " < minTradeNum " +
                                                       format_units(r.min_size, r.volume_place));
   // Notional against minTradeUSDT, exactly: price x size and the minimum on one decimal scale.
   const auto p = parse_decimal(price);
   const auto min = parse_decimal(r.min_trade_usdt);
   if (!p || !min) return std::nullopt;  // a market order's reference price is the caller's
-  const int places = p->places + d->places, scale = std::max(places, min->places);
-  const __int128 value = static_cast<__int128>(p->mantissa) * d->mantissa;
+  const int places = p->places + r.volume_place, scale = std::max(places, min->places);
+  const __int128 value = static_cast<__int128>(p->mantissa) * units;
   if (value * pow10_wide(scale - places) <
       static_cast<__int128>(min->mantissa) * pow10_wide(scale - min->places))
     return api_error(ErrorKind::SizeBelowMinimum, "notional " + std::string(price) + " x " +
