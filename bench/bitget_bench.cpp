@@ -4,9 +4,9 @@
 // its parse). Bitget's JSON book and order pushes come with the simulator's WebSocket streams.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
 #include <mutex>
 
+#include "bench/bench_util.hpp"
 #include "core/time.hpp"
 #include "net/http_client.hpp"
 #include "net/url.hpp"
@@ -79,10 +79,8 @@ void BM_BitgetSignedRoundTrip(benchmark::State& st) {
   }
   server->stop();
   if (us.empty()) return;
-  std::sort(us.begin(), us.end());
-  const auto pct = [&](double p) { return us[static_cast<size_t>(p * (us.size() - 1))]; };
-  st.counters["p50_us"] = pct(0.50);
-  st.counters["p99_us"] = pct(0.99);
+  st.counters["p50_us"] = bench::quantile(us, 0.50);
+  st.counters["p99_us"] = bench::quantile(us, 0.99);
 }
 BENCHMARK(BM_BitgetSignedRoundTrip)->Iterations(2000)->Unit(benchmark::kMicrosecond);
 

@@ -1,10 +1,10 @@
 // Kite wire benchmarks: binary tick decoding, and the REST order round trip to the simulator.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
 #include <mutex>
 
 #include "app/config.hpp"
+#include "bench/bench_util.hpp"
 #include "core/scaled_clock.hpp"
 #include "venue/kite/kite_rest.hpp"
 #include "venue/kite/kite_ticks.hpp"
@@ -110,11 +110,9 @@ void BM_KiteOrderRoundTrip(benchmark::State& st) {
   }
   server.stop();
   if (us.empty()) return;
-  std::sort(us.begin(), us.end());
-  const auto pct = [&](double p) { return us[static_cast<size_t>(p * (us.size() - 1))]; };
-  st.counters["p50_us"] = pct(0.50);
-  st.counters["p99_us"] = pct(0.99);
-  st.counters["max_us"] = us.back();
+  st.counters["p50_us"] = bench::quantile(us, 0.50);
+  st.counters["p99_us"] = bench::quantile(us, 0.99);
+  st.counters["max_us"] = bench::quantile(us, 1.0);
 }
 BENCHMARK(BM_KiteOrderRoundTrip)->Iterations(2000)->Unit(benchmark::kMicrosecond);
 

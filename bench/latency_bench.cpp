@@ -92,8 +92,8 @@ void BM_TickToIntent(benchmark::State& st) {
       bar_path(month[i], tick, kTicksPerBar, path);
       for (size_t k = 0; k < path.size(); ++k) {
         const Tick& t = path[k];
-        p.runtime().run_until(
-            t.time);  // due timers and the venue's matching are not the tick's cost
+        // Due timers and the venue's matching are not the tick's cost.
+        p.runtime().run_until(t.time);
         p.runtime().venue().on_tick(t);
         sent_at = 0;
         const int64_t t0 = now_ns();
