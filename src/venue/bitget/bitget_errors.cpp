@@ -46,6 +46,10 @@ ApiError api_error(ErrorKind kind, std::string_view detail) {
                 "The order type for unilateral position must also be the unilateral "
                 "position type.",
                 400};
+      case ErrorKind::NoPositionToClose:
+        return {"22002", "No position to close", 400};
+      case ErrorKind::PositionNotEnough:
+        return {"40757", "Not enough position is available", 400};
       case ErrorKind::InsufficientBalance:
         return {"43012", "Insufficient balance", 400};
       case ErrorKind::TooManyRequests:

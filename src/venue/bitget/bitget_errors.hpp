@@ -24,6 +24,8 @@ enum class ErrorKind {
   OrderDetailNotFound,   // 40109: order detail of an unknown order
   SizeBelowMinimum,      // 45110: below minTradeNum or minTradeUSDT
   PositionModeMismatch,  // 40774: tradeSide sent in one-way mode
+  NoPositionToClose,     // 22002: reduce-only with no position on the other side
+  PositionNotEnough,     // 40757: reduce-only larger than the position
   InsufficientBalance,   // 43012
   TooManyRequests,       // 429
   SystemError,           // 40015: retry

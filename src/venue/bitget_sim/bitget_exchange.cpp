@@ -13,6 +13,8 @@ using nlohmann::json;
 namespace {
 
 constexpr TimeMs kDayMs = 24 * 3'600'000;
+// The first tier's maintenance margin rate (0.4 %), on Money's scale.
+constexpr int64_t kKeepMarginRateRaw = 40;
 constexpr const char* kOurProduct = "USDT-FUTURES";
 // Every product type a client may ask for (ccxt's loadMarkets asks for all six); only ours lists
 // contracts.
@@ -20,21 +22,10 @@ constexpr std::array<const char*, 6> kProductTypes = {"USDT-FUTURES",  "COIN-FUT
                                                       "USDC-FUTURES",  "SUSDT-FUTURES",
                                                       "SCOIN-FUTURES", "SUSDC-FUTURES"};
 
-std::string upper(std::string s) {
-  for (char& c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-  return s;
-}
-
-std::string param(const net::HttpRequest& r, const char* name) {
-  const auto it = r.query.find(name);
-  return it == r.query.end() ? "" : it->second;
-}
-
 // The request's productType, upper-cased (Bitget takes either case), or the error when it is
 // missing or not one Bitget has.
-std::variant<std::string, ApiError> product_type(const net::HttpRequest& r) {
-  const std::string raw = param(r, "productType");
+std::variant<std::string, ApiError> product_type(const Params& r) {
+  const std::string raw = r.get("productType");
   if (raw.empty()) return api_error(ErrorKind::ParameterEmpty, "productType");
   const std::string p = upper(raw);
   if (std::find(kProductTypes.begin(), kProductTypes.end(), p) == kProductTypes.end())
@@ -46,24 +37,33 @@ std::variant<std::string, ApiError> product_type(const net::HttpRequest& r) {
 
 BitgetExchange::BitgetExchange(const std::map<std::string, Instrument>& instruments, Money capital,
                                Credentials account, const Clock& clock)
-    : capital_(capital), account_(std::move(account)), clock_(clock) {
+    : account_book_(capital),
+      account_(std::move(account)),
+      clock_(clock),
+      venue_(instruments, SimVenueParams{0, 10'000},
+             [this](VenueEvent e) { venue_events_.push_back(std::move(e)); }) {
   for (const auto& [_, in] : instruments) {
     if (!in.tradable) continue;
     Market m;
     m.rules = rules_of(in);
     m.instrument = in;
+    m.maker_rate = parse_fixed(m.rules.maker_fee_rate).value_or(0);
+    m.taker_rate = parse_fixed(m.rules.taker_fee_rate).value_or(0);
+    engine_to_bitget_[in.symbol] = m.rules.symbol;
     markets_.emplace(m.rules.symbol, std::move(m));
   }
 }
 
 void BitgetExchange::on_tick(const Tick& t) {
-  for (auto& [_, m] : markets_) {
-    if (m.instrument.symbol != t.symbol) continue;
-    m.last = t;
-    m.quoted = true;
-    m.day.emplace_back(t.time, t.last);
-    while (!m.day.empty() && m.day.front().first <= t.time - kDayMs) m.day.pop_front();
-  }
+  const auto name = engine_to_bitget_.find(t.symbol);
+  if (name == engine_to_bitget_.end()) return;
+  Market& m = markets_.at(name->second);
+  m.last = t;
+  m.quoted = true;
+  m.day.emplace_back(t.time, t.last);
+  while (!m.day.empty() && m.day.front().first <= t.time - kDayMs) m.day.pop_front();
+  venue_.on_tick(t);
+  drain_venue_events(false);
 }
 
 net::HttpResponse BitgetExchange::ok(const json& data) const {
@@ -79,11 +79,10 @@ net::HttpResponse BitgetExchange::fail(const ApiError& e) const {
   return res;
 }
 
-std::variant<const BitgetExchange::Market*, ApiError> BitgetExchange::market_of(
-    const net::HttpRequest& r) const {
+std::variant<BitgetExchange::Market*, ApiError> BitgetExchange::market_of(const Params& r) {
   const auto product = product_type(r);
   if (const auto* e = std::get_if<ApiError>(&product)) return *e;
-  const std::string symbol = upper(param(r, "symbol"));
+  const std::string symbol = upper(r.get("symbol"));
   if (symbol.empty()) return api_error(ErrorKind::ParameterEmpty, "symbol");
   const auto it = markets_.find(symbol);
   if (std::get<std::string>(product) != kOurProduct || it == markets_.end())
@@ -135,33 +134,96 @@ json BitgetExchange::depth_json(const Market& m, int levels) const {
           {"isMaxPrecision", "NO"}};
 }
 
+std::optional<ApiError> BitgetExchange::check_margin_coin(const Params& p) const {
+  const std::string coin = p.get("marginCoin");
+  if (coin.empty()) return api_error(ErrorKind::ParameterEmpty, "marginCoin");
+  if (upper(coin) != "USDT")
+    return api_error(ErrorKind::ParameterInvalid, "marginCoin \"" + coin +
+                                                      "\" (the account is "
+                                                      "in USDT)");
+  return std::nullopt;
+}
+
+Money BitgetExchange::position_margin() const {
+  Money sum;
+  for (const auto& [symbol, p] : account_book_.positions()) {
+    const Market& m = markets_.at(symbol);
+    const Money value =
+        notional(m.mark(), Qty{std::llabs(p.net.units)}, m.instrument.units_per_whole);
+    sum += Money::from_raw(value.raw / m.leverage);
+  }
+  return sum;
+}
+
+// What an open order holds: the margin of its unfilled part at its price (a market order's at
+// the mark), unless it is reduce-only.
+Money BitgetExchange::order_margin() const {
+  Money sum;
+  for (const auto& [_, o] : orders_) {
+    if (!o.open() || o.reduce_only) continue;
+    const Market& m = markets_.at(o.symbol);
+    const Price at = o.market ? m.mark() : o.price;
+    sum += Money::from_raw(notional(at, o.size - o.filled, m.instrument.units_per_whole).raw /
+                           o.leverage);
+  }
+  return sum;
+}
+
+Money BitgetExchange::equity() const {
+  Money e = account_book_.cash();
+  for (const auto& [symbol, p] : account_book_.positions()) {
+    const Market& m = markets_.at(symbol);
+    e += unrealized(p, m.mark(), m.instrument.units_per_whole);
+  }
+  return e;
+}
+
 json BitgetExchange::account_json() const {
-  const std::string cash = to_string(capital_);
+  const Money eq = equity();
+  Money upl;
+  Money maintenance;
+  for (const auto& [symbol, p] : account_book_.positions()) {
+    const Market& m = markets_.at(symbol);
+    upl += unrealized(p, m.mark(), m.instrument.units_per_whole);
+    maintenance += Money::from_raw(
+        mul_div(notional(m.mark(), Qty{std::llabs(p.net.units)}, m.instrument.units_per_whole).raw,
+                kKeepMarginRateRaw, kScale));
+  }
+  const Money locked = order_margin();
+  const Money available = eq - position_margin() - locked;
+  const std::string avail = to_string(std::max(available, Money{}));
+  const std::string risk =
+      eq.raw > 0 ? format_fixed(mul_div(maintenance.raw, kScale, eq.raw)) : std::string("0");
+  const int lever = markets_.empty() ? kDefaultLeverage : markets_.begin()->second.leverage;
+  const std::string mode = markets_.empty() ? "crossed" : markets_.begin()->second.margin_mode;
   return {{"marginCoin", "USDT"},
-          {"locked", "0"},
-          {"available", cash},
-          {"crossedMaxAvailable", cash},
-          {"isolatedMaxAvailable", cash},
-          {"maxTransferOut", cash},
-          {"accountEquity", cash},
-          {"usdtEquity", cash},
-          {"unrealizedPL", "0"},
-          {"crossedUnrealizedPL", "0"},
+          {"locked", to_string(locked)},
+          {"available", avail},
+          {"crossedMaxAvailable", avail},
+          {"isolatedMaxAvailable", avail},
+          {"maxTransferOut", avail},
+          {"accountEquity", to_string(eq)},
+          {"usdtEquity", to_string(eq)},
+          {"unrealizedPL", to_string(upl)},
+          {"crossedUnrealizedPL", to_string(upl)},
           {"isolatedUnrealizedPL", "0"},
-          {"crossedRiskRate", "0"},
-          {"marginMode", "crossed"},
-          {"posMode", "one_way_mode"},
+          {"crossedRiskRate", risk},
+          {"crossedMarginLeverage", std::to_string(lever)},
+          {"isolatedLongLever", std::to_string(lever)},
+          {"isolatedShortLever", std::to_string(lever)},
+          {"marginMode", mode},
+          {"posMode", pos_mode_},
           {"assetMode", "single"}};
 }
 
-net::HttpResponse BitgetExchange::server_time(const net::HttpRequest&) {
+net::HttpResponse BitgetExchange::server_time(const Params&) {
   return ok({{"serverTime", std::to_string(clock_.now())}});
 }
 
-net::HttpResponse BitgetExchange::contracts(const net::HttpRequest& r) {
+net::HttpResponse BitgetExchange::contracts(const Params& r) {
   const auto product = product_type(r);
   if (const auto* e = std::get_if<ApiError>(&product)) return fail(*e);
-  const std::string symbol = upper(param(r, "symbol"));
+  const std::string symbol = upper(r.get("symbol"));
   json list = json::array();
   if (std::get<std::string>(product) == kOurProduct)
     for (const auto& [name, m] : markets_)
@@ -169,13 +231,13 @@ net::HttpResponse BitgetExchange::contracts(const net::HttpRequest& r) {
   return ok(list);
 }
 
-net::HttpResponse BitgetExchange::ticker(const net::HttpRequest& r) {
+net::HttpResponse BitgetExchange::ticker(const Params& r) {
   const auto m = market_of(r);
   if (const auto* e = std::get_if<ApiError>(&m)) return fail(*e);
-  return ok(json::array({ticker_json(*std::get<const Market*>(m))}));
+  return ok(json::array({ticker_json(*std::get<Market*>(m))}));
 }
 
-net::HttpResponse BitgetExchange::tickers(const net::HttpRequest& r) {
+net::HttpResponse BitgetExchange::tickers(const Params& r) {
   const auto product = product_type(r);
   if (const auto* e = std::get_if<ApiError>(&product)) return fail(*e);
   json list = json::array();
@@ -184,11 +246,11 @@ net::HttpResponse BitgetExchange::tickers(const net::HttpRequest& r) {
   return ok(list);
 }
 
-net::HttpResponse BitgetExchange::merge_depth(const net::HttpRequest& r) {
+net::HttpResponse BitgetExchange::merge_depth(const Params& r) {
   const auto found = market_of(r);
   if (const auto* e = std::get_if<ApiError>(&found)) return fail(*e);
-  const Market* m = std::get<const Market*>(found);
-  const std::string limit = param(r, "limit");
+  const Market* m = std::get<Market*>(found);
+  const std::string limit = r.get("limit");
   if (limit == "1") return ok(depth_json(*m, 1));
   if (!limit.empty() && limit != "5" && limit != "15" && limit != "50" && limit != "max")
     return fail(api_error(ErrorKind::ParameterInvalid,
@@ -196,42 +258,41 @@ net::HttpResponse BitgetExchange::merge_depth(const net::HttpRequest& r) {
   return ok(depth_json(*m, kBookLevels));
 }
 
-net::HttpResponse BitgetExchange::accounts(const net::HttpRequest& r) {
+net::HttpResponse BitgetExchange::accounts(const Params& r) {
   const auto product = product_type(r);
   if (const auto* e = std::get_if<ApiError>(&product)) return fail(*e);
   return ok(std::get<std::string>(product) == kOurProduct ? json::array({account_json()})
                                                           : json::array());
 }
 
-net::HttpResponse BitgetExchange::account(const net::HttpRequest& r) {
+net::HttpResponse BitgetExchange::account(const Params& r) {
   const auto m = market_of(r);
   if (const auto* e = std::get_if<ApiError>(&m)) return fail(*e);
-  if (upper(param(r, "marginCoin")) != "USDT")
-    return fail(api_error(ErrorKind::ParameterInvalid, "marginCoin must be USDT"));
+  if (const auto e = check_margin_coin(r)) return fail(*e);
   return ok(account_json());
 }
 
 // The account's own rate; here the contract's base tier.
-net::HttpResponse BitgetExchange::trade_rate(const net::HttpRequest& r) {
-  const std::string business = param(r, "businessType");
+net::HttpResponse BitgetExchange::trade_rate(const Params& r) {
+  const std::string business = r.get("businessType");
   if (business != "mix" && business != "contract")
     return fail(
         api_error(ErrorKind::ParameterInvalid, "businessType \"" + business + "\" (futures: mix)"));
-  const auto it = markets_.find(upper(param(r, "symbol")));
+  const auto it = markets_.find(upper(r.get("symbol")));
   if (it == markets_.end())
-    return fail(api_error(ErrorKind::ParameterInvalid, "symbol \"" + param(r, "symbol") + "\""));
+    return fail(api_error(ErrorKind::ParameterInvalid, "symbol \"" + r.get("symbol") + "\""));
   return ok({{"makerFeeRate", it->second.rules.maker_fee_rate},
              {"takerFeeRate", it->second.rules.taker_fee_rate}});
 }
 
 net::HttpResponse BitgetExchange::handle(const net::HttpRequest& r) {
-  struct Route {
+  struct Entry {
     const char* method;
     const char* path;
     bool signed_;
-    net::HttpResponse (BitgetExchange::*answer)(const net::HttpRequest&);
+    Route answer;
   };
-  static constexpr Route kRoutes[] = {
+  static constexpr Entry kRoutes[] = {
       {"GET", "/api/v2/public/time", false, &BitgetExchange::server_time},
       {"GET", "/api/v2/mix/market/contracts", false, &BitgetExchange::contracts},
       {"GET", "/api/v2/mix/market/ticker", false, &BitgetExchange::ticker},
@@ -240,9 +301,24 @@ net::HttpResponse BitgetExchange::handle(const net::HttpRequest& r) {
       {"GET", "/api/v2/mix/account/accounts", true, &BitgetExchange::accounts},
       {"GET", "/api/v2/mix/account/account", true, &BitgetExchange::account},
       {"GET", "/api/v2/common/trade-rate", true, &BitgetExchange::trade_rate},
+      {"POST", "/api/v2/mix/account/set-leverage", true, &BitgetExchange::set_leverage},
+      {"POST", "/api/v2/mix/account/set-margin-mode", true, &BitgetExchange::set_margin_mode},
+      {"POST", "/api/v2/mix/account/set-position-mode", true, &BitgetExchange::set_position_mode},
+      {"GET", "/api/v2/mix/position/all-position", true, &BitgetExchange::all_positions},
+      {"GET", "/api/v2/mix/position/single-position", true, &BitgetExchange::single_position},
+      {"POST", "/api/v2/mix/order/place-order", true, &BitgetExchange::place_order},
+      {"POST", "/api/v2/mix/order/batch-place-order", true, &BitgetExchange::batch_place_order},
+      {"POST", "/api/v2/mix/order/modify-order", true, &BitgetExchange::modify_order},
+      {"POST", "/api/v2/mix/order/cancel-order", true, &BitgetExchange::cancel_order},
+      {"POST", "/api/v2/mix/order/batch-cancel-orders", true, &BitgetExchange::batch_cancel_orders},
+      {"POST", "/api/v2/mix/order/cancel-all-orders", true, &BitgetExchange::cancel_all_orders},
+      {"GET", "/api/v2/mix/order/detail", true, &BitgetExchange::order_detail},
+      {"GET", "/api/v2/mix/order/orders-pending", true, &BitgetExchange::orders_pending},
+      {"GET", "/api/v2/mix/order/orders-history", true, &BitgetExchange::orders_history},
+      {"GET", "/api/v2/mix/order/fills", true, &BitgetExchange::order_fills},
   };
   ++requests_;
-  const auto route = std::find_if(std::begin(kRoutes), std::end(kRoutes), [&](const Route& x) {
+  const auto route = std::find_if(std::begin(kRoutes), std::end(kRoutes), [&](const Entry& x) {
     return r.method == x.method && r.path == x.path;
   });
   if (route == std::end(kRoutes))
@@ -261,14 +337,21 @@ net::HttpResponse BitgetExchange::handle(const net::HttpRequest& r) {
       return fail(*refused);
     }
   }
-  return (this->*route->answer)(r);
+  auto params = Params::of(r);
+  if (const auto* e = std::get_if<ApiError>(&params)) return fail(*e);
+  return (this->*route->answer)(std::get<Params>(params));
 }
 
 json BitgetExchange::stats() const {
   json quotes = json::object();
   for (const auto& [name, m] : markets_)
     if (m.quoted) quotes[name] = to_string(m.last.last);
-  return {{"requests", requests_}, {"refused_signatures", refused_}, {"last", quotes}};
+  size_t open = 0;
+  for (const auto& [_, o] : orders_) open += o.open() ? 1 : 0;
+  return {{"requests", requests_},           {"refused_signatures", refused_},
+          {"orders_placed", orders_placed_}, {"open_orders", open},
+          {"fills", fills_.size()},          {"venue_rejects", venue_rejects_},
+          {"equity", to_string(equity())},   {"last", quotes}};
 }
 
 }  // namespace aitrapp::bitget

@@ -116,3 +116,135 @@ test('a bad public parameter is answered in the envelope, naming it', async () =
   assert.equal(missing.code, '40019');
   assert.match(missing.msg, /productType/);
 });
+
+// ---- trading: ccxt's order calls, what it sends and what it parses back ----
+
+const TICK = 0.1;
+const onTick = (p) => Math.round(p / TICK) * TICK;
+const byClientId = (clientOrderId) => ex.fetchOrder(undefined, SYMBOL, { clientOrderId });
+
+test('setPositionMode, setMarginMode and setLeverage: one-way, cross, 10x', async () => {
+  const mode = await ex.setPositionMode(false, SYMBOL);
+  assert.equal(mode.data.posMode, 'one_way_mode');
+  const margin = await ex.setMarginMode('cross', SYMBOL);
+  assert.equal(margin.data.marginMode, 'crossed');
+  const lever = await ex.setLeverage(10, SYMBOL);
+  assert.equal(lever.data.crossMarginLeverage, '10');
+  await assert.rejects(ex.setLeverage(126, SYMBOL),
+                       (e) => e instanceof ccxt.InvalidOrder && /40808/.test(e.message));
+});
+
+test('a post-only limit with a clientOrderId rests, is listed, found by its id and edited', async () => {
+  const t = await ex.fetchTicker(SYMBOL);
+  const price = onTick(t.bid * 0.98);
+  const placed = await ex.createOrder(SYMBOL, 'limit', 'buy', 0.01, price,
+                                      { clientOrderId: 'cc:1#a', postOnly: true });
+  assert.match(placed.id, /^\d{19}$/);
+  const o = await byClientId('cc:1#a');
+  assert.equal(o.id, placed.id);
+  assert.equal(o.clientOrderId, 'cc:1#a');
+  assert.equal(o.status, 'open');
+  assert.equal(o.postOnly, true);
+  assert.equal(o.reduceOnly, false);
+  assert.equal(o.side, 'buy');
+  assert.equal(o.amount, 0.01);
+  assert.ok(Math.abs(o.price - price) < 1e-6, `${o.price} vs ${price}`);
+  const open = await ex.fetchOpenOrders(SYMBOL);
+  assert.deepEqual(open.map((x) => x.id), [placed.id]);
+
+  // editOrder: Bitget replaces the order under its new clientOid.
+  const newPrice = onTick(price - 10 * TICK);
+  await ex.editOrder(placed.id, SYMBOL, 'limit', 'buy', 0.02, newPrice,
+                     { newClientOid: 'cc:1#b' });
+  assert.equal((await ex.fetchOrder(placed.id, SYMBOL)).status, 'canceled');
+  const next = await byClientId('cc:1#b');
+  assert.equal(next.status, 'open');
+  assert.equal(next.amount, 0.02);
+  assert.ok(Math.abs(next.price - newPrice) < 1e-6);
+
+  await ex.cancelOrder(next.id, SYMBOL);
+  assert.equal((await byClientId('cc:1#b')).status, 'canceled');
+  await assert.rejects(ex.cancelOrder(next.id, SYMBOL),
+                       (e) => e instanceof ccxt.OrderNotFound && /40768/.test(e.message));
+  assert.deepEqual(await ex.fetchOpenOrders(SYMBOL), []);
+});
+
+test('a post-only limit that would take liquidity is cancelled unfilled', async () => {
+  const t = await ex.fetchTicker(SYMBOL);
+  await ex.createOrder(SYMBOL, 'limit', 'buy', 0.01, onTick(t.ask * 1.01),
+                       { clientOrderId: 'cc-po-cross', postOnly: true });
+  const o = await byClientId('cc-po-cross');
+  assert.equal(o.status, 'canceled');
+  assert.equal(o.filled, 0);
+});
+
+test('market buy then reduce-only market sell: filled, a taker trade, a long then flat', async () => {
+  await ex.createOrder(SYMBOL, 'market', 'buy', 0.01, undefined, { clientOrderId: 'cc-mkt-1' });
+  const o = await byClientId('cc-mkt-1');
+  assert.equal(o.status, 'closed');
+  assert.equal(o.filled, 0.01);
+  assert.ok(o.average > 0);
+  assert.equal(o.fee.currency, 'USDT');
+  assert.ok(Math.abs(o.fee.cost - o.average * 0.01 * 0.0006) < 1e-3, JSON.stringify(o.fee));
+
+  const trades = await ex.fetchMyTrades(SYMBOL);
+  const mine = trades.filter((x) => x.order === o.id);
+  assert.equal(mine.length, 1);
+  assert.equal(mine[0].side, 'buy');
+  assert.equal(mine[0].amount, 0.01);
+  assert.equal(mine[0].takerOrMaker, 'taker');
+  assert.equal(mine[0].fee.currency, 'USDT');
+  assert.ok(mine[0].fee.cost > 0);
+
+  const positions = await ex.fetchPositions([SYMBOL]);
+  assert.equal(positions.length, 1);
+  const p = positions[0];
+  assert.equal(p.symbol, SYMBOL);
+  assert.equal(p.side, 'long');
+  assert.equal(p.contracts, 0.01);
+  assert.equal(p.marginMode, 'cross');
+  assert.equal(p.hedged, false);
+  assert.equal(p.leverage, 10);
+  assert.ok(p.entryPrice > 0);
+
+  await ex.createOrder(SYMBOL, 'market', 'sell', 0.01, undefined,
+                       { clientOrderId: 'cc-mkt-2', reduceOnly: true });
+  const close = await byClientId('cc-mkt-2');
+  assert.equal(close.status, 'closed');
+  assert.equal(close.reduceOnly, true);
+  assert.deepEqual(await ex.fetchPositions([SYMBOL]), []);
+  const b = await ex.fetchBalance();
+  assert.ok(b.USDT.total < 10000 + 50 && b.USDT.total > 10000 - 50, `equity ${b.USDT.total}`);
+});
+
+test('cancelAllOrders(symbol) cancels every resting order of the symbol', async () => {
+  const t = await ex.fetchTicker(SYMBOL);
+  for (const k of [1, 2])
+    await ex.createOrder(SYMBOL, 'limit', 'sell', 0.01, onTick(t.ask * (1 + 0.01 * k)),
+                         { clientOrderId: `cc-all-${k}` });
+  assert.equal((await ex.fetchOpenOrders(SYMBOL)).length, 2);
+  await ex.cancelAllOrders(SYMBOL);
+  assert.deepEqual(await ex.fetchOpenOrders(SYMBOL), []);
+  assert.equal((await byClientId('cc-all-2')).status, 'canceled');
+});
+
+test("each refusal arrives as ccxt's exception class with Bitget's code", async () => {
+  const t = await ex.fetchTicker(SYMBOL);
+  const rest = onTick(t.bid * 0.98);
+  const rejects = (promise, cls, code) =>
+    assert.rejects(promise, (e) => e instanceof cls && new RegExp(code).test(e.message));
+  await rejects(ex.createOrder(SYMBOL, 'limit', 'buy', 0.01, rest, { tradeSide: 'open' }),
+                ccxt.InvalidOrder, '40774');
+  await rejects(ex.createOrder(SYMBOL, 'limit', 'buy', 0.01, onTick(t.bid * 0.9)),
+                ccxt.InvalidOrder, '40808');
+  await rejects(ex.createOrder(SYMBOL, 'limit', 'buy', 100, rest), ccxt.InsufficientFunds, '43012');
+  await rejects(byClientId('cc-never-sent'), ccxt.OrderNotFound, '40109');
+  // Not in ccxt's code map: a duplicate clientOid and a reduce-only with nothing to reduce are
+  // plain ExchangeErrors that still carry Bitget's code.
+  await ex.createOrder(SYMBOL, 'limit', 'buy', 0.01, rest, { clientOrderId: 'cc-dup' });
+  await rejects(ex.createOrder(SYMBOL, 'limit', 'buy', 0.01, rest, { clientOrderId: 'cc-dup' }),
+                ccxt.ExchangeError, '40786');
+  await rejects(ex.createOrder(SYMBOL, 'market', 'sell', 0.01, undefined, { reduceOnly: true }),
+                ccxt.ExchangeError, '22002');
+  await ex.cancelAllOrders(SYMBOL);
+});
