@@ -2,104 +2,10 @@
 // envelope, every private route behind the signature check, bad input answered by name, and the
 // order book: Bitget's checks before an order exists, matching with maker and taker fees, the
 // one-way position and the account they move, modify as cancel-and-replace, and the cancels.
-#include <gtest/gtest.h>
+#include "../support/bitget_exchange_fixture.hpp"
 
-#include "venue/bitget/bitget_auth.hpp"
-#include "venue/bitget_sim/bitget_exchange.hpp"
-
-namespace aitrapp {
+namespace aitrapp::bitget {
 namespace {
-
-using namespace bitget;
-using nlohmann::json;
-
-class BitgetExchangeTest : public ::testing::Test {
- protected:
-  BitgetExchangeTest() : ex_(instruments(), Money::from_units(10000), account_, clock_) {
-    tick("46319.0", 0);
-  }
-  // A print at `last` with the book one tick each side, `ms` after the previous one.
-  void tick(const std::string& last, TimeMs ms = 1000) {
-    clock_.advance_to(clock_.now() + ms);
-    Tick t;
-    t.symbol = "BTCUSDT";
-    t.time = clock_.now();
-    t.last = Price::from_raw(*parse_fixed(last));
-    t.bid = t.last - Price::from_raw(1000);
-    t.ask = t.last + Price::from_raw(1000);
-    t.volume = 1'000'000;
-    ex_.on_tick(t);
-  }
-  static std::map<std::string, Instrument> instruments() {
-    Instrument in;
-    in.symbol = "BTCUSDT";
-    in.exchange = "BITGET";
-    in.tick = Price::from_raw(1000);
-    in.units_per_whole = 1000;
-    Instrument index = in;
-    index.symbol = "BTCINDEX";
-    index.tradable = false;
-    return {{in.symbol, in}, {index.symbol, index}};
-  }
-  struct Answer {
-    int status;
-    json body;
-  };
-  Answer get(const std::string& path, std::map<std::string, std::string> query = {},
-             bool sign = false, const std::string& method = "GET") {
-    net::HttpRequest r;
-    r.method = method;
-    r.path = path;
-    r.query = query;
-    for (const auto& [k, v] : query) r.raw_query += (r.raw_query.empty() ? "" : "&") + k + "=" + v;
-    if (sign)
-      for (auto& h : signed_headers(account_, clock_.now(), method, path, r.raw_query, ""))
-        r.headers.push_back(h);
-    const net::HttpResponse res = ex_.handle(r);
-    return {res.status, json::parse(res.body)};
-  }
-  Answer post(const std::string& path, json body) {
-    net::HttpRequest r;
-    r.method = "POST";
-    r.path = path;
-    r.body = body.dump();
-    for (auto& h : signed_headers(account_, clock_.now(), "POST", path, "", r.body))
-      r.headers.push_back(h);
-    const net::HttpResponse res = ex_.handle(r);
-    return {res.status, json::parse(res.body)};
-  }
-  // A place-order body for BTCUSDT with `extra` on top.
-  static json order(json extra) {
-    json o = {{"symbol", "BTCUSDT"},     {"productType", "USDT-FUTURES"},
-              {"marginMode", "crossed"}, {"marginCoin", "USDT"},
-              {"size", "0.010"},         {"side", "buy"},
-              {"orderType", "limit"},    {"force", "gtc"}};
-    for (auto& [k, v] : extra.items()) o[k] = v;
-    return o;
-  }
-  Answer place(json extra) { return post("/api/v2/mix/order/place-order", order(extra)); }
-  Answer detail(const std::string& client_oid) {
-    return get("/api/v2/mix/order/detail",
-               {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"clientOid", client_oid}},
-               true);
-  }
-  json position() {
-    auto p =
-        get("/api/v2/mix/position/single-position",
-            {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginCoin", "USDT"}}, true);
-    return p.body["data"];
-  }
-  json account() {
-    return get("/api/v2/mix/account/account",
-               {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginCoin", "USDT"}},
-               true)
-        .body["data"];
-  }
-
-  SimClock clock_{1'640'995'200'000};
-  Credentials account_{"k", "s", "p"};
-  BitgetExchange ex_;
-};
 
 TEST_F(BitgetExchangeTest, PublicRoutesAnswerInTheEnvelope) {
   auto t = get("/api/v2/public/time");
@@ -377,4 +283,4 @@ TEST_F(BitgetExchangeTest, SettingsHoldWhileNothingIsOpen) {
 }
 
 }  // namespace
-}  // namespace aitrapp
+}  // namespace aitrapp::bitget

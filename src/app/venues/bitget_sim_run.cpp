@@ -1,6 +1,6 @@
 // `venue-sim --venue bitget`: Bitget's v2 USDT-M REST over the replayed perpetual bars (every
 // day of --data in turn, the market being open around the clock), on the accelerated exchange
-// clock, with a control API for the clock, stats and refused connections.
+// clock, with the control API's faults (docs/bitget-protocol.md, "The simulator's control API").
 #include <atomic>
 #include <fstream>
 #include <mutex>
@@ -12,6 +12,7 @@
 #include "core/scaled_clock.hpp"
 #include "market/tick_path.hpp"
 #include "net/http_server.hpp"
+#include "venue/bitget_sim/bitget_control.hpp"
 #include "venue/bitget_sim/bitget_exchange.hpp"
 #include "venue/bitget_sim/bitget_sim_server.hpp"
 #include "venue/sim/fault_control.hpp"
@@ -74,7 +75,8 @@ int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream&
         cfg.engine.instruments, cfg.engine.limits.capital,
         bitget::Credentials{*key, *secret, *passphrase}, clock);
     server = bitget::bitget_rest_server(*exchange, mu, clock, opts.bind, opts.port);
-    // The shared control API; the faults Bitget's simulator does not have yet answer 404.
+    // The shared control API with Bitget's own faults; the ones it does not have (the WebSocket
+    // drops) answer 404.
     FaultControlHooks hooks;
     hooks.clock = [&] { return clock_reply(clock, cal); };
     hooks.stats = [&] {
@@ -82,6 +84,13 @@ int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream&
       return exchange->stats();
     };
     hooks.refuse_connections = [&](int64_t ms) { server->refuse_connections(ms); };
+    hooks.with_faults = [&](const std::function<void(RequestFaults&)>& change) {
+      std::lock_guard lock(mu);
+      change(exchange->faults());
+    };
+    hooks.venue_routes = [&](const net::HttpRequest& r) {
+      return bitget::bitget_control_route(*exchange, mu, r);
+    };
     control = std::make_unique<net::HttpServer>(
         opts.bind, opts.control_port,
         [hooks](const net::HttpRequest& r) { return handle_fault_control(hooks, r); }, 2);
@@ -115,7 +124,7 @@ int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream&
       }
       std::lock_guard lock(mu);
       for (const TimeMs at = ticks[i].time; i < ticks.size() && ticks[i].time == at; ++i)
-        exchange->on_tick(ticks[i]);
+        exchange->on_tick(ticks[i], steady_now_ms());
     }
   });
 

@@ -15,6 +15,7 @@
 
 #include "core/decimal.hpp"
 #include "core/instrument.hpp"
+#include "core/result.hpp"
 #include "core/time.hpp"
 #include "market/bar.hpp"
 #include "net/http_server.hpp"
@@ -22,6 +23,7 @@
 #include "venue/bitget/bitget_contract.hpp"
 #include "venue/bitget_sim/bitget_params.hpp"
 #include "venue/bitget_sim/perp_account.hpp"
+#include "venue/sim/faults.hpp"
 #include "venue/sim/sim_venue.hpp"
 
 namespace aitrapp::bitget {
@@ -32,16 +34,42 @@ class BitgetExchange {
   BitgetExchange(const std::map<std::string, Instrument>& instruments, Money capital,
                  Credentials account, const Clock& clock);
 
-  // A market data tick: the quote, then the matching of resting orders (maker fills).
-  void on_tick(const Tick& t);
+  // A market data tick: any funding settlement due before it, the quote (its spread widened by
+  // the spread fault at `wall_ms`, the server's steady clock), then the matching of resting
+  // orders (maker fills).
+  void on_tick(const Tick& t, int64_t wall_ms = 0);
   // A REST request, answered in Bitget's envelope; never throws for bad input.
   net::HttpResponse handle(const net::HttpRequest& r);
 
   nlohmann::json stats() const;
+
+  // Control API (bitget_control.hpp). Each returns what changed, or the error naming the bad
+  // parameter (nothing is changed then).
+  RequestFaults& faults() { return faults_; }
+  // Settles funding on every position now at the current rate, besides the schedule.
+  nlohmann::json settle_funding_now();
+  // The mark price sits `bps` from the last price (0: back on it) until moved again.
+  Result<nlohmann::json> move_mark(const std::string& symbol, int64_t bps);
+  // The rate the next settlements charge, in millionths (100 is 0.01 %).
+  Result<nlohmann::json> set_funding_rate(const std::string& symbol, int64_t ppm);
+  // A contract's rules change: any of priceEndStep, sizeMultiplier, minTradeNum, minTradeUSDT,
+  // maxLever, buyLimitPriceRatio, sellLimitPriceRatio; each checked as the contracts list
+  // parser checks it.
+  Result<nlohmann::json> change_contract(const std::string& symbol,
+                                         const std::map<std::string, std::string>& fields);
+  // A limit order placed from the exchange's web UI (not by the API client): `price` empty
+  // rests it 1 % from the touch. The orphan scan must find it.
+  Result<nlohmann::json> place_ui_order(const std::string& symbol, Side side,
+                                        const std::string& size, const std::string& price);
+  // What GET /api/v2/spot/account/info reports for the API key.
+  void set_api_key(std::vector<std::string> authorities, std::string ips);
   // The levels each side of the book shows, and the size at the touch in the contract's lots.
   static constexpr int kBookLevels = 5;
   static constexpr int64_t kTouchLots = 100;
   static constexpr int kDefaultLeverage = 20;
+  static constexpr int kCandleDays = 7;
+  // A funding rate in millionths as Bitget writes it (100: "0.000100").
+  static std::string ppm_text(int64_t ppm);
 
  private:
   struct Market {
@@ -53,7 +81,17 @@ class BitgetExchange {
     int leverage = kDefaultLeverage;
     std::string margin_mode = "crossed";
     int64_t maker_rate = 0, taker_rate = 0;  // the account's fee rates, on Money's scale
-    Price mark() const { return last.last; }
+    int64_t mark_offset_bps = 0;             // the move-mark fault
+    int64_t funding_rate_ppm = 100;          // 0.01 %: the replayed data carries no funding
+    TimeMs next_funding = 0;
+    std::vector<std::pair<TimeMs, int64_t>> funding_history;  // settled: time, rate (ppm)
+    struct Candle {
+      TimeMs start;
+      Price open, high, low, close;
+      int64_t volume;
+    };
+    std::deque<Candle> candles;  // one-minute, the last kCandleDays days
+    Price mark() const;
   };
   struct Order {
     std::string order_id, client_oid, symbol;  // symbol: Bitget's (BTCUSDT)
@@ -70,6 +108,12 @@ class BitgetExchange {
     std::string margin_mode;
     TimeMs created = 0, updated = 0;
     bool open() const { return state == "live" || state == "partially_filled"; }
+  };
+  // One line of the account statement (GET /api/v2/mix/account/bill).
+  struct Bill {
+    std::string bill_id, symbol, business_type;  // contract_settle_fee, open_long, close_short...
+    Money amount, fee, balance;                  // fee: negative when paid
+    TimeMs time;
   };
   struct Fill {
     std::string trade_id, order_id, symbol;
@@ -96,6 +140,12 @@ class BitgetExchange {
   Money position_margin() const;
   Money order_margin() const;
   Money equity() const;
+  std::variant<Market*, ApiError> market_named(const std::string& symbol);
+
+  // Funding (bitget_exchange_funding.cpp): the settlements due up to `now`, one settlement.
+  void settle_due(TimeMs now);
+  void settle(Market& m, TimeMs at);
+  void book_bill(const std::string& symbol, const std::string& type, Money amount, Money fee);
 
   // Orders (bitget_exchange_orders.cpp).
   std::variant<const Order*, ApiError> place_one(const Params& p);
@@ -116,6 +166,14 @@ class BitgetExchange {
   net::HttpResponse ticker(const Params& p);
   net::HttpResponse tickers(const Params& p);
   net::HttpResponse merge_depth(const Params& p);
+  net::HttpResponse candles(const Params& p);
+  net::HttpResponse symbol_price(const Params& p);
+  net::HttpResponse leverage_tiers(const Params& p);
+  net::HttpResponse current_funding_rate(const Params& p);
+  net::HttpResponse funding_time(const Params& p);
+  net::HttpResponse funding_history(const Params& p);
+  net::HttpResponse bills(const Params& p);
+  net::HttpResponse api_key_info(const Params& p);
   net::HttpResponse accounts(const Params& p);
   net::HttpResponse account(const Params& p);
   net::HttpResponse trade_rate(const Params& p);
@@ -147,8 +205,13 @@ class BitgetExchange {
   std::vector<std::string> order_ids_;              // in placement order
   std::map<std::string, std::string> client_oids_;  // every clientOid ever used -> orderId
   std::vector<Fill> fills_;
-  uint64_t next_order_ = 0, next_trade_ = 0;
+  std::vector<Bill> bills_;
+  RequestFaults faults_;
+  std::vector<std::string> key_authorities_ = {"coor", "cpor", "coow", "cpow"};
+  std::string key_ips_ = "127.0.0.1";
+  uint64_t next_order_ = 0, next_trade_ = 0, next_bill_ = 0;
   int64_t requests_ = 0, refused_ = 0, orders_placed_ = 0, venue_rejects_ = 0;
+  int64_t funding_settlements_ = 0, injected_errors_ = 0;
 };
 
 }  // namespace aitrapp::bitget

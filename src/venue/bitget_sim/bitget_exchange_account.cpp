@@ -1,8 +1,10 @@
-// The Bitget simulator's account settings and positions: leverage, margin mode and position
-// mode (each refused while they would change the terms of open positions or orders), and the
+// The Bitget simulator's account: equity and margin, the balance and fee-rate routes, the account
+// statement (bills), the API key's permissions, the settings (leverage, margin mode and position
+// mode, each refused while it would change the terms of open positions or orders), and the
 // one-way positions as all-position and single-position report them.
 #include <algorithm>
 #include <cstdlib>
+#include <tuple>
 
 #include "venue/bitget_sim/bitget_exchange.hpp"
 
@@ -23,6 +25,161 @@ std::optional<int> leverage_value(const std::string& text, int max) {
 
 }  // namespace
 
+Money BitgetExchange::position_margin() const {
+  Money sum;
+  for (const auto& [symbol, p] : account_book_.positions()) {
+    const Market& m = markets_.at(symbol);
+    const Money value =
+        notional(m.mark(), Qty{std::llabs(p.net.units)}, m.instrument.units_per_whole);
+    sum += Money::from_raw(value.raw / m.leverage);
+  }
+  return sum;
+}
+
+// What an open order holds: the margin of its unfilled part at its price (a market order's at
+// the mark), unless it is reduce-only.
+Money BitgetExchange::order_margin() const {
+  Money sum;
+  for (const auto& [_, o] : orders_) {
+    if (!o.open() || o.reduce_only) continue;
+    const Market& m = markets_.at(o.symbol);
+    const Price at = o.market ? m.mark() : o.price;
+    sum += Money::from_raw(notional(at, o.size - o.filled, m.instrument.units_per_whole).raw /
+                           o.leverage);
+  }
+  return sum;
+}
+
+Money BitgetExchange::equity() const {
+  Money e = account_book_.cash();
+  for (const auto& [symbol, p] : account_book_.positions()) {
+    const Market& m = markets_.at(symbol);
+    e += unrealized(p, m.mark(), m.instrument.units_per_whole);
+  }
+  return e;
+}
+
+json BitgetExchange::account_json() const {
+  const Money eq = equity();
+  Money upl;
+  Money maintenance;
+  for (const auto& [symbol, p] : account_book_.positions()) {
+    const Market& m = markets_.at(symbol);
+    upl += unrealized(p, m.mark(), m.instrument.units_per_whole);
+    const Money value =
+        notional(m.mark(), Qty{std::llabs(p.net.units)}, m.instrument.units_per_whole);
+    maintenance += Money::from_raw(mul_div(value.raw, tier_of(value).keep_margin_rate_raw, kScale));
+  }
+  const Money locked = order_margin();
+  const Money available = eq - position_margin() - locked;
+  const std::string avail = to_string(std::max(available, Money{}));
+  const std::string risk =
+      eq.raw > 0 ? format_fixed(mul_div(maintenance.raw, kScale, eq.raw)) : std::string("0");
+  const int lever = markets_.empty() ? kDefaultLeverage : markets_.begin()->second.leverage;
+  const std::string mode = markets_.empty() ? "crossed" : markets_.begin()->second.margin_mode;
+  return {{"marginCoin", "USDT"},
+          {"locked", to_string(locked)},
+          {"available", avail},
+          {"crossedMaxAvailable", avail},
+          {"isolatedMaxAvailable", avail},
+          {"maxTransferOut", avail},
+          {"accountEquity", to_string(eq)},
+          {"usdtEquity", to_string(eq)},
+          {"unrealizedPL", to_string(upl)},
+          {"crossedUnrealizedPL", to_string(upl)},
+          {"isolatedUnrealizedPL", "0"},
+          {"crossedRiskRate", risk},
+          {"crossedMarginLeverage", std::to_string(lever)},
+          {"isolatedLongLever", std::to_string(lever)},
+          {"isolatedShortLever", std::to_string(lever)},
+          {"marginMode", mode},
+          {"posMode", pos_mode_},
+          {"assetMode", "single"}};
+}
+
+net::HttpResponse BitgetExchange::accounts(const Params& r) {
+  const auto product = product_type(r);
+  if (const auto* e = std::get_if<ApiError>(&product)) return fail(*e);
+  return ok(std::get<std::string>(product) == kUsdtFutures ? json::array({account_json()})
+                                                           : json::array());
+}
+
+net::HttpResponse BitgetExchange::account(const Params& r) {
+  const auto m = market_of(r);
+  if (const auto* e = std::get_if<ApiError>(&m)) return fail(*e);
+  if (const auto e = check_margin_coin(r)) return fail(*e);
+  return ok(account_json());
+}
+
+// The account's own rate; here the contract's base tier.
+net::HttpResponse BitgetExchange::trade_rate(const Params& r) {
+  const std::string business = r.get("businessType");
+  if (business != "mix" && business != "contract")
+    return fail(
+        api_error(ErrorKind::ParameterInvalid, "businessType \"" + business + "\" (futures: mix)"));
+  const auto it = markets_.find(upper(r.get("symbol")));
+  if (it == markets_.end())
+    return fail(api_error(ErrorKind::ParameterInvalid, "symbol \"" + r.get("symbol") + "\""));
+  return ok({{"makerFeeRate", it->second.rules.maker_fee_rate},
+             {"takerFeeRate", it->second.rules.taker_fee_rate}});
+}
+
+// The account statement, newest first: funding settlements (contract_settle_fee) and each fill
+// (open_long, close_long, open_short, close_short), narrowed by symbol, businessType and time,
+// paged by idLessThan and limit (1-100).
+net::HttpResponse BitgetExchange::bills(const Params& p) {
+  const auto product = product_type(p);
+  if (const auto* e = std::get_if<ApiError>(&product)) return fail(*e);
+  if (p.has("marginCoin"))
+    if (const auto e = check_margin_coin(p)) return fail(*e);
+  const std::string symbol = upper(p.get("symbol")), type = p.get("businessType"),
+                    before = p.get("idLessThan");
+  int64_t from = 0, to = INT64_MAX / 2, limit = 100;
+  for (const auto& [name, into, lo, hi] :
+       {std::tuple<const char*, int64_t*, int64_t, int64_t>{"startTime", &from, 0, INT64_MAX / 2},
+        {"endTime", &to, 0, INT64_MAX / 2},
+        {"limit", &limit, 1, 100}})
+    if (p.has(name)) {
+      const auto v = p.whole(name, lo, hi);
+      if (const auto* e = std::get_if<ApiError>(&v)) return fail(*e);
+      *into = std::get<int64_t>(v);
+    }
+  json rows = json::array();
+  if (std::get<std::string>(product) == kUsdtFutures)
+    for (auto it = bills_.rbegin(); it != bills_.rend() && rows.size() < static_cast<size_t>(limit);
+         ++it) {
+      if ((!symbol.empty() && it->symbol != symbol) ||
+          (!type.empty() && it->business_type != type) || it->time < from || it->time > to ||
+          (!before.empty() && it->bill_id >= before))
+        continue;
+      rows.push_back({{"billId", it->bill_id},
+                      {"symbol", it->symbol},
+                      {"amount", to_string(it->amount)},
+                      {"fee", to_string(it->fee)},
+                      {"feeByCoupon", ""},
+                      {"businessType", it->business_type},
+                      {"coin", "USDT"},
+                      {"balance", to_string(it->balance)},
+                      {"cTime", std::to_string(it->time)}});
+    }
+  const json end = rows.empty() ? json(nullptr) : rows.back()["billId"];
+  return ok({{"bills", rows}, {"endId", end}});
+}
+
+// What the API key may do: Bitget's authority codes (coor/coow futures orders read/write,
+// cpor/cpow futures holdings read/write, wwow withdraw...) and its IP allowlist.
+net::HttpResponse BitgetExchange::api_key_info(const Params&) {
+  return ok({{"userId", "8800000001"},
+             {"inviterId", ""},
+             {"ips", key_ips_},
+             {"authorities", key_authorities_},
+             {"parentId", "8800000001"},
+             {"traderType", ""},
+             {"channelCode", ""},
+             {"channel", ""},
+             {"regisTime", "1609459200000"}});
+}
+
 json BitgetExchange::position_json(const Market& m, const PerpAccount::Position& p) const {
   const Qty total{std::llabs(p.net.units)};
   const int64_t upw = m.instrument.units_per_whole;
@@ -38,14 +195,17 @@ json BitgetExchange::position_json(const Market& m, const PerpAccount::Position&
   // maintenance margin; the rest of the account stands behind it.
   const double q = static_cast<double>(total.units) / static_cast<double>(upw);
   const double eq = static_cast<double>(equity().raw) / kScale;
-  const double mark = static_cast<double>(m.mark().raw) / kScale, keep = 0.004;
+  const int64_t keep_raw = tier_of(value).keep_margin_rate_raw;
+  const double mark = static_cast<double>(m.mark().raw) / kScale,
+               keep = static_cast<double>(keep_raw) / kScale;
   const double liq =
       long_ ? (mark * q - eq) / (q * (1 - keep)) : (mark * q + eq) / (q * (1 + keep));
   const int64_t tick = m.instrument.tick.raw;
   const Price liq_price =
       Price::from_raw(std::max<int64_t>(0, static_cast<int64_t>(liq * kScale) / tick * tick));
-  const std::string margin_ratio =
-      equity().raw > 0 ? format_fixed(mul_div(value.raw, 40, equity().raw)) : std::string("0");
+  const std::string margin_ratio = equity().raw > 0
+                                       ? format_fixed(mul_div(value.raw, keep_raw, equity().raw))
+                                       : std::string("0");
   return {{"symbol", m.rules.symbol},
           {"marginCoin", "USDT"},
           {"holdSide", long_ ? "long" : "short"},
@@ -61,7 +221,7 @@ json BitgetExchange::position_json(const Market& m, const PerpAccount::Position&
           {"posMode", pos_mode_},
           {"unrealizedPL", to_string(upl)},
           {"liquidationPrice", liq_price.raw > 0 ? to_string(liq_price) : std::string("0")},
-          {"keepMarginRate", "0.004"},
+          {"keepMarginRate", format_fixed(keep_raw)},
           {"markPrice", to_string(m.mark())},
           {"marginRatio", margin_ratio},
           {"breakEvenPrice", to_string(p.avg)},
@@ -78,12 +238,12 @@ json BitgetExchange::position_json(const Market& m, const PerpAccount::Position&
 }
 
 net::HttpResponse BitgetExchange::all_positions(const Params& p) {
-  const auto product = p.get("productType");
-  if (product.empty()) return fail(api_error(ErrorKind::ParameterEmpty, "productType"));
+  const auto product = product_type(p);
+  if (const auto* e = std::get_if<ApiError>(&product)) return fail(*e);
   if (p.has("marginCoin"))
     if (const auto e = check_margin_coin(p)) return fail(*e);
   json list = json::array();
-  if (upper(product) == "USDT-FUTURES")
+  if (std::get<std::string>(product) == kUsdtFutures)
     for (const auto& [symbol, pos] : account_book_.positions())
       if (pos.net.units != 0) list.push_back(position_json(markets_.at(symbol), pos));
   return ok(list);
@@ -158,10 +318,12 @@ net::HttpResponse BitgetExchange::set_margin_mode(const Params& p) {
 }
 
 net::HttpResponse BitgetExchange::set_position_mode(const Params& p) {
-  const std::string product = p.get("productType");
-  if (product.empty()) return fail(api_error(ErrorKind::ParameterEmpty, "productType"));
-  if (upper(product) != "USDT-FUTURES")
-    return fail(api_error(ErrorKind::ParameterInvalid, "productType \"" + product + "\""));
+  const auto product = product_type(p);
+  if (const auto* e = std::get_if<ApiError>(&product)) return fail(*e);
+  if (std::get<std::string>(product) != kUsdtFutures)
+    return fail(
+        api_error(ErrorKind::ParameterInvalid,
+                  "productType " + std::get<std::string>(product) + " has no account here"));
   const std::string mode = lower(p.get("posMode"));
   if (mode.empty()) return fail(api_error(ErrorKind::ParameterEmpty, "posMode"));
   if (mode != "one_way_mode" && mode != "hedge_mode")

@@ -40,8 +40,9 @@ Qty size_of(const std::string& text, int64_t units_per_whole) {
 
 // |price - mark| within `ratio` of the mark: Bitget refuses a limit price further away (its
 // internal name for the order price, delegatePrice, is what its message names).
-std::optional<ApiError> check_band(const std::string& ratio_text, Side side, Price price,
-                                   Price mark) {
+std::optional<ApiError> check_band(const ContractRules& rules, Side side, Price price, Price mark) {
+  const std::string& ratio_text =
+      side == Side::Buy ? rules.buy_limit_price_ratio : rules.sell_limit_price_ratio;
   const int64_t ratio = parse_fixed(ratio_text).value_or(0);
   const int64_t room = mul_div(mark.raw, ratio, kScale);
   if (std::llabs(price.raw - mark.raw) <= room) return std::nullopt;
@@ -104,10 +105,10 @@ std::variant<const BitgetExchange::Order*, ApiError> BitgetExchange::place_one(c
   if (!market) {
     if (price_text.empty()) return api_error(ErrorKind::ParameterEmpty, "price");
     if (const auto e = check_price(m.rules, price_text)) return *e;
-    if (const auto e = check_band(
-            s == Side::Buy ? m.rules.buy_limit_price_ratio : m.rules.sell_limit_price_ratio, s,
-            price_of(price_text), m.mark()))
-      return *e;
+    if (const auto e = check_band(m.rules, s, price_of(price_text), m.mark())) return *e;
+    if (faults_.take_reject_next_limit())
+      return api_error(ErrorKind::ParameterInvalid,
+                       "delegatePrice " + price_text + " is outside the price band (injected)");
   }
   const std::string size_text = p.get("size");
   if (size_text.empty()) return api_error(ErrorKind::ParameterEmpty, "size");
@@ -184,6 +185,8 @@ void BitgetExchange::start_matching(Order& o) {
   spec.type = o.market ? OrderType::Market : OrderType::Limit;
   spec.qty = o.size;
   spec.limit = o.price;
+  if (const int64_t cap = faults_.take_partial_qty(); cap > 0)
+    venue_.cap_fills(o.order_id, Qty{cap});
   venue_.on_request(PlaceRequest{spec}, clock_.now());
   drain_venue_events(true);
 }
@@ -217,8 +220,16 @@ void BitgetExchange::book_fill(Order& o, const OrderFilled& f, bool taker) {
   const Money value = notional(f.price, f.qty, m.instrument.units_per_whole);
   const Money fee =
       Money::from_raw(mul_div(value.raw, maker ? m.maker_rate : m.taker_rate, kScale));
+  const auto* before = account_book_.position(o.symbol);
+  const int64_t held = before ? before->net.units : 0;
   const Money profit = account_book_.fill(o.symbol, o.side, f.qty, f.price, fee,
                                           m.instrument.units_per_whole, clock_.now());
+  // One-way: a fill against the position closes it (crossing zero counts as a close).
+  const bool closes = o.side == Side::Buy ? held < 0 : held > 0;
+  book_bill(o.symbol,
+            std::string(closes ? "close_" : "open_") +
+                ((o.side == Side::Buy) != closes ? "long" : "short"),
+            profit, -fee);
   o.filled += f.qty;
   o.filled_value += value;
   o.fee += fee;
@@ -353,25 +364,25 @@ net::HttpResponse BitgetExchange::batch_cancel_orders(const Params& p) {
     return ok(answer);
   }
   // No list: the symbol, when given, narrows it.
-  const auto product = p.get("productType");
-  if (product.empty()) return fail(api_error(ErrorKind::ParameterEmpty, "productType"));
+  const auto product = product_type(p);
+  if (const auto* e = std::get_if<ApiError>(&product)) return fail(*e);
   const std::string symbol = upper(p.get("symbol"));
   if (!symbol.empty())
     if (const auto* e = std::get_if<ApiError>(&found)) return fail(*e);
   std::vector<Order*> open;
-  if (upper(product) == "USDT-FUTURES")
+  if (std::get<std::string>(product) == kUsdtFutures)
     for (auto& [_, o] : orders_)
       if (o.open() && (symbol.empty() || o.symbol == symbol)) open.push_back(&o);
   return ok(cancel_many(open));
 }
 
 net::HttpResponse BitgetExchange::cancel_all_orders(const Params& p) {
-  const auto product = p.get("productType");
-  if (product.empty()) return fail(api_error(ErrorKind::ParameterEmpty, "productType"));
+  const auto product = product_type(p);
+  if (const auto* e = std::get_if<ApiError>(&product)) return fail(*e);
   if (p.has("marginCoin"))
     if (const auto e = check_margin_coin(p)) return fail(*e);
   std::vector<Order*> open;
-  if (upper(product) == "USDT-FUTURES")
+  if (std::get<std::string>(product) == kUsdtFutures)
     for (auto& [_, o] : orders_)
       if (o.open()) open.push_back(&o);
   return ok(cancel_many(open));
@@ -407,10 +418,7 @@ net::HttpResponse BitgetExchange::modify_order(const Params& p) {
     return ok(id_pair(old_id, new_oid));
   }
   if (const auto e = check_price(m.rules, new_price)) return fail(*e);
-  if (const auto e = check_band(
-          o.side == Side::Buy ? m.rules.buy_limit_price_ratio : m.rules.sell_limit_price_ratio,
-          o.side, price_of(new_price), m.mark()))
-    return fail(*e);
+  if (const auto e = check_band(m.rules, o.side, price_of(new_price), m.mark())) return fail(*e);
   if (const auto e = check_size(m.rules, new_size, new_price)) return fail(*e);
   Order next = o;
   cancel_open(o, "modified: replaced by clientOid " + new_oid);
@@ -502,30 +510,27 @@ net::HttpResponse BitgetExchange::order_detail(const Params& p) {
 }
 
 // A list page's size: `limit` (1 to 100), or 100 when absent.
-static std::variant<size_t, ApiError> page_limit(const Params& p) {
-  const std::string text = p.get("limit");
-  if (text.empty()) return kMaxPage;
-  const auto l = parse_fixed(text);
-  if (!l || *l <= 0 || *l % kScale != 0 || *l / kScale > static_cast<int64_t>(kMaxPage))
-    return api_error(ErrorKind::ParameterInvalid, "limit \"" + text + "\" (1 to 100)");
-  return static_cast<size_t>(*l / kScale);
+static std::variant<int64_t, ApiError> page_limit(const Params& p) {
+  if (!p.has("limit")) return static_cast<int64_t>(kMaxPage);
+  return p.whole("limit", 1, static_cast<int64_t>(kMaxPage));
 }
 
 // A page of open orders (pending) or done ones (history), newest first, narrowed by symbol,
 // orderId, clientOid and status, paged by idLessThan and limit. Bitget answers an empty page with
 // a null list and no endId.
 net::HttpResponse BitgetExchange::order_page(const Params& p, bool open) {
-  const auto product = p.get("productType");
-  if (product.empty()) return fail(api_error(ErrorKind::ParameterEmpty, "productType"));
+  const auto product = product_type(p);
+  if (const auto* e = std::get_if<ApiError>(&product)) return fail(*e);
   const auto limit = page_limit(p);
   if (const auto* e = std::get_if<ApiError>(&limit)) return fail(*e);
   const std::string symbol = upper(p.get("symbol")), id = p.get("orderId"),
                     oid = p.get("clientOid"), status = p.get("status"),
                     before = p.get("idLessThan");
   json list = json::array();
-  if (upper(product) == "USDT-FUTURES")
+  if (std::get<std::string>(product) == kUsdtFutures)
     for (auto it = order_ids_.rbegin();
-         it != order_ids_.rend() && list.size() < std::get<size_t>(limit); ++it) {
+         it != order_ids_.rend() && list.size() < static_cast<size_t>(std::get<int64_t>(limit));
+         ++it) {
       const Order& o = orders_.at(*it);
       if (o.open() != open || (!symbol.empty() && o.symbol != symbol) ||
           (!id.empty() && o.order_id != id) || (!oid.empty() && o.client_oid != oid) ||
@@ -546,16 +551,16 @@ net::HttpResponse BitgetExchange::orders_history(const Params& p) {
 }
 
 net::HttpResponse BitgetExchange::order_fills(const Params& p) {
-  const auto product = p.get("productType");
-  if (product.empty()) return fail(api_error(ErrorKind::ParameterEmpty, "productType"));
+  const auto product = product_type(p);
+  if (const auto* e = std::get_if<ApiError>(&product)) return fail(*e);
   const std::string symbol = upper(p.get("symbol")), id = p.get("orderId"),
                     before = p.get("idLessThan");
   const auto limit = page_limit(p);
   if (const auto* e = std::get_if<ApiError>(&limit)) return fail(*e);
   json list = json::array();
-  if (upper(product) == "USDT-FUTURES")
-    for (auto it = fills_.rbegin(); it != fills_.rend() && list.size() < std::get<size_t>(limit);
-         ++it) {
+  if (std::get<std::string>(product) == kUsdtFutures)
+    for (auto it = fills_.rbegin();
+         it != fills_.rend() && list.size() < static_cast<size_t>(std::get<int64_t>(limit)); ++it) {
       if ((!symbol.empty() && it->symbol != symbol) || (!id.empty() && it->order_id != id) ||
           (!before.empty() && it->trade_id >= before))
         continue;

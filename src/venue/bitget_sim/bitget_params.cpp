@@ -1,8 +1,23 @@
 #include "venue/bitget_sim/bitget_params.hpp"
 
+#include <algorithm>
+#include <array>
+
 namespace aitrapp::bitget {
 
 using nlohmann::json;
+
+std::variant<std::string, ApiError> product_type(const Params& r) {
+  static constexpr std::array<const char*, 6> kProductTypes = {"USDT-FUTURES",  "COIN-FUTURES",
+                                                               "USDC-FUTURES",  "SUSDT-FUTURES",
+                                                               "SCOIN-FUTURES", "SUSDC-FUTURES"};
+  const std::string raw = r.get("productType");
+  if (raw.empty()) return api_error(ErrorKind::ParameterEmpty, "productType");
+  const std::string p = upper(raw);
+  if (std::find(kProductTypes.begin(), kProductTypes.end(), p) == kProductTypes.end())
+    return api_error(ErrorKind::ParameterInvalid, "productType \"" + raw + "\"");
+  return p;
+}
 
 std::string upper(std::string s) {
   for (char& c : s)
@@ -49,6 +64,18 @@ std::string Params::get(const char* name) const {
   if (it->is_string()) return it->get<std::string>();
   if (it->is_number() || it->is_boolean()) return it->dump();
   return "";  // an object or array where a value belongs reads as absent; its check names it
+}
+
+std::variant<int64_t, ApiError> Params::whole(const char* name, int64_t lo, int64_t hi) const {
+  const std::string v = get(name);
+  const bool digits = !v.empty() && v.size() <= 18 &&
+                      std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const int64_t n = digits ? std::stoll(v) : -1;
+  if (!digits || n < lo || n > hi)
+    return api_error(ErrorKind::ParameterInvalid, std::string(name) + " \"" + v + "\" (" +
+                                                      std::to_string(lo) + " to " +
+                                                      std::to_string(hi) + ")");
+  return n;
 }
 
 std::variant<const json*, ApiError> Params::list(const char* name) const {

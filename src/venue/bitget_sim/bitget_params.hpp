@@ -22,17 +22,28 @@ class Params {
   static std::variant<Params, ApiError> element(const nlohmann::json& item, const Params& outer,
                                                 const std::string& list_name);
   Params() : values_(nlohmann::json::object()) {}
+  // Parameters the simulator writes itself (an order from the exchange UI); `object` is a JSON
+  // object.
+  explicit Params(nlohmann::json object) : values_(std::move(object)) {}
 
   // The value, or "" when absent or null.
   std::string get(const char* name) const;
   bool has(const char* name) const { return !get(name).empty(); }
+  // A whole number in [lo, hi] (a time in ms, a page size), or the error naming the parameter,
+  // what was sent and the range. Only for a parameter that is present.
+  std::variant<int64_t, ApiError> whole(const char* name, int64_t lo, int64_t hi) const;
   // An array parameter (orderList, orderIdList); nullptr when absent. Not an array: the error.
   std::variant<const nlohmann::json*, ApiError> list(const char* name) const;
 
  private:
-  explicit Params(nlohmann::json object) : values_(std::move(object)) {}
   nlohmann::json values_;
 };
+
+// The request's productType upper-cased (Bitget takes either case): one of the six Bitget has
+// (USDT-, COIN- and USDC-FUTURES and their demo S- forms), or the error when it is missing or
+// not one of them.
+std::variant<std::string, ApiError> product_type(const Params& p);
+inline constexpr const char* kUsdtFutures = "USDT-FUTURES";
 
 // The value upper-cased (Bitget takes productType and symbol in either case).
 std::string upper(std::string s);

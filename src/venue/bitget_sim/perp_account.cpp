@@ -48,6 +48,20 @@ const PerpAccount::Position* PerpAccount::position(const std::string& symbol) co
   return it == positions_.end() ? nullptr : &it->second;
 }
 
+const std::vector<PositionTier>& position_tiers() {
+  static const std::vector<PositionTier> tiers = {
+      {1, 0, 150'000, 125, 40},           {2, 150'000, 750'000, 100, 50},
+      {3, 750'000, 1'500'000, 75, 65},    {4, 1'500'000, 3'000'000, 50, 100},
+      {5, 3'000'000, 6'000'000, 25, 200}, {6, 6'000'000, 1'000'000'000, 10, 500}};
+  return tiers;
+}
+
+const PositionTier& tier_of(Money value) {
+  for (const PositionTier& t : position_tiers())
+    if (value < Money::from_units(t.end_usdt)) return t;
+  return position_tiers().back();
+}
+
 Money unrealized(const PerpAccount::Position& p, Price mark, int64_t units_per_whole) {
   if (p.net.units == 0) return Money{};
   const Price diff = p.net.units > 0 ? mark - p.avg : p.avg - mark;

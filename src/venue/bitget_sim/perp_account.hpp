@@ -7,6 +7,7 @@
 // under its lock).
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/decimal.hpp"
 #include "core/time.hpp"
@@ -45,6 +46,18 @@ class PerpAccount {
   Money capital_, realized_, fees_, funding_;
   std::map<std::string, Position> positions_;
 };
+
+// The simulator's position tiers, the same for every contract (shaped like Bitget's BTCUSDT
+// tiers): a position's value in USDT picks its tier, which caps the leverage and sets the
+// maintenance margin rate.
+struct PositionTier {
+  int level;
+  int64_t start_usdt, end_usdt;  // [start, end)
+  int max_leverage;
+  int64_t keep_margin_rate_raw;  // on Money's scale: 40 is 0.4 %
+};
+const std::vector<PositionTier>& position_tiers();
+const PositionTier& tier_of(Money position_value);
 
 // The P&L of `p` marked at `mark`.
 Money unrealized(const PerpAccount::Position& p, Price mark, int64_t units_per_whole);

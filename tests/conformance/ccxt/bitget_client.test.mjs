@@ -248,3 +248,69 @@ test("each refusal arrives as ccxt's exception class with Bitget's code", async 
                 ccxt.ExchangeError, '22002');
   await ex.cancelAllOrders(SYMBOL);
 });
+
+// ---- funding, candles, tiers and the control API's faults ----
+
+const control = async (path) => {
+  const r = await fetch(CONTROL + path, { method: 'POST' });
+  const body = await r.json();
+  assert.equal(r.status, 200, `${path}: ${JSON.stringify(body)}`);
+  return body;
+};
+
+test('fetchFundingRate: the current rate, its 8 h interval and the next settlement', async () => {
+  const f = await ex.fetchFundingRate(SYMBOL);
+  assert.equal(f.symbol, SYMBOL);
+  assert.equal(f.fundingRate, 0.0001);
+  assert.equal(f.interval, '8h');
+  assert.equal(f.fundingTimestamp % (8 * 3600 * 1000), 0, 'on 00:00, 08:00 or 16:00 UTC');
+  assert.ok(f.fundingTimestamp > exchangeNow() - 60000);
+});
+
+test('a settlement is in the rate history and, for a position, in the funding payments', async () => {
+  await ex.createOrder(SYMBOL, 'market', 'buy', 0.01, undefined, { clientOrderId: 'cc-fund-1' });
+  await control('/faults/funding_rate?symbol=BTCUSDT&ppm=-200');
+  const settled = await control('/faults/settle_funding');
+  assert.ok(Number(settled.settled[0].amount) > 0, 'a negative rate pays the long');
+  const rates = await ex.fetchFundingRateHistory(SYMBOL);
+  assert.ok(rates.length >= 1);
+  assert.equal(rates.at(-1).fundingRate, -0.0002, JSON.stringify(rates.at(-1)));
+  const payments = await ex.fetchFundingHistory(SYMBOL);
+  assert.ok(payments.length >= 1, JSON.stringify(payments));
+  assert.equal(payments.at(-1).code, 'USDT');
+  assert.ok(Math.abs(payments.at(-1).amount - Number(settled.settled[0].amount)) < 1e-9);
+  await ex.createOrder(SYMBOL, 'market', 'sell', 0.01, undefined, { reduceOnly: true });
+  await control('/faults/funding_rate?symbol=BTCUSDT&ppm=100');
+});
+
+test('fetchOHLCV: one-minute candles from the replayed ticks', async () => {
+  const bars = await ex.fetchOHLCV(SYMBOL, '1m', undefined, 5);
+  assert.ok(bars.length >= 1 && bars.length <= 5, `${bars.length} bars`);
+  for (const [t, o, h, l, c] of bars) {
+    assert.equal(t % 60000, 0);
+    assert.ok(h >= Math.max(o, c) && l <= Math.min(o, c), `${o} ${h} ${l} ${c}`);
+  }
+});
+
+test('fetchMarketLeverageTiers: the position tiers, leverage falling as value grows', async () => {
+  const tiers = await ex.fetchMarketLeverageTiers(SYMBOL);
+  assert.ok(tiers.length >= 2);
+  assert.equal(tiers[0].maxLeverage, 125);
+  assert.equal(tiers[0].maintenanceMarginRate, 0.004);
+  assert.ok(tiers[1].maxLeverage < tiers[0].maxLeverage);
+});
+
+test('a 429 burst is ccxt\'s DDoSProtection, and the next request goes through', async () => {
+  await control('/faults/errors?status=429&count=1');
+  await assert.rejects(ex.fetchTicker(SYMBOL), (e) => e instanceof ccxt.DDoSProtection);
+  assert.ok((await ex.fetchTicker(SYMBOL)).last > 0);
+});
+
+test('an order from the exchange UI shows among the open orders, not sent by us', async () => {
+  const ui = await control('/faults/ui_order?symbol=BTCUSDT&side=sell&size=0.010');
+  const open = await ex.fetchOpenOrders(SYMBOL);
+  const found = open.find((o) => o.id === ui.orderId);
+  assert.ok(found, JSON.stringify(open.map((o) => o.id)));
+  assert.equal(found.info.enterPointSource, 'WEB');
+  await ex.cancelAllOrders(SYMBOL);
+});
