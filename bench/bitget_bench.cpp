@@ -56,7 +56,7 @@ void BM_BitgetSignedRoundTrip(benchmark::State& st) {
   const SimClock clock(kNow);
   std::mutex mu;
   bitget::BitgetExchange exchange({{btc.symbol, btc}}, Money::from_units(10000), kAccount, clock);
-  auto server = bitget::bitget_rest_server(exchange, mu, clock, "127.0.0.1", 0);
+  auto server = std::make_unique<bitget::BitgetSimServer>(exchange, mu, clock, "127.0.0.1", 0);
   server->start();
   net::HttpClient http(
       net::parse_url("http://127.0.0.1:" + std::to_string(server->port()), "bench"),

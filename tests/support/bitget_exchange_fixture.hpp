@@ -14,33 +14,40 @@ namespace aitrapp::bitget {
 
 using nlohmann::json;
 
+// BTCUSDT (tick 0.1, step 0.001) and an index that is not a contract.
+inline std::map<std::string, Instrument> btc_instruments() {
+  Instrument in;
+  in.symbol = "BTCUSDT";
+  in.exchange = "BITGET";
+  in.tick = Price::from_raw(1000);
+  in.units_per_whole = 1000;
+  Instrument index = in;
+  index.symbol = "BTCINDEX";
+  index.tradable = false;
+  return {{in.symbol, in}, {index.symbol, index}};
+}
+
+// A BTCUSDT print at `last` with the book one tick each side.
+inline Tick btc_tick(TimeMs at, const std::string& last, int64_t volume) {
+  Tick t;
+  t.symbol = "BTCUSDT";
+  t.time = at;
+  t.last = Price::from_raw(*parse_fixed(last));
+  t.bid = t.last - Price::from_raw(1000);
+  t.ask = t.last + Price::from_raw(1000);
+  t.volume = volume;
+  return t;
+}
+
 class BitgetExchangeTest : public ::testing::Test {
  protected:
-  BitgetExchangeTest() : ex_(instruments(), Money::from_units(10000), account_, clock_) {
+  BitgetExchangeTest() : ex_(btc_instruments(), Money::from_units(10000), account_, clock_) {
     tick("46319.0", 0);
   }
   // A print at `last` with the book one tick each side, `ms` after the previous one.
   void tick(const std::string& last, TimeMs ms = 1000) {
     clock_.advance_to(clock_.now() + ms);
-    Tick t;
-    t.symbol = "BTCUSDT";
-    t.time = clock_.now();
-    t.last = Price::from_raw(*parse_fixed(last));
-    t.bid = t.last - Price::from_raw(1000);
-    t.ask = t.last + Price::from_raw(1000);
-    t.volume = 1'000'000;
-    ex_.on_tick(t);
-  }
-  static std::map<std::string, Instrument> instruments() {
-    Instrument in;
-    in.symbol = "BTCUSDT";
-    in.exchange = "BITGET";
-    in.tick = Price::from_raw(1000);
-    in.units_per_whole = 1000;
-    Instrument index = in;
-    index.symbol = "BTCINDEX";
-    index.tradable = false;
-    return {{in.symbol, in}, {index.symbol, index}};
+    ex_.on_tick(btc_tick(clock_.now(), last, 1'000'000));
   }
   struct Answer {
     int status;

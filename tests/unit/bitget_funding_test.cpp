@@ -49,6 +49,18 @@ TEST_F(BitgetExchangeTest, FundingSettlesAtEightUtcOnThePositionAtMark) {
   EXPECT_FALSE(ex_.set_funding_rate("ETHUSDT", 1));
 }
 
+TEST_F(BitgetExchangeTest, APrintOffTheGridTradesOnTheNearestTick) {
+  tick("46321.75");  // the replayed data's 0.25 grid; Bitget's tick is 0.1
+  auto t = get("/api/v2/mix/market/ticker", kBtc).body["data"][0];
+  EXPECT_EQ(t["lastPr"], "46321.8") << "a half tick rounds up";
+  ex_.faults().spread_factor = 2;
+  ex_.faults().spread_until_wall_ms = 10'000;
+  ex_.on_tick(btc_tick(clock_.now() + 1000, "46320.0", 0), 5'000);
+  auto d = get("/api/v2/mix/market/merge-depth", kBtc).body["data"];
+  EXPECT_EQ(d["bids"][0][0], "46319.8") << "a 2-tick spread widened to 4 ticks, on the grid";
+  EXPECT_EQ(d["asks"][0][0], "46320.2");
+}
+
 TEST_F(BitgetExchangeTest, CandlesAreBuiltFromTheTicks) {
   tick("46330.0", 30'000);
   tick("46310.0", 40'000);  // the next minute

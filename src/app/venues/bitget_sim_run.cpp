@@ -69,19 +69,28 @@ int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream&
   const ScaledClock clock(start, opts.speed, ScaledClock::wall_now_ms());
   std::mutex mu;
   std::unique_ptr<bitget::BitgetExchange> exchange;
-  std::unique_ptr<net::HttpServer> server, control;
+  std::unique_ptr<bitget::BitgetSimServer> server;
+  std::unique_ptr<net::HttpServer> control;
   try {
     exchange = std::make_unique<bitget::BitgetExchange>(
         cfg.engine.instruments, cfg.engine.limits.capital,
         bitget::Credentials{*key, *secret, *passphrase}, clock);
-    server = bitget::bitget_rest_server(*exchange, mu, clock, opts.bind, opts.port);
-    // The shared control API with Bitget's own faults; the ones it does not have (the WebSocket
-    // drops) answer 404.
+    server = std::make_unique<bitget::BitgetSimServer>(*exchange, mu, clock, opts.bind, opts.port);
+    // The shared control API with Bitget's own faults.
     FaultControlHooks hooks;
     hooks.clock = [&] { return clock_reply(clock, cal); };
     hooks.stats = [&] {
-      std::lock_guard lock(mu);
-      return exchange->stats();
+      nlohmann::json s;
+      {
+        std::lock_guard lock(mu);
+        s = exchange->stats();
+      }
+      s["streams"] = server->stats();
+      return s;
+    };
+    hooks.drop_websockets = [&](int64_t ms) { server->drop_websockets(ms); };
+    hooks.drop_websockets_after_fill = [&](int64_t ms, int64_t delay_ms) {
+      server->drop_websockets_after_fill(ms, delay_ms);
     };
     hooks.refuse_connections = [&](int64_t ms) { server->refuse_connections(ms); };
     hooks.with_faults = [&](const std::function<void(RequestFaults&)>& change) {
@@ -89,7 +98,7 @@ int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream&
       change(exchange->faults());
     };
     hooks.venue_routes = [&](const net::HttpRequest& r) {
-      return bitget::bitget_control_route(*exchange, mu, r);
+      return bitget::bitget_control_route(*exchange, mu, *server, r);
     };
     control = std::make_unique<net::HttpServer>(
         opts.bind, opts.control_port,
@@ -112,9 +121,11 @@ int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream&
   std::atomic<bool> stop{false};
   std::thread pump([&] {
     size_t i = 0;
-    while (i < ticks.size() && ticks[i].time < start) {
+    {
       std::lock_guard lock(mu);
-      exchange->on_tick(ticks[i++]);  // the quote the clock starts on
+      while (i < ticks.size() && ticks[i].time < start)
+        exchange->on_tick(ticks[i++]);  // the quote the clock starts on
+      exchange->take_pushes();          // before anyone could subscribe
     }
     while (!stop && i < ticks.size()) {
       const TimeMs wait = clock.wall_at(ticks[i].time) - ScaledClock::wall_now_ms();
@@ -122,9 +133,14 @@ int run_bitget_sim(const VenueSimOptions& opts, std::ostream& out, std::ostream&
         std::this_thread::sleep_for(std::chrono::milliseconds(std::min<TimeMs>(wait, 100)));
         continue;
       }
-      std::lock_guard lock(mu);
-      for (const TimeMs at = ticks[i].time; i < ticks.size() && ticks[i].time == at; ++i)
-        exchange->on_tick(ticks[i], steady_now_ms());
+      std::vector<bitget::BitgetExchange::WsPush> pushes;
+      {
+        std::lock_guard lock(mu);
+        for (const TimeMs at = ticks[i].time; i < ticks.size() && ticks[i].time == at; ++i)
+          exchange->on_tick(ticks[i], steady_now_ms());
+        pushes = exchange->take_pushes();
+      }
+      server->publish(pushes);
     }
   });
 

@@ -18,12 +18,8 @@ net::HttpResponse answer(const Result<nlohmann::json>& done) {
   return control_reply(200, done.value());
 }
 
-}  // namespace
-
-std::optional<net::HttpResponse> bitget_control_route(BitgetExchange& exchange,
-                                                      std::mutex& exchange_mutex,
-                                                      const net::HttpRequest& r) {
-  if (r.method != "POST" || !r.path.starts_with("/faults/")) return std::nullopt;
+std::optional<net::HttpResponse> route(BitgetExchange& exchange, std::mutex& exchange_mutex,
+                                       BitgetSimServer& server, const net::HttpRequest& r) {
   const std::string fault = r.path.substr(8);
   const std::string symbol = query(r, "symbol");
   const bool needs_symbol =
@@ -59,6 +55,12 @@ std::optional<net::HttpResponse> bitget_control_route(BitgetExchange& exchange,
     return answer(exchange.place_ui_order(symbol, side == "buy" ? Side::Buy : Side::Sell, size,
                                           query(r, "price")));
   }
+  if (fault == "stale_book") {
+    auto v = int_param(r, "seconds", 1, 3600);
+    if (!v) return control_reply(400, {{"error", v.error()}});
+    server.stale_book(v.value() * 1000);
+    return control_reply(200, {{"stale_seconds", v.value()}});
+  }
   if (fault == "api_key") {
     std::vector<std::string> authorities;
     std::stringstream list(query(r, "authorities"));
@@ -69,6 +71,23 @@ std::optional<net::HttpResponse> bitget_control_route(BitgetExchange& exchange,
     return control_reply(200, {{"authorities", authorities}, {"ips", query(r, "ips")}});
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<net::HttpResponse> bitget_control_route(BitgetExchange& exchange,
+                                                      std::mutex& exchange_mutex,
+                                                      BitgetSimServer& server,
+                                                      const net::HttpRequest& r) {
+  if (r.method != "POST" || !r.path.starts_with("/faults/")) return std::nullopt;
+  auto answer = route(exchange, exchange_mutex, server, r);
+  std::vector<BitgetExchange::WsPush> pushes;
+  {
+    std::lock_guard lock(exchange_mutex);
+    pushes = exchange.take_pushes();
+  }
+  server.publish(pushes);
+  return answer;
 }
 
 }  // namespace aitrapp::bitget

@@ -50,12 +50,24 @@ void BitgetExchange::on_tick(const Tick& tick, int64_t wall_ms) {
   if (name == engine_to_bitget_.end()) return;
   settle_due(tick.time);
   Tick t = tick;
+  Market& m = markets_.at(name->second);
+  // The replayed bars come from a venue with another grid (0.25 steps where Bitget's BTCUSDT
+  // has 0.1): the exchange quotes and prints on its own tick, the print on the nearest one,
+  // inside the quote.
+  t.bid = round_to_tick(t.bid, m.instrument.tick, Rounding::Down);
+  t.ask = round_to_tick(t.ask, m.instrument.tick, Rounding::Up);
+  const Price down = round_to_tick(t.last, m.instrument.tick, Rounding::Down);
+  t.last = t.last.raw - down.raw >= m.instrument.tick.raw - (t.last.raw - down.raw)
+               ? down + m.instrument.tick
+               : down;
+  t.last = std::clamp(t.last, t.bid, t.ask);
   if (const int64_t factor = faults_.spread_factor_at(wall_ms); factor > 1) {
-    const Price half = Price::from_raw((t.ask.raw - t.bid.raw) * (factor - 1) / 2);
+    // Widened by whole ticks each side, so the quote stays on the grid.
+    const int64_t tick = m.instrument.tick.raw, spread_ticks = (t.ask.raw - t.bid.raw) / tick;
+    const Price half = Price::from_raw((spread_ticks * (factor - 1) + 1) / 2 * tick);
     t.bid = t.bid - half;
     t.ask = t.ask + half;
   }
-  Market& m = markets_.at(name->second);
   m.last = t;
   m.quoted = true;
   m.day.emplace_back(t.time, t.last);
@@ -70,6 +82,7 @@ void BitgetExchange::on_tick(const Tick& tick, int64_t wall_ms) {
   c.low = std::min(c.low, t.last);
   c.close = t.last;
   c.volume += t.volume;
+  push_market(m);
   venue_.on_tick(t);
   drain_venue_events(false);
 }

@@ -21,6 +21,7 @@
 #include "net/http_server.hpp"
 #include "venue/bitget/bitget_auth.hpp"
 #include "venue/bitget/bitget_contract.hpp"
+#include "venue/bitget/bitget_ws.hpp"
 #include "venue/bitget_sim/bitget_params.hpp"
 #include "venue/bitget_sim/perp_account.hpp"
 #include "venue/sim/faults.hpp"
@@ -42,6 +43,27 @@ class BitgetExchange {
   net::HttpResponse handle(const net::HttpRequest& r);
 
   nlohmann::json stats() const;
+
+  // WebSocket (bitget_exchange_ws.cpp). One push's data for one channel: `symbol` names the
+  // contract of a public push and is empty for a private one; the server wraps the data in each
+  // subscriber's own arg.
+  struct WsPush {
+    std::string channel, symbol;
+    std::string action = "snapshot";
+    nlohmann::json data;
+  };
+  // What the streams publish since the last call: the public channels after each tick (books
+  // as an update against the last one, with its checksum), the private ones after each order
+  // change, fill and funding settlement.
+  std::vector<WsPush> take_pushes();
+  // A subscription's first push (the book, the ticker, the positions, the account), or nullopt
+  // when the channel starts with its next change; the error names an unknown channel (30001) or
+  // contract (30016).
+  std::variant<std::optional<WsPush>, WsError> subscribe(const std::string& channel,
+                                                         const std::string& inst_id);
+  std::optional<WsError> check_ws_login(const nlohmann::json& arg) const;
+  static bool is_public_channel(const std::string& channel);
+  static bool is_private_channel(const std::string& channel);
 
   // Control API (bitget_control.hpp). Each returns what changed, or the error naming the bad
   // parameter (nothing is changed then).
@@ -90,7 +112,10 @@ class BitgetExchange {
       Price open, high, low, close;
       int64_t volume;
     };
-    std::deque<Candle> candles;  // one-minute, the last kCandleDays days
+    std::deque<Candle> candles;               // one-minute, the last kCandleDays days
+    std::vector<BookLevel> ws_bids, ws_asks;  // the book the books channel last published
+    int64_t book_seq = 0, trades = 0;
+    Price prev_last;
     Price mark() const;
   };
   struct Order {
@@ -146,6 +171,13 @@ class BitgetExchange {
   void settle_due(TimeMs now);
   void settle(Market& m, TimeMs at);
   void book_bill(const std::string& symbol, const std::string& type, Money amount, Money fee);
+
+  // Pushes (bitget_exchange_ws.cpp).
+  void push_market(Market& m);
+  void push_order(const Order& o, const Fill* fill = nullptr);
+  nlohmann::json ws_position_json(const Market& m, const PerpAccount::Position& p) const;
+  nlohmann::json ws_positions() const;
+  nlohmann::json ws_account() const;
 
   // Orders (bitget_exchange_orders.cpp).
   std::variant<const Order*, ApiError> place_one(const Params& p);
@@ -206,6 +238,8 @@ class BitgetExchange {
   std::map<std::string, std::string> client_oids_;  // every clientOid ever used -> orderId
   std::vector<Fill> fills_;
   std::vector<Bill> bills_;
+  std::vector<WsPush> pushes_;
+  bool account_changed_ = false;  // positions and account are pushed with the next take
   RequestFaults faults_;
   std::vector<std::string> key_authorities_ = {"coor", "cpor", "coow", "cpow"};
   std::string key_ips_ = "127.0.0.1";

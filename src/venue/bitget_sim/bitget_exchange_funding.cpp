@@ -46,6 +46,7 @@ void BitgetExchange::settle(Market& m, TimeMs at) {
   const Money charge = Money::from_raw(mul_div(value.raw, m.funding_rate_ppm, kPpm));
   const Money received = p->net.units > 0 ? -charge : charge;
   account_book_.funding(m.rules.symbol, received, at);
+  account_changed_ = true;
   book_bill(m.rules.symbol, "contract_settle_fee", received, Money{});
 }
 

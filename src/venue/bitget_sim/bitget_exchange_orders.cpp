@@ -168,15 +168,16 @@ void BitgetExchange::start_matching(Order& o) {
   const Market& m = markets_.at(o.symbol);
   const bool crosses =
       o.market || (o.side == Side::Buy ? o.price >= m.last.ask : o.price <= m.last.bid);
+  push_order(o);  // created
   if (o.force == "post_only" && crosses) {
     o.state = "canceled";
     o.cancel_reason = "post_only order would have taken liquidity";
-    return;
+    return push_order(o);
   }
   if ((o.force == "ioc" || o.force == "fok") && !crosses) {
     o.state = "canceled";
     o.cancel_reason = o.force + " order could not fill on arrival";
-    return;
+    return push_order(o);
   }
   OrderSpec spec;
   spec.client_order_id = o.order_id;
@@ -201,12 +202,14 @@ void BitgetExchange::drain_venue_events(bool taker) {
                    [&](const OrderCancelled&) {
                      o.state = "canceled";
                      o.updated = clock_.now();
+                     push_order(o);
                    },
                    [&](const OrderRejected& r) {
                      // The checks above leave the matching engine nothing to reject; count it.
                      ++venue_rejects_;
                      o.state = "canceled";
                      o.cancel_reason = r.reason;
+                     push_order(o);
                    },
                    [](const auto&) {},
                },
@@ -238,6 +241,7 @@ void BitgetExchange::book_fill(Order& o, const OrderFilled& f, bool taker) {
   o.state = o.filled >= o.size ? "filled" : "partially_filled";
   fills_.push_back({std::to_string(kTradeIdBase + static_cast<int64_t>(++next_trade_)), o.order_id,
                     o.symbol, o.side, f.qty, f.price, fee, profit, maker, clock_.now()});
+  push_order(o, &fills_.back());
 }
 
 net::HttpResponse BitgetExchange::place_order(const Params& p) {
@@ -298,11 +302,9 @@ std::variant<BitgetExchange::Order*, ApiError> BitgetExchange::find_order(const 
 
 bool BitgetExchange::cancel_open(Order& o, const std::string& reason) {
   if (!o.open()) return false;
-  venue_.on_request(CancelRequest{o.order_id}, clock_.now());
-  drain_venue_events(true);
   o.cancel_reason = reason;
-  o.state = "canceled";
-  o.updated = clock_.now();
+  venue_.on_request(CancelRequest{o.order_id}, clock_.now());
+  drain_venue_events(true);  // the cancel's push
   return true;
 }
 
@@ -415,6 +417,7 @@ net::HttpResponse BitgetExchange::modify_order(const Params& p) {
     o.client_oid = new_oid;
     client_oids_[new_oid] = old_id;
     o.updated = clock_.now();
+    push_order(o);
     return ok(id_pair(old_id, new_oid));
   }
   if (const auto e = check_price(m.rules, new_price)) return fail(*e);

@@ -314,3 +314,83 @@ test('an order from the exchange UI shows among the open orders, not sent by us'
   assert.equal(found.info.enterPointSource, 'WEB');
   await ex.cancelAllOrders(SYMBOL);
 });
+
+// ---- the WebSocket streams through ccxt.pro ----
+
+// ccxt needs its node http agent loaded before it opens a plain ws:// (loopback) stream.
+async function streamClient() {
+  const ws = ROOT.replace(/^http/, 'ws');
+  const pro = new ccxt.pro.bitget({
+    apiKey: env('BITGET_API_KEY'), secret: env('BITGET_API_SECRET'),
+    password: env('BITGET_PASSPHRASE'),
+    urls: { api: { ...client().urls.api,
+                   ws: { public: ws + '/v2/ws/public', private: ws + '/v2/ws/private' } } },
+    has: { fetchCurrencies: false },
+    options: { defaultType: 'swap', uta: false, fetchMarkets: { types: ['swap'] },
+               watchOrderBook: { checksum: true } },
+  });
+  pro.nonce = exchangeNow;
+  pro.seconds = () => Math.floor(exchangeNow() / 1000);  // the WS login signs with seconds
+  await pro.loadHttpProxyAgent();
+  return pro;
+}
+const pro = await streamClient();
+await pro.loadMarkets();
+
+test('watchOrderBook (books): a snapshot, then updates that pass ccxt\'s checksum', async () => {
+  let book;
+  for (let i = 0; i < 4; ++i) book = await pro.watchOrderBook(SYMBOL);  // each an update
+  assert.equal(book.bids.length, 5);
+  assert.equal(book.asks.length, 5);
+  assert.ok(book.bids[0][0] < book.asks[0][0]);
+  for (let i = 1; i < 5; ++i) assert.ok(book.bids[i][0] < book.bids[i - 1][0]);
+});
+
+test('watchTicker and watchTrades follow the replay', async () => {
+  const t = await pro.watchTicker(SYMBOL);
+  assert.equal(t.symbol, SYMBOL);
+  assert.ok(t.bid > 0 && t.ask > t.bid);
+  const trades = await pro.watchTrades(SYMBOL);
+  assert.ok(trades.length >= 1);
+  assert.ok(trades[0].price > 0 && trades[0].amount > 0);
+});
+
+test('watchOrders, watchMyTrades and watchPositions see our market order fill', async () => {
+  // The positions channel answers its subscription with the set then (flat), then each change.
+  assert.deepEqual(await pro.watchPositions([SYMBOL]), []);
+  const orders = pro.watchOrders(SYMBOL);
+  const mine = pro.watchMyTrades(SYMBOL);
+  const positions = pro.watchPositions([SYMBOL]);
+  await new Promise((r) => setTimeout(r, 300));  // the subscriptions land first
+  await ex.createOrder(SYMBOL, 'market', 'buy', 0.01, undefined, { clientOrderId: 'cc-ws-1' });
+  const seen = await orders;
+  assert.ok(seen.some((o) => o.clientOrderId === 'cc-ws-1'),
+            JSON.stringify(seen.map((o) => o.clientOrderId)));
+  const trades = await mine;
+  assert.equal(trades.at(-1).side, 'buy');
+  assert.equal(trades.at(-1).amount, 0.01);
+  const pos = await positions;
+  assert.ok(pos.some((p) => p.symbol === SYMBOL && p.side === 'long' && p.contracts === 0.01),
+            JSON.stringify(pos));
+  await ex.createOrder(SYMBOL, 'market', 'sell', 0.01, undefined, { reduceOnly: true });
+});
+
+test('watchBalance: the account channel', async () => {
+  const pending = pro.watchBalance();
+  await new Promise((r) => setTimeout(r, 300));
+  await ex.createOrder(SYMBOL, 'limit', 'buy', 0.01, onTick((await ex.fetchTicker(SYMBOL)).bid * 0.98),
+                       { clientOrderId: 'cc-ws-bal' });
+  const b = await pending;
+  assert.ok(b.USDT.total > 9000, JSON.stringify(b.USDT));
+  await ex.cancelAllOrders(SYMBOL);
+});
+
+test('a login with the wrong secret is refused on the stream', async () => {
+  const bad = await streamClient();
+  bad.secret = 'not-the-secret';
+  await bad.loadMarkets();
+  await assert.rejects(bad.watchOrders(SYMBOL), (e) => e instanceof ccxt.AuthenticationError);
+  await bad.close();
+});
+
+test.after(async () => { await pro.close(); });
