@@ -138,9 +138,36 @@ TEST_F(BitgetExchangeTest, TheApiKeySaysWhatItMayDo) {
   EXPECT_EQ(info["authorities"], json::array({"coor", "cpor", "coow", "cpow"}));
   EXPECT_EQ(info["ips"], "127.0.0.1");
   ex_.set_api_key({"coor", "wwow"}, "");
+  wall_ms_ += 1000;  // the route allows one request a second
   info = get("/api/v2/spot/account/info", {}, true).body["data"];
   EXPECT_EQ(info["authorities"], json::array({"coor", "wwow"}));
   EXPECT_EQ(info["ips"], "");
+}
+
+TEST_F(BitgetExchangeTest, EachEndpointHasBitgetsLimitPerSecond) {
+  // Eleven place-orders inside one second of wall time: the eleventh is refused with 429.
+  auto at = [&](int64_t wall, const std::string& oid) {
+    net::HttpRequest r;
+    r.method = "POST";
+    r.path = "/api/v2/mix/order/place-order";
+    r.body = order({{"price", "46300.0"}, {"clientOid", oid}}).dump();
+    for (auto& h : signed_headers(account_, clock_.now(), "POST", r.path, "", r.body))
+      r.headers.push_back(h);
+    const net::HttpResponse res = ex_.handle(r, wall);
+    return std::pair{res.status, json::parse(res.body)};
+  };
+  const int64_t t0 = 100'000;
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(at(t0 + i, "rl-" + std::to_string(i)).first, 200) << i;
+  auto refused = at(t0 + 500, "rl-10");
+  EXPECT_EQ(refused.first, 429);
+  EXPECT_EQ(refused.second["code"], "429");
+  EXPECT_NE(refused.second["msg"].get<std::string>().find("10 requests a second"),
+            std::string::npos);
+  EXPECT_EQ(detail("rl-10").body["code"], "40109") << "a refused request places nothing";
+  EXPECT_EQ(at(t0 + 1000, "rl-10").first, 200) << "the window has room again";
+  EXPECT_EQ(ex_.stats()["rate_limited"], 1);
+  // Another endpoint has its own window.
+  EXPECT_EQ(get("/api/v2/mix/market/ticker", kBtc).status, 200);
 }
 
 TEST_F(BitgetExchangeTest, AnErrorBurstAndALostAnswer) {

@@ -18,12 +18,13 @@ constexpr TimeMs kDayMs = 24 * 3'600'000;
 }  // namespace
 
 BitgetExchange::BitgetExchange(const std::map<std::string, Instrument>& instruments, Money capital,
-                               Credentials account, const Clock& clock)
+                               Credentials account, const Clock& clock, bool request_limits)
     : account_book_(capital),
       account_(std::move(account)),
       clock_(clock),
       venue_(instruments, SimVenueParams{0, 10'000},
-             [this](VenueEvent e) { venue_events_.push_back(std::move(e)); }) {
+             [this](VenueEvent e) { venue_events_.push_back(std::move(e)); }),
+      request_limits_(request_limits) {
   for (const auto& [_, in] : instruments) {
     if (!in.tradable) continue;
     Market m;
@@ -129,55 +130,56 @@ std::optional<ApiError> BitgetExchange::check_margin_coin(const Params& p) const
   return std::nullopt;
 }
 
-net::HttpResponse BitgetExchange::handle(const net::HttpRequest& r) {
+net::HttpResponse BitgetExchange::handle(const net::HttpRequest& r, int64_t wall_ms) {
   struct Entry {
     const char* method;
     const char* path;
     bool signed_, order;  // order: an order-entry route (the ack delay and lost answer apply)
+    int per_second;       // Bitget's limit: per UID for a private route, per IP for a public one
     Route answer;
   };
   static constexpr Entry kRoutes[] = {
-      {"GET", "/api/v2/public/time", false, false, &BitgetExchange::server_time},
-      {"GET", "/api/v2/mix/market/contracts", false, false, &BitgetExchange::contracts},
-      {"GET", "/api/v2/mix/market/ticker", false, false, &BitgetExchange::ticker},
-      {"GET", "/api/v2/mix/market/tickers", false, false, &BitgetExchange::tickers},
-      {"GET", "/api/v2/mix/market/merge-depth", false, false, &BitgetExchange::merge_depth},
-      {"GET", "/api/v2/mix/market/candles", false, false, &BitgetExchange::candles},
-      {"GET", "/api/v2/mix/market/history-candles", false, false, &BitgetExchange::candles},
-      {"GET", "/api/v2/mix/market/symbol-price", false, false, &BitgetExchange::symbol_price},
-      {"GET", "/api/v2/mix/market/query-position-lever", false, false,
+      {"GET", "/api/v2/public/time", false, false, 20, &BitgetExchange::server_time},
+      {"GET", "/api/v2/mix/market/contracts", false, false, 20, &BitgetExchange::contracts},
+      {"GET", "/api/v2/mix/market/ticker", false, false, 20, &BitgetExchange::ticker},
+      {"GET", "/api/v2/mix/market/tickers", false, false, 20, &BitgetExchange::tickers},
+      {"GET", "/api/v2/mix/market/merge-depth", false, false, 20, &BitgetExchange::merge_depth},
+      {"GET", "/api/v2/mix/market/candles", false, false, 20, &BitgetExchange::candles},
+      {"GET", "/api/v2/mix/market/history-candles", false, false, 20, &BitgetExchange::candles},
+      {"GET", "/api/v2/mix/market/symbol-price", false, false, 20, &BitgetExchange::symbol_price},
+      {"GET", "/api/v2/mix/market/query-position-lever", false, false, 20,
        &BitgetExchange::leverage_tiers},
-      {"GET", "/api/v2/mix/market/current-fund-rate", false, false,
+      {"GET", "/api/v2/mix/market/current-fund-rate", false, false, 20,
        &BitgetExchange::current_funding_rate},
-      {"GET", "/api/v2/mix/market/funding-time", false, false, &BitgetExchange::funding_time},
-      {"GET", "/api/v2/mix/market/history-fund-rate", false, false,
+      {"GET", "/api/v2/mix/market/funding-time", false, false, 20, &BitgetExchange::funding_time},
+      {"GET", "/api/v2/mix/market/history-fund-rate", false, false, 20,
        &BitgetExchange::funding_history},
-      {"GET", "/api/v2/mix/account/accounts", true, false, &BitgetExchange::accounts},
-      {"GET", "/api/v2/mix/account/account", true, false, &BitgetExchange::account},
-      {"GET", "/api/v2/mix/account/bill", true, false, &BitgetExchange::bills},
-      {"GET", "/api/v2/common/trade-rate", true, false, &BitgetExchange::trade_rate},
-      {"GET", "/api/v2/spot/account/info", true, false, &BitgetExchange::api_key_info},
-      {"POST", "/api/v2/mix/account/set-leverage", true, false, &BitgetExchange::set_leverage},
-      {"POST", "/api/v2/mix/account/set-margin-mode", true, false,
+      {"GET", "/api/v2/mix/account/accounts", true, false, 10, &BitgetExchange::accounts},
+      {"GET", "/api/v2/mix/account/account", true, false, 10, &BitgetExchange::account},
+      {"GET", "/api/v2/mix/account/bill", true, false, 10, &BitgetExchange::bills},
+      {"GET", "/api/v2/common/trade-rate", true, false, 10, &BitgetExchange::trade_rate},
+      {"GET", "/api/v2/spot/account/info", true, false, 1, &BitgetExchange::api_key_info},
+      {"POST", "/api/v2/mix/account/set-leverage", true, false, 5, &BitgetExchange::set_leverage},
+      {"POST", "/api/v2/mix/account/set-margin-mode", true, false, 5,
        &BitgetExchange::set_margin_mode},
-      {"POST", "/api/v2/mix/account/set-position-mode", true, false,
+      {"POST", "/api/v2/mix/account/set-position-mode", true, false, 5,
        &BitgetExchange::set_position_mode},
-      {"GET", "/api/v2/mix/position/all-position", true, false, &BitgetExchange::all_positions},
-      {"GET", "/api/v2/mix/position/single-position", true, false,
+      {"GET", "/api/v2/mix/position/all-position", true, false, 5, &BitgetExchange::all_positions},
+      {"GET", "/api/v2/mix/position/single-position", true, false, 10,
        &BitgetExchange::single_position},
-      {"POST", "/api/v2/mix/order/place-order", true, true, &BitgetExchange::place_order},
-      {"POST", "/api/v2/mix/order/batch-place-order", true, true,
+      {"POST", "/api/v2/mix/order/place-order", true, true, 10, &BitgetExchange::place_order},
+      {"POST", "/api/v2/mix/order/batch-place-order", true, true, 5,
        &BitgetExchange::batch_place_order},
-      {"POST", "/api/v2/mix/order/modify-order", true, true, &BitgetExchange::modify_order},
-      {"POST", "/api/v2/mix/order/cancel-order", true, true, &BitgetExchange::cancel_order},
-      {"POST", "/api/v2/mix/order/batch-cancel-orders", true, true,
+      {"POST", "/api/v2/mix/order/modify-order", true, true, 10, &BitgetExchange::modify_order},
+      {"POST", "/api/v2/mix/order/cancel-order", true, true, 10, &BitgetExchange::cancel_order},
+      {"POST", "/api/v2/mix/order/batch-cancel-orders", true, true, 10,
        &BitgetExchange::batch_cancel_orders},
-      {"POST", "/api/v2/mix/order/cancel-all-orders", true, true,
+      {"POST", "/api/v2/mix/order/cancel-all-orders", true, true, 10,
        &BitgetExchange::cancel_all_orders},
-      {"GET", "/api/v2/mix/order/detail", true, false, &BitgetExchange::order_detail},
-      {"GET", "/api/v2/mix/order/orders-pending", true, false, &BitgetExchange::orders_pending},
-      {"GET", "/api/v2/mix/order/orders-history", true, false, &BitgetExchange::orders_history},
-      {"GET", "/api/v2/mix/order/fills", true, false, &BitgetExchange::order_fills},
+      {"GET", "/api/v2/mix/order/detail", true, false, 10, &BitgetExchange::order_detail},
+      {"GET", "/api/v2/mix/order/orders-pending", true, false, 10, &BitgetExchange::orders_pending},
+      {"GET", "/api/v2/mix/order/orders-history", true, false, 10, &BitgetExchange::orders_history},
+      {"GET", "/api/v2/mix/order/fills", true, false, 10, &BitgetExchange::order_fills},
   };
   ++requests_;
   settle_due(clock_.now());
@@ -186,6 +188,17 @@ net::HttpResponse BitgetExchange::handle(const net::HttpRequest& r) {
   });
   if (route == std::end(kRoutes))
     return fail(api_error(ErrorKind::NotFound, r.method + " " + r.path));
+  // Bitget's limits, counted on the wall clock (real requests a second; one account and, the
+  // clients being on loopback, one IP): past one, 429 until the window has room again.
+  auto [window, added] = route_windows_.try_emplace(route->path, route->per_second, 1000);
+  if (request_limits_ && (!window->second.allows(wall_ms) || !overall_.allows(wall_ms))) {
+    ++rate_limited_;
+    return fail(api_error(ErrorKind::TooManyRequests, r.method + " " + r.path + " is limited to " +
+                                                          std::to_string(route->per_second) +
+                                                          " requests a second"));
+  }
+  window->second.record(wall_ms);
+  overall_.record(wall_ms);
   // An injected error burst answers before anything is looked at, as an overloaded gateway does.
   if (const int status = faults_.take_error()) {
     ++injected_errors_;
@@ -230,6 +243,7 @@ json BitgetExchange::stats() const {
   return {{"requests", requests_},
           {"refused_signatures", refused_},
           {"injected_errors", injected_errors_},
+          {"rate_limited", rate_limited_},
           {"orders_placed", orders_placed_},
           {"open_orders", open},
           {"fills", fills_.size()},

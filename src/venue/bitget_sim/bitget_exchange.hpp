@@ -15,6 +15,7 @@
 
 #include "core/decimal.hpp"
 #include "core/instrument.hpp"
+#include "core/rate_window.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "market/bar.hpp"
@@ -32,15 +33,17 @@ namespace aitrapp::bitget {
 class BitgetExchange {
  public:
   // `instruments`: the tradable ones become USDT-FUTURES contracts. `clock` must outlive this.
+  // `request_limits` false lifts Bitget's per-endpoint limits (a benchmark of the round trip).
   BitgetExchange(const std::map<std::string, Instrument>& instruments, Money capital,
-                 Credentials account, const Clock& clock);
+                 Credentials account, const Clock& clock, bool request_limits = true);
 
   // A market data tick: any funding settlement due before it, the quote (its spread widened by
   // the spread fault at `wall_ms`, the server's steady clock), then the matching of resting
   // orders (maker fills).
   void on_tick(const Tick& t, int64_t wall_ms = 0);
-  // A REST request, answered in Bitget's envelope; never throws for bad input.
-  net::HttpResponse handle(const net::HttpRequest& r);
+  // A REST request that arrived at `wall_ms` (the server's steady clock, which Bitget's
+  // request limits count in), answered in Bitget's envelope; never throws for bad input.
+  net::HttpResponse handle(const net::HttpRequest& r, int64_t wall_ms);
 
   nlohmann::json stats() const;
 
@@ -245,7 +248,10 @@ class BitgetExchange {
   std::string key_ips_ = "127.0.0.1";
   uint64_t next_order_ = 0, next_trade_ = 0, next_bill_ = 0;
   int64_t requests_ = 0, refused_ = 0, orders_placed_ = 0, venue_rejects_ = 0;
-  int64_t funding_settlements_ = 0, injected_errors_ = 0;
+  int64_t funding_settlements_ = 0, injected_errors_ = 0, rate_limited_ = 0;
+  bool request_limits_;
+  std::map<std::string, RateWindow> route_windows_;  // by path
+  RateWindow overall_{6000, 60'000};                 // Bitget's 6,000 a minute per IP
 };
 
 }  // namespace aitrapp::bitget

@@ -272,7 +272,7 @@ BitgetSimServer::BitgetSimServer(BitgetExchange& exchange, std::mutex& exchange_
           std::vector<BitgetExchange::WsPush> pushes;
           {
             std::lock_guard lock(impl_->mu);
-            res = impl_->ex.handle(r);
+            res = impl_->ex.handle(r, steady_now_ms());
             pushes = impl_->ex.take_pushes();
           }
           publish(pushes);
