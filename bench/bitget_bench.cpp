@@ -1,7 +1,8 @@
 // Bitget's signed REST: the HMAC-SHA256 signature a private request carries, the exchange's check
 // of it, and the whole round trip of a signed GET over loopback HTTP/1.1 keep-alive to the
 // simulator's REST server (signing, the request, the check, the account's answer in the envelope,
-// its parse). Bitget's JSON book and order pushes come with the simulator's WebSocket streams.
+// its parse); and the adapter's reading of the stream: a books update from JSON text into the
+// mirrored book with its checksum checked, and an orders push with a fill, ns per message.
 #include <benchmark/benchmark.h>
 
 #include <mutex>
@@ -12,6 +13,7 @@
 #include "net/url.hpp"
 #include "venue/bitget/bitget_auth.hpp"
 #include "venue/bitget/bitget_envelope.hpp"
+#include "venue/bitget/bitget_stream_codec.hpp"
 #include "venue/bitget_sim/bitget_sim_server.hpp"
 
 namespace aitrapp {
@@ -85,6 +87,122 @@ void BM_BitgetSignedRoundTrip(benchmark::State& st) {
   st.counters["p99_us"] = bench::quantile(us, 0.99);
 }
 BENCHMARK(BM_BitgetSignedRoundTrip)->Iterations(2000)->Unit(benchmark::kMicrosecond);
+
+Instrument bench_btc() {
+  Instrument btc;
+  btc.symbol = "BTCUSDT";
+  btc.exchange = "BITGET";
+  btc.tick = Price::from_raw(1000);
+  btc.units_per_whole = 1000;
+  return btc;
+}
+
+Tick bench_tick(TimeMs at, int64_t last_raw) {
+  Tick t;
+  t.symbol = "BTCUSDT";
+  t.time = at;
+  t.last = Price::from_raw(last_raw);
+  t.bid = t.last - Price::from_raw(1000);
+  t.ask = t.last + Price::from_raw(1000);
+  t.volume = 5;
+  return t;
+}
+
+std::string frame_text(const bitget::BitgetExchange::WsPush& p) {
+  return nlohmann::json{{"action", p.action},
+                        {"arg",
+                         {{"instType", "USDT-FUTURES"},
+                          {"channel", p.channel},
+                          {"instId", p.symbol.empty() ? "default" : p.symbol}}},
+                        {"data", p.data},
+                        {"ts", kNow}}
+      .dump();
+}
+
+// The simulator's books frames over a random walk of 1,000 ticks: the snapshot, then updates.
+struct BookFrames {
+  std::string snapshot;
+  std::vector<std::string> updates;
+};
+BookFrames book_frames() {
+  const Instrument btc = bench_btc();
+  SimClock clock(kNow);
+  bitget::BitgetExchange ex({{btc.symbol, btc}}, Money::from_units(10000), kAccount, clock);
+  int64_t last = 463'190'000;
+  ex.on_tick(bench_tick(kNow, last));
+  ex.take_pushes();
+  BookFrames f;
+  f.snapshot = frame_text(
+      *std::get<std::optional<bitget::BitgetExchange::WsPush>>(ex.subscribe("books", "BTCUSDT")));
+  uint64_t x = 42;
+  for (int i = 1; i <= 1000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    last += (static_cast<int64_t>(x >> 61) - 3) * 1000;  // -3..+4 ticks
+    ex.on_tick(bench_tick(kNow + i * 250, last));
+    for (const auto& p : ex.take_pushes())
+      if (p.channel == "books") f.updates.push_back(frame_text(p));
+  }
+  return f;
+}
+
+void BM_BitgetBookUpdateDecode(benchmark::State& st) {
+  const BookFrames f = book_frames();
+  bitget::BookMirror book;
+  auto apply = [&](const std::string& text) {
+    const auto frame = nlohmann::json::parse(text);
+    const auto push = bitget::parse_book_push(*bitget::push_of(frame));
+    return push ? book.apply(push.value()) : Result<void>(Error{push.error()});
+  };
+  if (!apply(f.snapshot)) return st.SkipWithError("the snapshot did not apply");
+  size_t i = 0;
+  for (auto _ : st) {
+    if (i == f.updates.size()) {  // the walk starts again from its snapshot
+      st.PauseTiming();
+      (void)apply(f.snapshot);
+      i = 0;
+      st.ResumeTiming();
+    }
+    const auto applied = apply(f.updates[i++]);
+    if (!applied) return st.SkipWithError(applied.error().c_str());
+  }
+  double levels = 0;
+  for (const auto& u : f.updates) {
+    const auto d = nlohmann::json::parse(u)["data"][0];
+    levels += static_cast<double>(d["bids"].size() + d["asks"].size());
+  }
+  st.counters["levels_per_update"] = levels / static_cast<double>(f.updates.size());
+}
+BENCHMARK(BM_BitgetBookUpdateDecode);
+
+void BM_BitgetOrderPushDecode(benchmark::State& st) {
+  const Instrument btc = bench_btc();
+  SimClock clock(kNow);
+  bitget::BitgetExchange ex({{btc.symbol, btc}}, Money::from_units(10000), kAccount, clock);
+  ex.on_tick(bench_tick(kNow, 463'190'000));
+  net::HttpRequest r;
+  r.method = "POST";
+  r.path = "/api/v2/mix/order/place-order";
+  r.body = R"({"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed",)"
+           R"("marginCoin":"USDT","size":"0.010","side":"buy","orderType":"market",)"
+           R"("clientOid":"bench-1"})";
+  for (auto& h : bitget::signed_headers(kAccount, kNow, "POST", r.path, "", r.body))
+    r.headers.push_back(h);
+  ex.take_pushes();
+  ex.handle(r, 1);
+  std::string fill;
+  for (const auto& p : ex.take_pushes())
+    if (p.channel == "orders" && p.data[0].contains("tradeId")) fill = frame_text(p);
+  if (fill.empty()) return st.SkipWithError("no fill was pushed");
+  const bitget::ContractRules rules = bitget::rules_of(btc);
+  for (auto _ : st) {
+    const auto frame = nlohmann::json::parse(fill);
+    const auto orders = bitget::parse_order_push(*bitget::push_of(frame), rules);
+    if (!orders || orders.value().empty()) return st.SkipWithError("the push did not decode");
+    benchmark::DoNotOptimize(orders.value().front().fill_qty);
+  }
+  st.counters["bytes"] = static_cast<double>(fill.size());
+}
+BENCHMARK(BM_BitgetOrderPushDecode);
 
 }  // namespace
 }  // namespace aitrapp

@@ -232,6 +232,14 @@ std::string format_size(const ContractRules& r, Qty q) {
   return format_units(q.units, r.volume_place);
 }
 
+std::optional<Qty> parse_size(const ContractRules& r, std::string_view size) {
+  const auto d = parse_decimal(size);
+  if (!d) return std::nullopt;
+  const auto units = in_units(*d, r.volume_place);
+  if (!units) return std::nullopt;
+  return Qty{*units};
+}
+
 namespace {
 
 // A price or size as the exchange checks it: a positive decimal with at most `places` decimals,

@@ -47,6 +47,9 @@ Result<ContractRules> parse_contract(const nlohmann::json& j);
 // first).
 std::string format_price(const ContractRules& rules, Price p);
 std::string format_size(const ContractRules& rules, Qty q);
+// What the exchange writes back, read as engine values: a size in units of 10^-volumePlace,
+// nullopt when it is not a non-negative decimal with at most volumePlace decimals.
+std::optional<Qty> parse_size(const ContractRules& rules, std::string_view size);
 
 // The exchange's checks of an order's `price` (limit orders) and `size`. `price` for the
 // notional check is the order's price, or the last price for a market order.
