@@ -133,6 +133,26 @@ TEST_F(BitgetExchangeTest, AnOrderFromTheUiIsOnTheAccountButNotFromTheApi) {
   EXPECT_FALSE(ex_.place_ui_order("BTCUSDT", Side::Sell, "0.0001", ""));
 }
 
+TEST_F(BitgetExchangeTest, TheAccountsOwnRatesMayGiveTheMakerARebate) {
+  ASSERT_TRUE(ex_.set_fee_rates("BTCUSDT", "-0.00005", "0.00045"));
+  auto rate =
+      get("/api/v2/common/trade-rate", {{"symbol", "BTCUSDT"}, {"businessType", "mix"}}, true)
+          .body["data"];
+  EXPECT_EQ(rate["makerFeeRate"], "-0.00005");
+  EXPECT_EQ(rate["takerFeeRate"], "0.00045");
+  EXPECT_EQ(get("/api/v2/mix/market/contracts", {{"productType", "USDT-FUTURES"}})
+                .body["data"][0]["makerFeeRate"],
+            "0.0002")
+      << "the contract states the base tier";
+  ASSERT_EQ(place({{"price", "46300.0"}, {"size", "0.100"}, {"clientOid", "rebate"}}).status, 200);
+  tick("46300.0");
+  EXPECT_EQ(detail("rebate").body["data"]["fee"], "0.2315") << "4630 x 0.00005 received";
+  EXPECT_EQ(account()["accountEquity"], "10000.2315");
+  EXPECT_FALSE(ex_.set_fee_rates("BTCUSDT", "0.0001", "-0.0001")) << "a taker pays";
+  EXPECT_FALSE(ex_.set_fee_rates("BTCUSDT", "0.0000001", "0.0006")) << "7 decimals";
+  EXPECT_FALSE(ex_.set_fee_rates("BTCUSDT", "abc", "0.0006"));
+}
+
 TEST_F(BitgetExchangeTest, TheApiKeySaysWhatItMayDo) {
   auto info = get("/api/v2/spot/account/info", {}, true).body["data"];
   EXPECT_EQ(info["authorities"], json::array({"coor", "cpor", "coow", "cpow"}));

@@ -55,6 +55,10 @@ std::optional<net::HttpResponse> route(BitgetExchange& exchange, std::mutex& exc
     return answer(exchange.place_ui_order(symbol, side == "buy" ? Side::Buy : Side::Sell, size,
                                           query(r, "price")));
   }
+  if (fault == "fee_rate") {
+    std::lock_guard lock(exchange_mutex);
+    return answer(exchange.set_fee_rates(symbol, query(r, "maker"), query(r, "taker")));
+  }
   if (fault == "stale_book") {
     auto v = int_param(r, "seconds", 1, 3600);
     if (!v) return control_reply(400, {{"error", v.error()}});

@@ -30,8 +30,8 @@ BitgetExchange::BitgetExchange(const std::map<std::string, Instrument>& instrume
     Market m;
     m.rules = rules_of(in);
     m.instrument = in;
-    m.maker_rate = parse_fixed(m.rules.maker_fee_rate).value_or(0);
-    m.taker_rate = parse_fixed(m.rules.taker_fee_rate).value_or(0);
+    m.maker_ppm = parse_ppm(m.rules.maker_fee_rate).value_or(0);
+    m.taker_ppm = parse_ppm(m.rules.taker_fee_rate).value_or(0);
     const TimeMs interval = m.rules.fund_interval_hours * 3'600'000LL;
     m.next_funding = (clock_.now() / interval + 1) * interval;
     engine_to_bitget_[in.symbol] = m.rules.symbol;
@@ -332,6 +332,22 @@ Result<json> BitgetExchange::place_ui_order(const std::string& symbol, Side side
   Order& o = orders_.at(std::get<const Order*>(placed)->order_id);
   o.source = "WEB";
   return order_json(o, "state");
+}
+
+Result<json> BitgetExchange::set_fee_rates(const std::string& symbol, const std::string& maker,
+                                           const std::string& taker) {
+  auto found = market_named(symbol);
+  if (const auto* e = std::get_if<ApiError>(&found)) return Error{e->msg};
+  const auto mk = parse_ppm(maker), tk = parse_ppm(taker);
+  if (!mk) return Error{"maker rate '" + maker + "' is not a decimal with at most 6 decimals"};
+  if (!tk) return Error{"taker rate '" + taker + "' is not a decimal with at most 6 decimals"};
+  if (*tk < 0) return Error{"taker rate '" + taker + "' is negative: only a maker earns a rebate"};
+  Market& m = *std::get<Market*>(found);
+  m.maker_ppm = *mk;
+  m.taker_ppm = *tk;
+  return json{{"symbol", m.rules.symbol},
+              {"makerFeeRate", ppm_text(m.maker_ppm)},
+              {"takerFeeRate", ppm_text(m.taker_ppm)}};
 }
 
 void BitgetExchange::set_api_key(std::vector<std::string> authorities, std::string ips) {

@@ -86,6 +86,10 @@ class BitgetExchange {
   // rests it 1 % from the touch. The orphan scan must find it.
   Result<nlohmann::json> place_ui_order(const std::string& symbol, Side side,
                                         const std::string& size, const std::string& price);
+  // The account's own maker and taker rates (what trade-rate answers and fills are charged):
+  // decimals such as "0.0002" or "-0.00005".
+  Result<nlohmann::json> set_fee_rates(const std::string& symbol, const std::string& maker,
+                                       const std::string& taker);
   // What GET /api/v2/spot/account/info reports for the API key.
   void set_api_key(std::vector<std::string> authorities, std::string ips);
   // The levels each side of the book shows, and the size at the touch in the contract's lots.
@@ -93,8 +97,10 @@ class BitgetExchange {
   static constexpr int64_t kTouchLots = 100;
   static constexpr int kDefaultLeverage = 20;
   static constexpr int kCandleDays = 7;
-  // A funding rate in millionths as Bitget writes it (100: "0.000100").
+  // A rate in millionths as Bitget writes it (100: "0.000100"), and read back: nullopt unless
+  // a decimal with at most 6 decimals, optionally signed.
   static std::string ppm_text(int64_t ppm);
+  static std::optional<int64_t> parse_ppm(std::string_view text);
 
  private:
   struct Market {
@@ -105,9 +111,11 @@ class BitgetExchange {
     std::deque<std::pair<TimeMs, Price>> day;  // the last 24 h of prints, for the ticker
     int leverage = kDefaultLeverage;
     std::string margin_mode = "crossed";
-    int64_t maker_rate = 0, taker_rate = 0;  // the account's fee rates, on Money's scale
-    int64_t mark_offset_bps = 0;             // the move-mark fault
-    int64_t funding_rate_ppm = 100;          // 0.01 %: the replayed data carries no funding
+    // The account's own fee rates (trade-rate), in millionths: the contract's base tier unless
+    // the control API set others; the maker's may be zero or negative (a rebate).
+    int64_t maker_ppm = 0, taker_ppm = 0;
+    int64_t mark_offset_bps = 0;     // the move-mark fault
+    int64_t funding_rate_ppm = 100;  // 0.01 %: the replayed data carries no funding
     TimeMs next_funding = 0;
     std::vector<std::pair<TimeMs, int64_t>> funding_history;  // settled: time, rate (ppm)
     struct Candle {

@@ -111,7 +111,7 @@ net::HttpResponse BitgetExchange::account(const Params& r) {
   return ok(account_json());
 }
 
-// The account's own rate; here the contract's base tier.
+// The account's own rate: the contract's base tier unless the control API set another.
 net::HttpResponse BitgetExchange::trade_rate(const Params& r) {
   const std::string business = r.get("businessType");
   if (business != "mix" && business != "contract")
@@ -120,8 +120,14 @@ net::HttpResponse BitgetExchange::trade_rate(const Params& r) {
   const auto it = markets_.find(upper(r.get("symbol")));
   if (it == markets_.end())
     return fail(api_error(ErrorKind::ParameterInvalid, "symbol \"" + r.get("symbol") + "\""));
-  return ok({{"makerFeeRate", it->second.rules.maker_fee_rate},
-             {"takerFeeRate", it->second.rules.taker_fee_rate}});
+  // Written as Bitget writes rates here: "0.0002", trailing zeros dropped.
+  auto rate = [](int64_t ppm) {
+    std::string t = ppm_text(ppm);
+    while (t.back() == '0' && t[t.size() - 2] != '.') t.pop_back();
+    return t;
+  };
+  return ok(
+      {{"makerFeeRate", rate(it->second.maker_ppm)}, {"takerFeeRate", rate(it->second.taker_ppm)}});
 }
 
 // The account statement, newest first: funding settlements (contract_settle_fee) and each fill

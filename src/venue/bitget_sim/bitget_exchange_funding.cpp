@@ -26,6 +26,34 @@ std::string BitgetExchange::ppm_text(int64_t ppm) {
   return (ppm < 0 ? "-" : "") + std::to_string(a / kPpm) + "." + frac;
 }
 
+std::optional<int64_t> BitgetExchange::parse_ppm(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  const bool negative = text[0] == '-';
+  if (negative) text.remove_prefix(1);
+  int64_t whole = 0, frac = 0;
+  int places = -1;  // -1: before the point
+  for (const char c : text) {
+    if (c == '.' && places < 0) {
+      places = 0;
+    } else if (c >= '0' && c <= '9') {
+      if (places < 0) {
+        if (whole > 1'000'000) return std::nullopt;
+        whole = whole * 10 + (c - '0');
+      } else if (++places > 6) {
+        return std::nullopt;
+      } else {
+        frac = frac * 10 + (c - '0');
+      }
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (text.front() == '.' || text.back() == '.') return std::nullopt;
+  for (int i = std::max(places, 0); i < 6; ++i) frac *= 10;
+  const int64_t v = whole * kPpm + frac;
+  return negative ? -v : v;
+}
+
 void BitgetExchange::settle_due(TimeMs now) {
   for (auto& [_, m] : markets_) {
     const TimeMs interval = m.rules.fund_interval_hours * 3'600'000LL;

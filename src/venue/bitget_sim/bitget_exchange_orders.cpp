@@ -222,7 +222,7 @@ void BitgetExchange::book_fill(Order& o, const OrderFilled& f, bool taker) {
   const bool maker = !taker && !o.market;
   const Money value = notional(f.price, f.qty, m.instrument.units_per_whole);
   const Money fee =
-      Money::from_raw(mul_div(value.raw, maker ? m.maker_rate : m.taker_rate, kScale));
+      Money::from_raw(mul_div(value.raw, maker ? m.maker_ppm : m.taker_ppm, 1'000'000));
   const auto* before = account_book_.position(o.symbol);
   const int64_t held = before ? before->net.units : 0;
   const Money profit = account_book_.fill(o.symbol, o.side, f.qty, f.price, fee,
