@@ -174,6 +174,17 @@ void BM_BitgetBookUpdateDecode(benchmark::State& st) {
 }
 BENCHMARK(BM_BitgetBookUpdateDecode);
 
+// The JSON parse alone of the same updates: how much of the row above is nlohmann's.
+void BM_BitgetBookUpdateJsonOnly(benchmark::State& st) {
+  const BookFrames f = book_frames();
+  size_t i = 0;
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(nlohmann::json::parse(f.updates[i]));
+    i = (i + 1) % f.updates.size();
+  }
+}
+BENCHMARK(BM_BitgetBookUpdateJsonOnly);
+
 void BM_BitgetOrderPushDecode(benchmark::State& st) {
   const Instrument btc = bench_btc();
   SimClock clock(kNow);
