@@ -190,6 +190,12 @@ TEST_F(BitgetExchangeTest, ModifyReplacesTheOrderUnderItsNewClientOid) {
   EXPECT_EQ(next["price"], "46310.0");
   EXPECT_EQ(next["size"], "0.020");
   EXPECT_NE(next["orderId"], a.body["data"]["orderId"]) << "the successor has its own orderId";
+  json big = m;
+  big["clientOid"] = "q-2";
+  big["newClientOid"] = "q-big";
+  big["newSize"] = "9.000";
+  EXPECT_EQ(post("/api/v2/mix/order/modify-order", big).body["code"], "43012");
+  EXPECT_EQ(detail("q-2").body["data"]["state"], "live") << "a refused modify changes nothing";
   m["clientOid"] = "q-1";
   m["newClientOid"] = "q-3";
   EXPECT_EQ(post("/api/v2/mix/order/modify-order", m).body["code"], "40808")

@@ -206,8 +206,14 @@ TEST_F(BitgetExchangeTest, AnErrorBurstAndALostAnswer) {
   EXPECT_FALSE(place({{"price", "46300.0"}, {"clientOid", "lost-2"}}).dropped);
   ex_.faults().partial_next_qty = 4;
   ASSERT_EQ(place({{"orderType", "market"}, {"size", "0.010"}, {"clientOid", "part"}}).status, 200);
-  EXPECT_EQ(detail("part").body["data"]["state"], "partially_filled");
+  EXPECT_EQ(detail("part").body["data"]["state"], "canceled") << "a market order never rests";
   EXPECT_EQ(detail("part").body["data"]["baseVolume"], "0.004");
+  ex_.faults().partial_next_qty = 3;
+  ASSERT_EQ(place({{"price", "46400.0"}, {"size", "0.010"}, {"clientOid", "part-gtc"}}).status,
+            200);
+  EXPECT_EQ(detail("part-gtc").body["data"]["state"], "partially_filled")
+      << "a GTC limit rests with the rest";
+  EXPECT_EQ(detail("part-gtc").body["data"]["baseVolume"], "0.003");
   ex_.faults().reject_next_limit = true;
   auto band = place({{"price", "46300.0"}});
   EXPECT_EQ(band.body["code"], "40808");

@@ -176,6 +176,11 @@ class BitgetExchange {
   Money position_margin() const;
   Money order_margin() const;
   Money equity() const;
+  // The initial margin of `qty` at `price` on `m` with `leverage`.
+  static Money margin_of(const Market& m, Price price, Qty qty, int leverage);
+  // The refusal of an opening order needing `needed` when `freed` (its predecessor's margin, on
+  // a modify) is given back first; nullopt when the account has it.
+  std::optional<ApiError> check_margin(Money needed, Money freed = {}) const;
   std::variant<Market*, ApiError> market_named(const std::string& symbol);
 
   // Funding (bitget_exchange_funding.cpp): the settlements due up to `now`, one settlement.

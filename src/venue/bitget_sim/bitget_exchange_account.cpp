@@ -25,13 +25,23 @@ std::optional<int> leverage_value(const std::string& text, int max) {
 
 }  // namespace
 
+Money BitgetExchange::margin_of(const Market& m, Price price, Qty qty, int leverage) {
+  return Money::from_raw(notional(price, qty, m.instrument.units_per_whole).raw / leverage);
+}
+
+std::optional<ApiError> BitgetExchange::check_margin(Money needed, Money freed) const {
+  const Money available = equity() - position_margin() - order_margin() + freed;
+  if (needed <= available) return std::nullopt;
+  return api_error(ErrorKind::InsufficientBalance,
+                   "the order needs " + to_string(needed) + " USDT of margin, " +
+                       to_string(std::max(available, Money{})) + " is available");
+}
+
 Money BitgetExchange::position_margin() const {
   Money sum;
   for (const auto& [symbol, p] : account_book_.positions()) {
     const Market& m = markets_.at(symbol);
-    const Money value =
-        notional(m.mark(), Qty{std::llabs(p.net.units)}, m.instrument.units_per_whole);
-    sum += Money::from_raw(value.raw / m.leverage);
+    sum += margin_of(m, m.mark(), Qty{std::llabs(p.net.units)}, m.leverage);
   }
   return sum;
 }
@@ -43,9 +53,7 @@ Money BitgetExchange::order_margin() const {
   for (const auto& [_, o] : orders_) {
     if (!o.open() || o.reduce_only) continue;
     const Market& m = markets_.at(o.symbol);
-    const Price at = o.market ? m.mark() : o.price;
-    sum += Money::from_raw(notional(at, o.size - o.filled, m.instrument.units_per_whole).raw /
-                           o.leverage);
+    sum += margin_of(m, o.market ? m.mark() : o.price, o.size - o.filled, o.leverage);
   }
   return sum;
 }
@@ -216,7 +224,7 @@ json BitgetExchange::position_json(const Market& m, const PerpAccount::Position&
           {"marginCoin", "USDT"},
           {"holdSide", long_ ? "long" : "short"},
           {"openDelegateSize", format_size(m.rules, opening)},
-          {"marginSize", to_string(Money::from_raw(value.raw / m.leverage))},
+          {"marginSize", to_string(margin_of(m, m.mark(), total, m.leverage))},
           {"available", format_size(m.rules, total - std::min(total, reducing))},
           {"locked", format_size(m.rules, std::min(total, reducing))},
           {"total", format_size(m.rules, total)},

@@ -130,14 +130,9 @@ std::variant<const BitgetExchange::Order*, ApiError> BitgetExchange::place_one(c
           ErrorKind::PositionNotEnough,
           "size " + size_text + " > position " + format_size(m.rules, Qty{std::llabs(net)}));
   } else {
-    const Price at = market ? m.mark() : price_of(price_text);
-    const Money needed =
-        Money::from_raw(notional(at, size, m.instrument.units_per_whole).raw / m.leverage);
-    const Money available = equity() - position_margin() - order_margin();
-    if (needed > available)
-      return api_error(ErrorKind::InsufficientBalance,
-                       "the order needs " + to_string(needed) + " USDT of margin, " +
-                           to_string(std::max(available, Money{})) + " is available");
+    if (const auto e =
+            check_margin(margin_of(m, market ? m.mark() : price_of(price_text), size, m.leverage)))
+      return *e;
   }
 
   Order o;
@@ -163,7 +158,9 @@ std::variant<const BitgetExchange::Order*, ApiError> BitgetExchange::place_one(c
 
 // Hands the order to the matching engine, unless its time in force ends it first: a post-only
 // order that would take liquidity is cancelled unfilled, and so is an IOC or FOK limit that
-// cannot fill on arrival (on arrival a marketable order fills whole at the touch).
+// cannot fill on arrival (on arrival a marketable order fills whole at the touch). What a
+// market, IOC or FOK order leaves unfilled on arrival (the partial-fill fault's thin book) is
+// cancelled: it never rests.
 void BitgetExchange::start_matching(Order& o) {
   const Market& m = markets_.at(o.symbol);
   const bool crosses =
@@ -190,6 +187,8 @@ void BitgetExchange::start_matching(Order& o) {
     venue_.cap_fills(o.order_id, Qty{cap});
   venue_.on_request(PlaceRequest{spec}, clock_.now());
   drain_venue_events(true);
+  if ((o.market || o.force == "ioc" || o.force == "fok") && o.open())
+    cancel_open(o, "the rest could not fill on arrival");
 }
 
 void BitgetExchange::drain_venue_events(bool taker) {
@@ -423,11 +422,17 @@ net::HttpResponse BitgetExchange::modify_order(const Params& p) {
   if (const auto e = check_price(m.rules, new_price)) return fail(*e);
   if (const auto e = check_band(m.rules, o.side, price_of(new_price), m.mark())) return fail(*e);
   if (const auto e = check_size(m.rules, new_size, new_price)) return fail(*e);
+  const int64_t upw = m.instrument.units_per_whole;
+  if (!o.reduce_only)  // the successor's margin, with what the order itself holds freed
+    if (const auto e =
+            check_margin(margin_of(m, price_of(new_price), size_of(new_size, upw), o.leverage),
+                         margin_of(m, o.price, o.size, o.leverage)))
+      return fail(*e);
   Order next = o;
   cancel_open(o, "modified: replaced by clientOid " + new_oid);
   next.order_id = std::to_string(kOrderIdBase + static_cast<int64_t>(++next_order_));
   next.client_oid = new_oid;
-  next.size = size_of(new_size, m.instrument.units_per_whole);
+  next.size = size_of(new_size, upw);
   next.price = price_of(new_price);
   next.created = next.updated = clock_.now();
   client_oids_[new_oid] = next.order_id;
