@@ -61,40 +61,14 @@ std::string KiteVenue::access_token() const {
 void KiteVenue::send(const VenueRequest& request) {
   {
     std::lock_guard lock(mu_);
-    // The engine asks again when an answer is late. One queued query or cancel per order is
-    // enough (a query carries the newest sequence number; older answers are ignored anyway):
-    // while the venue refuses with 429s, repeats would otherwise pile up into a backlog.
-    if (std::holds_alternative<QueryRequest>(request) ||
-        std::holds_alternative<CancelRequest>(request)) {
-      const std::string& cid = request_client_id(request);
-      if (Job* queued = find_queued(request.index(), cid)) {
-        if (const auto* q = std::get_if<QueryRequest>(&request))
-          std::get<QueryRequest>(queued->req).seq = q->seq;
-        return;
-      }
-    }
-    (lane_of(request) == Lane::Exit ? exits_ : entries_).push_back(Job{request});
+    lanes_.push(request);
   }
   cv_.notify_all();
 }
 
-KiteVenue::Job* KiteVenue::find_queued(size_t kind, const std::string& cid) {
-  for (auto* lane : {&exits_, &entries_})
-    for (Job& j : *lane)
-      if (j.req.index() == kind && request_client_id(j.req) == cid) return &j;
-  return nullptr;
-}
-
 bool KiteVenue::withdraw_place(const std::string& cid) {
   std::lock_guard lock(mu_);
-  for (auto* lane : {&exits_, &entries_})
-    for (auto it = lane->begin(); it != lane->end(); ++it)
-      if (const auto* p = std::get_if<PlaceRequest>(&it->req);
-          p && p->spec.client_order_id == cid) {
-        lane->erase(it);
-        return true;
-      }
-  return false;
+  return lanes_.withdraw_place(cid);
 }
 
 void KiteVenue::on_order_update(const json& order) {
@@ -115,7 +89,7 @@ void KiteVenue::reconcile_soon() {
 
 size_t KiteVenue::queue_depth(Lane lane) const {
   std::lock_guard lock(mu_);
-  return lane == Lane::Exit ? exits_.size() : entries_.size();
+  return lanes_.depth(lane);
 }
 
 bool KiteVenue::throttle_allows(int64_t now) {
@@ -133,12 +107,8 @@ void KiteVenue::run() {
     {
       std::unique_lock lock(mu_);
       // Only work that may go now wakes the worker: a throttled or backed-off job must not spin.
-      const auto ready = [&](int64_t now, std::deque<Job>& q) {
-        return std::find_if(q.begin(), q.end(), [&](const Job& j) { return j.not_before <= now; });
-      };
       const auto sendable = [&](int64_t now) {
-        return token_ok_ && now >= backoff_until_ && throttle_allows(now) &&
-               (ready(now, exits_) != exits_.end() || ready(now, entries_) != entries_.end());
+        return token_ok_ && now >= backoff_until_ && throttle_allows(now) && lanes_.ready(now);
       };
       cv_.wait_for(lock, std::chrono::milliseconds(50), [&] {
         return stop_ || !updates_.empty() || reconcile_now_ || sendable(steady_now_ms());
@@ -147,14 +117,7 @@ void KiteVenue::run() {
       updates.swap(updates_);
       reconcile_now = std::exchange(reconcile_now_, false);
       const int64_t now = steady_now_ms();
-      // Exits first; a job waiting out its backoff does not hold up the others behind it.
-      if (sendable(now))
-        for (auto* q : {&exits_, &entries_})
-          if (auto it = ready(now, *q); it != q->end()) {
-            job = std::move(*it);
-            q->erase(it);
-            break;
-          }
+      if (sendable(now)) job = lanes_.take_ready(now);
     }
     for (const json& o : updates) apply_order(o);
     if (!token_ok_) {
@@ -164,7 +127,7 @@ void KiteVenue::run() {
       if (order_call) order_calls_.record(steady_now_ms());
       if (!process(*job)) {
         std::lock_guard lock(mu_);
-        (lane_of(job->req) == Lane::Exit ? exits_ : entries_).push_front(std::move(*job));
+        lanes_.put_back(std::move(*job));
       }
     }
     if (trades_dirty_) fetch_trades();
@@ -191,10 +154,7 @@ bool KiteVenue::transient(const KiteReply& r, Job& job) {
     if (hooks_.status) hooks_.status("venue_token", true, r.message);
     return false;
   }
-  const int64_t backoff =
-      std::min<int64_t>(p_.backoff_max.count(), 250LL << std::min(job.attempts, 4));
-  ++job.attempts;
-  job.not_before = now + backoff;
+  RequestLanes::back_off(job, now, p_.backoff_max);
   return false;
 }
 

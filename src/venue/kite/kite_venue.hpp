@@ -24,6 +24,7 @@
 
 #include "core/instrument.hpp"
 #include "core/rate_window.hpp"
+#include "venue/adapter/request_lanes.hpp"
 #include "venue/kite/kite_instruments.hpp"
 #include "venue/kite/kite_rest.hpp"
 #include "venue/messages.hpp"
@@ -86,17 +87,11 @@ class KiteVenue final : public VenuePort {
     int64_t filled = 0;
     std::set<std::string> trades;
   };
-  struct Job {
-    VenueRequest req;
-    int attempts = 0;
-    int64_t not_before = 0;  // steady ms
-    bool lookup_first = false;
-  };
+  using Job = RequestLanes::Job;
 
   void run();
-  Job* find_queued(size_t kind, const std::string& cid);  // caller holds mu_
-  bool withdraw_place(const std::string& cid);            // removes a queued placement
-  bool process(Job& job);                                 // false: keep it queued (retry later)
+  bool withdraw_place(const std::string& cid);  // removes a queued placement
+  bool process(Job& job);                       // false: keep it queued (retry later)
   bool place(Job& job);
   bool cancel(Job& job);
   bool modify(Job& job);
@@ -127,7 +122,7 @@ class KiteVenue final : public VenuePort {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Job> exits_, entries_;
+  RequestLanes lanes_;
   std::deque<nlohmann::json> updates_;
   bool stop_ = false, reconcile_now_ = false;
   std::thread thread_;
