@@ -12,19 +12,6 @@ namespace aitrapp::bitget {
 
 using nlohmann::json;
 
-namespace {
-
-std::optional<int> leverage_value(const std::string& text, int max) {
-  if (text.empty() || text.size() > 4 ||
-      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
-  const int v = std::stoi(text);
-  if (v < 1 || v > max) return std::nullopt;
-  return v;
-}
-
-}  // namespace
-
 Money BitgetExchange::margin_of(const Market& m, Price price, Qty qty, int leverage) {
   return Money::from_raw(notional(price, qty, m.instrument.units_per_whole).raw / leverage);
 }
@@ -280,20 +267,18 @@ net::HttpResponse BitgetExchange::set_leverage(const Params& p) {
   if (const auto e = check_margin_coin(p)) return fail(*e);
   Market& m = *std::get<Market*>(found);
   // One-way cross: one leverage for both sides; longLeverage / shortLeverage must agree.
-  std::string text = p.get("leverage");
-  if (text.empty()) text = p.get("longLeverage");
-  if (text.empty()) text = p.get("shortLeverage");
-  if (text.empty()) return fail(api_error(ErrorKind::ParameterEmpty, "leverage"));
-  const auto lever = leverage_value(text, m.rules.max_lever);
-  if (!lever)
-    return fail(api_error(ErrorKind::ParameterInvalid,
-                          "leverage \"" + text + "\" is not a whole number from 1 to maxLever " +
-                              std::to_string(m.rules.max_lever)));
+  const char* name = p.has("leverage")       ? "leverage"
+                     : p.has("longLeverage") ? "longLeverage"
+                                             : "shortLeverage";
+  if (!p.has(name)) return fail(api_error(ErrorKind::ParameterEmpty, "leverage"));
+  const std::string text = p.get(name);
+  const auto lever = p.whole(name, 1, m.rules.max_lever);  // maxLever bounds it
+  if (const auto* e = std::get_if<ApiError>(&lever)) return fail(*e);
   for (const char* side : {"longLeverage", "shortLeverage"})
     if (p.has(side) && p.get(side) != text)
       return fail(api_error(ErrorKind::ParameterInvalid,
                             std::string(side) + " differs: one-way mode has one leverage"));
-  m.leverage = *lever;
+  m.leverage = static_cast<int>(std::get<int64_t>(lever));
   const std::string v = std::to_string(m.leverage);
   return ok({{"symbol", m.rules.symbol},
              {"marginCoin", "USDT"},
