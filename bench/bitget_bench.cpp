@@ -7,6 +7,7 @@
 
 #include <mutex>
 
+#include "../tests/support/bitget_btc.hpp"
 #include "bench/bench_util.hpp"
 #include "core/time.hpp"
 #include "net/http_client.hpp"
@@ -50,16 +51,11 @@ void BM_BitgetCheckSignature(benchmark::State& st) {
 BENCHMARK(BM_BitgetCheckSignature);
 
 void BM_BitgetSignedRoundTrip(benchmark::State& st) {
-  Instrument btc;
-  btc.symbol = "BTCUSDT";
-  btc.exchange = "BITGET";
-  btc.tick = Price::from_raw(1000);
-  btc.units_per_whole = 1000;
   const SimClock clock(kNow);
   std::mutex mu;
   // Bitget's request limits lifted: the round trip is measured, not the limit.
-  bitget::BitgetExchange exchange({{btc.symbol, btc}}, Money::from_units(10000), kAccount, clock,
-                                  false);
+  bitget::BitgetExchange exchange(bitget::btc_instruments(), Money::from_units(10000), kAccount,
+                                  clock, false);
   auto server = std::make_unique<bitget::BitgetSimServer>(exchange, mu, clock, "127.0.0.1", 0);
   server->start();
   net::HttpClient http(
@@ -88,35 +84,8 @@ void BM_BitgetSignedRoundTrip(benchmark::State& st) {
 }
 BENCHMARK(BM_BitgetSignedRoundTrip)->Iterations(2000)->Unit(benchmark::kMicrosecond);
 
-Instrument bench_btc() {
-  Instrument btc;
-  btc.symbol = "BTCUSDT";
-  btc.exchange = "BITGET";
-  btc.tick = Price::from_raw(1000);
-  btc.units_per_whole = 1000;
-  return btc;
-}
-
-Tick bench_tick(TimeMs at, int64_t last_raw) {
-  Tick t;
-  t.symbol = "BTCUSDT";
-  t.time = at;
-  t.last = Price::from_raw(last_raw);
-  t.bid = t.last - Price::from_raw(1000);
-  t.ask = t.last + Price::from_raw(1000);
-  t.volume = 5;
-  return t;
-}
-
 std::string frame_text(const bitget::BitgetExchange::WsPush& p) {
-  return nlohmann::json{{"action", p.action},
-                        {"arg",
-                         {{"instType", "USDT-FUTURES"},
-                          {"channel", p.channel},
-                          {"instId", p.symbol.empty() ? "default" : p.symbol}}},
-                        {"data", p.data},
-                        {"ts", kNow}}
-      .dump();
+  return p.frame(p.plain_arg(), kNow);
 }
 
 // The simulator's books frames over a random walk of 1,000 ticks: the snapshot, then updates.
@@ -125,11 +94,10 @@ struct BookFrames {
   std::vector<std::string> updates;
 };
 BookFrames book_frames() {
-  const Instrument btc = bench_btc();
   SimClock clock(kNow);
-  bitget::BitgetExchange ex({{btc.symbol, btc}}, Money::from_units(10000), kAccount, clock);
+  bitget::BitgetExchange ex(bitget::btc_instruments(), Money::from_units(10000), kAccount, clock);
   int64_t last = 463'190'000;
-  ex.on_tick(bench_tick(kNow, last));
+  ex.on_tick(bitget::btc_tick(kNow, Price::from_raw(last), 5));
   ex.take_pushes();
   BookFrames f;
   f.snapshot = frame_text(
@@ -138,7 +106,7 @@ BookFrames book_frames() {
   for (int i = 1; i <= 1000; ++i) {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     last += (static_cast<int64_t>(x >> 61) - 3) * 1000;  // -3..+4 ticks
-    ex.on_tick(bench_tick(kNow + i * 250, last));
+    ex.on_tick(bitget::btc_tick(kNow + i * 250, Price::from_raw(last), 5));
     for (const auto& p : ex.take_pushes())
       if (p.channel == "books") f.updates.push_back(frame_text(p));
   }
@@ -186,10 +154,9 @@ void BM_BitgetBookUpdateJsonOnly(benchmark::State& st) {
 BENCHMARK(BM_BitgetBookUpdateJsonOnly);
 
 void BM_BitgetOrderPushDecode(benchmark::State& st) {
-  const Instrument btc = bench_btc();
   SimClock clock(kNow);
-  bitget::BitgetExchange ex({{btc.symbol, btc}}, Money::from_units(10000), kAccount, clock);
-  ex.on_tick(bench_tick(kNow, 463'190'000));
+  bitget::BitgetExchange ex(bitget::btc_instruments(), Money::from_units(10000), kAccount, clock);
+  ex.on_tick(bitget::btc_tick(kNow, Price::from_raw(463'190'000), 5));
   net::HttpRequest r;
   r.method = "POST";
   r.path = "/api/v2/mix/order/place-order";
@@ -204,7 +171,7 @@ void BM_BitgetOrderPushDecode(benchmark::State& st) {
   for (const auto& p : ex.take_pushes())
     if (p.channel == "orders" && p.data[0].contains("tradeId")) fill = frame_text(p);
   if (fill.empty()) return st.SkipWithError("no fill was pushed");
-  const bitget::ContractRules rules = bitget::rules_of(btc);
+  const bitget::ContractRules rules = bitget::rules_of(bitget::btc_instruments().at("BTCUSDT"));
   for (auto _ : st) {
     const auto frame = nlohmann::json::parse(fill);
     const auto orders = bitget::parse_order_push(*bitget::push_of(frame), rules);

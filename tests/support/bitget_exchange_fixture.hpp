@@ -7,37 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bitget_btc.hpp"
 #include "venue/bitget/bitget_auth.hpp"
 #include "venue/bitget_sim/bitget_exchange.hpp"
 
 namespace aitrapp::bitget {
 
 using nlohmann::json;
-
-// BTCUSDT (tick 0.1, step 0.001) and an index that is not a contract.
-inline std::map<std::string, Instrument> btc_instruments() {
-  Instrument in;
-  in.symbol = "BTCUSDT";
-  in.exchange = "BITGET";
-  in.tick = Price::from_raw(1000);
-  in.units_per_whole = 1000;
-  Instrument index = in;
-  index.symbol = "BTCINDEX";
-  index.tradable = false;
-  return {{in.symbol, in}, {index.symbol, index}};
-}
-
-// A BTCUSDT print at `last` with the book one tick each side.
-inline Tick btc_tick(TimeMs at, const std::string& last, int64_t volume) {
-  Tick t;
-  t.symbol = "BTCUSDT";
-  t.time = at;
-  t.last = Price::from_raw(*parse_fixed(last));
-  t.bid = t.last - Price::from_raw(1000);
-  t.ask = t.last + Price::from_raw(1000);
-  t.volume = volume;
-  return t;
-}
 
 class BitgetExchangeTest : public ::testing::Test {
  protected:

@@ -10,16 +10,9 @@
 namespace aitrapp::bitget {
 namespace {
 
-// The frame a subscriber of `channel` would get for `p`, parsed back.
+// The frame a plain subscriber of `p`'s channel gets, parsed back.
 json frame_of(const BitgetExchange::WsPush& p) {
-  return json::parse(json{
-      {"action", p.action},
-      {"arg",
-       {{"instType", "USDT-FUTURES"},
-        {"channel", p.channel},
-        {"instId", p.symbol.empty() ? "default" : p.symbol}}},
-      {"data", p.data},
-      {"ts", 0}}.dump());
+  return json::parse(p.frame(p.plain_arg(), 0));
 }
 
 TEST_F(BitgetExchangeTest, TheMirroredBookPassesEveryChecksumThroughTheReplay) {

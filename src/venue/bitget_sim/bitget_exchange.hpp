@@ -54,6 +54,10 @@ class BitgetExchange {
     std::string channel, symbol;
     std::string action = "snapshot";
     nlohmann::json data;
+    // The frame a subscriber with `arg` receives at `ts`; the arg a plain subscription sends
+    // ({instType, channel, instId: the symbol, or "default" for a private channel}).
+    std::string frame(const nlohmann::json& arg, TimeMs ts) const;
+    nlohmann::json plain_arg() const;
   };
   // What the streams publish since the last call: the public channels after each tick (books
   // as an update against the last one, with its checksum), the private ones after each order

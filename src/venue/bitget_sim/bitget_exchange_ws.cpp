@@ -58,6 +58,17 @@ json book_data(const std::vector<BookLevel>& bids, const std::vector<BookLevel>&
 
 }  // namespace
 
+std::string BitgetExchange::WsPush::frame(const json& arg, TimeMs ts) const {
+  return json{{"action", action}, {"arg", arg}, {"data", data}, {"ts", ts}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+json BitgetExchange::WsPush::plain_arg() const {
+  return {{"instType", kUsdtFutures},
+          {"channel", channel},
+          {"instId", symbol.empty() ? "default" : symbol}};
+}
+
 bool BitgetExchange::is_public_channel(const std::string& c) {
   return std::find(kPublic.begin(), kPublic.end(), c) != kPublic.end();
 }

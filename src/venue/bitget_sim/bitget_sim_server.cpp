@@ -66,11 +66,6 @@ struct BitgetSimServer::Impl {
     return nullptr;
   }
 
-  std::string envelope(const BitgetExchange::WsPush& p, const json& arg) const {
-    return json{{"action", p.action}, {"arg", arg}, {"data", p.data}, {"ts", clock.now()}}.dump(
-        -1, ' ', false, json::error_handler_t::replace);
-  }
-
   void on_message(net::WsSession& ws, std::string_view text);
   void handle_op(net::WsSession& ws, const json& msg);
   net::WsSession::Callbacks callbacks(bool private_endpoint);
@@ -208,7 +203,7 @@ void BitgetSimServer::Impl::handle_op(net::WsSession& ws, const json& msg) {
       c->subs.push_back(arg);
     ws.send(json{{"event", "subscribe"}, {"arg", arg}}.dump(), false);
     if (const auto& push = std::get<std::optional<BitgetExchange::WsPush>>(first)) {
-      ws.send(envelope(*push, arg), false);
+      ws.send(push->frame(arg, clock.now()), false);
       ++pushes_sent;
     }
   }
@@ -318,7 +313,7 @@ void BitgetSimServer::publish(const std::vector<BitgetExchange::WsPush>& pushes)
         for (const json& arg : c.subs) {
           if (text_of(arg, "channel") != p.channel) continue;
           if (!p.symbol.empty() && upper(text_of(arg, "instId")) != p.symbol) continue;
-          s->send(impl_->envelope(p, arg), false);
+          s->send(p.frame(arg, impl_->clock.now()), false);
           ++impl_->pushes_sent;
         }
       }
