@@ -83,6 +83,10 @@ std::optional<net::HttpResponse> bitget_control_route(BitgetExchange& exchange,
                                                       std::mutex& exchange_mutex,
                                                       BitgetSimServer& server,
                                                       const net::HttpRequest& r) {
+  if (r.method == "GET" && r.path == "/orders") {
+    std::lock_guard lock(exchange_mutex);
+    return control_reply(200, {{"orders", exchange.order_ledger()}});
+  }
   if (r.method != "POST" || !r.path.starts_with("/faults/")) return std::nullopt;
   auto answer = route(exchange, exchange_mutex, server, r);
   std::vector<BitgetExchange::WsPush> pushes;

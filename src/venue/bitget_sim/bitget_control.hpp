@@ -9,6 +9,7 @@
 //   POST /faults/api_key?authorities=a,b,...&ips=     what the API key info reports
 //   POST /faults/stale_book?seconds=                   book and ticker pushes held back
 //   POST /faults/fee_rate?symbol=&maker=&taker=        the account's own fee rates
+//   GET  /orders                                      every order the account held (for drills)
 //
 // Each answers 200 with what changed, or 400 naming the bad parameter (nothing changed). Takes
 // the exchange's lock and publishes what the change pushed on the streams; thread-safe.

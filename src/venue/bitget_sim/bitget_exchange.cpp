@@ -240,14 +240,18 @@ json BitgetExchange::stats() const {
     }
   size_t open = 0;
   for (const auto& [_, o] : orders_) open += o.open() ? 1 : 0;
+  json positions = json::object();  // net, short negative
+  for (const auto& [symbol, p] : account_book_.positions()) positions[symbol] = p.net.units;
   return {{"requests", requests_},
           {"refused_signatures", refused_},
           {"injected_errors", injected_errors_},
           {"rate_limited", rate_limited_},
           {"orders_placed", orders_placed_},
           {"open_orders", open},
+          {"positions", positions},
           {"fills", fills_.size()},
           {"venue_rejects", venue_rejects_},
+          {"duplicate_client_oids", duplicate_client_oids_},
           {"funding_settlements", funding_settlements_},
           {"equity", to_string(equity())},
           {"funding_total", to_string(account_book_.funding_total())},

@@ -46,6 +46,9 @@ class BitgetExchange {
   net::HttpResponse handle(const net::HttpRequest& r, int64_t wall_ms);
 
   nlohmann::json stats() const;
+  // Every order the account ever held, oldest first: what a drill compares the engine's store
+  // with (clientOid, orderId, source, state, size, filled).
+  nlohmann::json order_ledger() const;
 
   // WebSocket (bitget_exchange_ws.cpp). One push's data for one channel: `symbol` names the
   // contract of a public push and is empty for a private one; the server wraps the data in each
@@ -182,6 +185,8 @@ class BitgetExchange {
   Money equity() const;
   // The initial margin of `qty` at `price` on `m` with `leverage`.
   static Money margin_of(const Market& m, Price price, Qty qty, int leverage);
+  // What of an order of `side` and `size` opens a position, given the net position `net`.
+  static Qty opening_part(Side side, Qty size, int64_t net);
   // The refusal of an opening order needing `needed` when `freed` (its predecessor's margin, on
   // a modify) is given back first; nullopt when the account has it.
   std::optional<ApiError> check_margin(Money needed, Money freed = {}) const;
@@ -265,6 +270,7 @@ class BitgetExchange {
   std::string key_ips_ = "127.0.0.1";
   uint64_t next_order_ = 0, next_trade_ = 0, next_bill_ = 0;
   int64_t requests_ = 0, refused_ = 0, orders_placed_ = 0, venue_rejects_ = 0;
+  int64_t duplicate_client_oids_ = 0;  // placements refused for a clientOid used before
   int64_t funding_settlements_ = 0, injected_errors_ = 0, rate_limited_ = 0;
   bool request_limits_;
   std::map<std::string, RateWindow> route_windows_;  // by path

@@ -33,14 +33,24 @@ Money BitgetExchange::position_margin() const {
   return sum;
 }
 
-// What an open order holds: the margin of its unfilled part at its price (a market order's at
-// the mark), unless it is reduce-only.
+// In one-way mode an order against the position closes it first: only what it would open
+// beyond the position needs margin.
+Qty BitgetExchange::opening_part(Side side, Qty size, int64_t net) {
+  const bool closes = side == Side::Buy ? net < 0 : net > 0;
+  if (!closes) return size;
+  return Qty{std::max<int64_t>(0, size.units - std::llabs(net))};
+}
+
+// What an open order holds: the margin of the unfilled part it would open at its price (a
+// market order's at the mark), unless it is reduce-only.
 Money BitgetExchange::order_margin() const {
   Money sum;
   for (const auto& [_, o] : orders_) {
     if (!o.open() || o.reduce_only) continue;
     const Market& m = markets_.at(o.symbol);
-    sum += margin_of(m, o.market ? m.mark() : o.price, o.size - o.filled, o.leverage);
+    const auto* pos = account_book_.position(o.symbol);
+    const Qty opening = opening_part(o.side, o.size - o.filled, pos ? pos->net.units : 0);
+    sum += margin_of(m, o.market ? m.mark() : o.price, opening, o.leverage);
   }
   return sum;
 }

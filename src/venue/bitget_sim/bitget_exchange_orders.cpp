@@ -95,7 +95,10 @@ std::variant<const BitgetExchange::Order*, ApiError> BitgetExchange::place_one(c
       return api_error(
           ErrorKind::ParameterInvalid,
           "clientOid \"" + client_oid + "\": at most 50 of letters, digits, _ : # - + and space");
-    if (client_oids_.count(client_oid)) return api_error(ErrorKind::DuplicateClientOid, client_oid);
+    if (client_oids_.count(client_oid)) {
+      ++duplicate_client_oids_;
+      return api_error(ErrorKind::DuplicateClientOid, client_oid);
+    }
   }
   if (!m.quoted)
     return api_error(ErrorKind::ParameterInvalid, m.rules.symbol + " has no market price yet");
@@ -130,8 +133,8 @@ std::variant<const BitgetExchange::Order*, ApiError> BitgetExchange::place_one(c
           ErrorKind::PositionNotEnough,
           "size " + size_text + " > position " + format_size(m.rules, Qty{std::llabs(net)}));
   } else {
-    if (const auto e =
-            check_margin(margin_of(m, market ? m.mark() : price_of(price_text), size, m.leverage)))
+    if (const auto e = check_margin(margin_of(m, market ? m.mark() : price_of(price_text),
+                                              opening_part(s, size, net), m.leverage)))
       return *e;
   }
 
@@ -403,7 +406,10 @@ net::HttpResponse BitgetExchange::modify_order(const Params& p) {
   if (new_oid.empty()) return fail(api_error(ErrorKind::ParameterEmpty, "newClientOid"));
   if (!valid_client_oid(new_oid))
     return fail(api_error(ErrorKind::ParameterInvalid, "newClientOid \"" + new_oid + "\""));
-  if (client_oids_.count(new_oid)) return fail(api_error(ErrorKind::DuplicateClientOid, new_oid));
+  if (client_oids_.count(new_oid)) {
+    ++duplicate_client_oids_;
+    return fail(api_error(ErrorKind::DuplicateClientOid, new_oid));
+  }
   if (o.state != "live" || o.market)
     return fail(api_error(ErrorKind::ParameterInvalid,
                           "only a live limit order without fills can be modified (order " +
@@ -443,6 +449,21 @@ net::HttpResponse BitgetExchange::modify_order(const Params& p) {
 }
 
 // ---- reading ----
+
+json BitgetExchange::order_ledger() const {
+  json out = json::array();
+  for (const std::string& id : order_ids_) {
+    const Order& o = orders_.at(id);
+    const ContractRules& r = markets_.at(o.symbol).rules;
+    out.push_back({{"clientOid", o.client_oid},
+                   {"orderId", o.order_id},
+                   {"source", o.source},
+                   {"state", o.state},
+                   {"size", format_size(r, o.size)},
+                   {"filled", format_size(r, o.filled)}});
+  }
+  return out;
+}
 
 json BitgetExchange::order_json(const Order& o, const char* state_field) const {
   const ContractRules& r = markets_.at(o.symbol).rules;
