@@ -224,7 +224,11 @@ AppConfig build(const YAML::Node& root) {
   read_section(top, "oms", cf::oms<ReadFields>, e.oms);
   read_section(top, "eod", cf::eod<ReadFields>, e.eod);
   read_section(top, "kill_switch", cf::kill_switch<ReadFields>, e.kill_switch);
-  read_section(top, "venue", cf::venue<ReadFields>, c.sim);
+  {
+    Section v(top.child("venue"), top.key("venue"));
+    ReadFields f(v);
+    cf::venue(f, c, true);
+  }
   auto list = top.child("instruments");
   if (!list || !list.IsSequence() || list.size() == 0)
     throw ConfigError("'instruments' must be a non-empty list");
@@ -267,7 +271,11 @@ nlohmann::json canonical(const AppConfig& config) {
   top.section("oms", [&](WriteFields& f) { cf::oms(f, e.oms); });
   top.section("eod", [&](WriteFields& f) { cf::eod(f, e.eod); });
   top.section("kill_switch", [&](WriteFields& f) { cf::kill_switch(f, e.kill_switch); });
-  top.section("venue", [&](WriteFields& f) { cf::venue(f, c.sim); });
+  // A Bitget configuration: every tradable instrument is a Bitget contract.
+  bool on_bitget = true;
+  for (const auto& [_, in] : e.instruments)
+    on_bitget = on_bitget && (!in.tradable || in.exchange == "BITGET");
+  top.section("venue", [&](WriteFields& f) { cf::venue(f, c, on_bitget); });
   j["instruments"] = nlohmann::json::array();
   for (auto& [sym, in] : e.instruments) {
     nlohmann::json row;

@@ -11,10 +11,18 @@
 
 namespace aitrapp {
 
+// The Bitget account's settings the adapter applies (and checks) before trading LIVE.
+struct BitgetAccountSettings {
+  int leverage = 10;
+  std::string margin_mode = "crossed";         // or isolated
+  std::string position_mode = "one_way_mode";  // the engine nets one position per contract
+};
+
 struct AppConfig {
   EngineConfig engine;
   StrategyConfig strategy;
   SimVenueParams sim;
+  BitgetAccountSettings bitget;
   std::string log_file = "logs/aitrapp.log";
   std::string perp_symbol = "BTCUSDT";  // instrument of symbol-less perpetual bar files
   std::string canonical_json;

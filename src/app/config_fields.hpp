@@ -117,12 +117,28 @@ void kill_switch(F& f, KillTriggerParams& p) {
   f.seconds("throttle_rising_for_s", p.throttle_rising_for_ms, 1, 3600);
 }
 
+// `with_bitget`: the Bitget account settings are part of the hash only for a Bitget configuration
+// (every tradable instrument a Bitget contract), so that adding them left the other
+// configurations' config_sha as it was (the embedded default lists BTCUSDT beside NSE futures).
 template <class F>
-void venue(F& f, SimVenueParams& s) {
+void venue(F& f, AppConfig& c, bool with_bitget) {
+  SimVenueParams& s = c.sim;
   f.section("sim", [&](F& v) {
     v.integer("latency_ms", s.latency_ms, 0, 60'000);
     v.pct("participation_pct", "participation_bps", s.participation_bps, 1, 10000);
     v.integer("stop_slippage_ticks", s.stop_slippage_ticks, 0, 1000);
+  });
+  if (!with_bitget) return;
+  BitgetAccountSettings& b = c.bitget;
+  f.section("bitget", [&](F& v) {
+    v.integer("leverage", b.leverage, 1, 125);
+    v.text("margin_mode", b.margin_mode);
+    v.text("position_mode", b.position_mode);
+    v.require(b.margin_mode == "crossed" || b.margin_mode == "isolated",
+              "'venue.bitget.margin_mode' must be crossed or isolated");
+    v.require(b.position_mode == "one_way_mode",
+              "'venue.bitget.position_mode' must be one_way_mode (the engine nets one position "
+              "per contract; hedge_mode is not supported)");
   });
 }
 

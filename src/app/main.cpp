@@ -72,7 +72,13 @@ int main(int argc, char** argv) {
                    "venue-sim control URL: trade on the simulator's accelerated clock");
   rcmd->add_option("--kite-token-file", run.kite_token_file,
                    "File re-read for a fresh access token after a TokenException");
-  rcmd->add_flag("--live", run.live, "Send orders to Kite (default: PAPER fills in process)");
+  rcmd->add_option("--bitget-root", run.bitget_root, "Bitget REST root")->capture_default_str();
+  rcmd->add_option("--bitget-ws", run.bitget_ws,
+                   "Bitget WebSocket base (its /public and /private streams)")
+      ->capture_default_str();
+  rcmd->add_option("--bitget-sim-clock", run.bitget_sim_clock,
+                   "venue-sim control URL: trade on the Bitget simulator's accelerated clock");
+  rcmd->add_flag("--live", run.live, "Send orders to the venue (default: PAPER fills in process)");
   rcmd->add_option("--db", run.db, "SQLite store file (the day resumes from it after a restart)")
       ->capture_default_str();
   rcmd->add_option("--bind", run.bind, "Address the API listens on")->capture_default_str();

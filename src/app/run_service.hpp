@@ -34,6 +34,10 @@ struct RunOptions {
   std::string kite_root = "https://api.kite.trade", kite_ws = "wss://ws.kite.trade/";
   std::string kite_sim_clock;  // venue-sim control URL: trade on its accelerated clock
   std::string kite_token_file;
+  // --venue bitget: USDT-M perpetuals. Credentials (LIVE) come from BITGET_API_KEY,
+  // BITGET_API_SECRET and BITGET_PASSPHRASE.
+  std::string bitget_root = "https://api.bitget.com", bitget_ws = "wss://ws.bitget.com/v2/ws";
+  std::string bitget_sim_clock;  // venue-sim control URL: trade on its accelerated clock
   bool live = false;
 };
 

@@ -7,6 +7,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <deque>
 #include <thread>
 
 #include "core/scaled_clock.hpp"
@@ -31,13 +32,15 @@ struct WsClient::Impl {
   asio::io_context ioc;
   ssl::context tls{ssl::context::tls_client};
   tcp::resolver resolver{ioc};
-  asio::steady_timer retry{ioc}, watchdog{ioc};
+  asio::steady_timer retry{ioc}, watchdog{ioc}, keepalive{ioc};
   std::unique_ptr<PlainWs> plain;
   std::unique_ptr<TlsWs> secure;
   beast::flat_buffer buffer;
   std::chrono::milliseconds backoff;
   uint64_t generation = 0;  // handlers of a dropped connection ignore themselves
   bool stopping = false, connected = false;
+  std::deque<std::string> outbox;
+  bool writing = false;
   std::thread thread;
 
   Impl(WsClient& o, WsClientOptions options, WsCallbacks callbacks)
@@ -61,6 +64,8 @@ struct WsClient::Impl {
     const uint64_t gen = ++generation;
     plain.reset();
     secure.reset();
+    outbox.clear();  // what the dropped connection did not send goes with it
+    writing = false;
     resolver.async_resolve(
         url.host, url.port, [this, gen](beast::error_code ec, tcp::resolver::results_type r) {
           if (gen != generation) return;
@@ -107,23 +112,34 @@ struct WsClient::Impl {
         connected = true;
         backoff = opt.backoff_min;
         if (cb.on_connection) cb.on_connection(true, "connected");
-        auto msgs = std::make_shared<std::vector<std::string>>(
-            cb.on_open ? cb.on_open() : std::vector<std::string>{});
-        send_next(gen, msgs, 0);
+        send(gen, cb.on_open ? cb.on_open() : std::vector<std::string>{});
         arm_watchdog(gen);
+        arm_keepalive(gen);
         read(gen);
       });
     });
   }
 
-  void send_next(uint64_t gen, std::shared_ptr<std::vector<std::string>> msgs, size_t i) {
-    if (i >= msgs->size()) return;
+  // Beast allows one write in flight: everything sent (the opening messages, the keepalive)
+  // waits its turn in the outbox.
+  void send(uint64_t gen, std::vector<std::string> msgs) {
+    for (auto& m : msgs) outbox.push_back(std::move(m));
+    if (!writing) write_next(gen);
+  }
+
+  void write_next(uint64_t gen) {
+    if (outbox.empty()) {
+      writing = false;
+      return;
+    }
+    writing = true;
     with_ws([&](auto& ws) {
       ws.text(true);
-      ws.async_write(asio::buffer((*msgs)[i]), [this, gen, msgs, i](beast::error_code e, size_t) {
+      ws.async_write(asio::buffer(outbox.front()), [this, gen](beast::error_code e, size_t) {
         if (gen != generation) return;
         if (e) return fail(gen, "send: " + e.message());
-        send_next(gen, msgs, i + 1);
+        outbox.pop_front();
+        write_next(gen);
       });
     });
   }
@@ -153,12 +169,23 @@ struct WsClient::Impl {
     });
   }
 
+  void arm_keepalive(uint64_t gen) {
+    if (opt.keepalive_text.empty() || opt.keepalive_every.count() <= 0) return;
+    keepalive.expires_after(opt.keepalive_every);
+    keepalive.async_wait([this, gen](beast::error_code e) {
+      if (e || gen != generation) return;
+      send(gen, {opt.keepalive_text});
+      arm_keepalive(gen);
+    });
+  }
+
   void fail(uint64_t gen, const std::string& why) {
     if (gen != generation || stopping) return;
     ++generation;  // orphan the old connection's handlers
     beast::error_code ec;
     with_ws([&](auto& ws) { beast::get_lowest_layer(ws).socket().close(ec); });
     watchdog.cancel();
+    keepalive.cancel();
     if (connected && cb.on_connection) cb.on_connection(false, why);
     connected = false;
     ++owner.reconnects_;
@@ -183,6 +210,10 @@ void WsClient::start() {
     auto guard = asio::make_work_guard(impl_->ioc);
     impl_->ioc.run();
   });
+}
+
+void WsClient::reconnect(const std::string& why) {
+  asio::post(impl_->ioc, [this, why] { impl_->fail(impl_->generation, why); });
 }
 
 void WsClient::stop() {

@@ -22,10 +22,15 @@ struct WsUpgrade {
 };
 
 struct WsClientOptions {
+  WsClientOptions(std::string u, std::string w) : url(std::move(u)), what(std::move(w)) {}
   std::string url;                          // ws:// or wss://
   std::string what;                         // where the URL came from (an option name), for errors
   std::chrono::milliseconds silence{5000};  // no frame for this long: the connection is dead
   std::chrono::milliseconds backoff_min{500}, backoff_max{8000};
+  // A text message sent this often while connected (Bitget's "ping": a venue that closes a
+  // connection its client has not written to for a while); empty: none.
+  std::string keepalive_text;
+  std::chrono::milliseconds keepalive_every{0};
 };
 
 struct WsCallbacks {
@@ -46,6 +51,9 @@ class WsClient {
 
   void start();
   void stop();  // idempotent; joins the thread
+  // Drops the connection and connects again after the usual backoff, e.g. when what it carried
+  // can no longer be trusted (a book whose checksum failed) and only a fresh subscription helps.
+  void reconnect(const std::string& why);
 
   // steady_now_ms() of the last frame (0: none yet): an age to compare, never a timestamp.
   int64_t last_frame_ms() const { return last_frame_ms_.load(); }

@@ -42,9 +42,7 @@ class BitgetStreamsTest : public ::testing::Test {
   };
   std::unique_ptr<Client> connect(const std::string& path, std::vector<std::string> opening) {
     auto c = std::make_unique<Client>();
-    net::WsClientOptions o;
-    o.url = "ws://127.0.0.1:" + std::to_string(server_.port()) + path;
-    o.what = "test";
+    net::WsClientOptions o("ws://127.0.0.1:" + std::to_string(server_.port()) + path, "test");
     o.silence = std::chrono::milliseconds(10'000);
     o.backoff_min = std::chrono::milliseconds(100);
     o.backoff_max = std::chrono::milliseconds(200);

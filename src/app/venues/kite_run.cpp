@@ -4,33 +4,13 @@
 
 #include "app/env.hpp"
 #include "app/kite_instrument_map.hpp"
+#include "app/venues/exchange_clock.hpp"
 #include "app/venues/kite_live.hpp"
 #include "app/venues/run_venue.hpp"
 #include "core/scaled_clock.hpp"
-#include "net/http_client.hpp"
 #include "ops/prometheus_text.hpp"
 
 namespace aitrapp {
-
-namespace {
-
-// The exchange clock: the simulator's accelerated one when --kite-sim-clock names its control
-// API, the wall clock otherwise.
-Result<std::shared_ptr<ScaledClock>> exchange_clock(const std::string& sim_clock) {
-  if (sim_clock.empty()) {
-    const TimeMs now = ScaledClock::wall_now_ms();
-    return std::make_shared<ScaledClock>(now, 1.0, now);
-  }
-  net::HttpClient control(net::parse_url(sim_clock, "--kite-sim-clock"), std::chrono::seconds(3));
-  const auto r = control.request("GET", "/clock", {});
-  const auto j = nlohmann::json::parse(r.body, nullptr, false);
-  if (r.status != 200 || j.is_discarded() || !j.contains("exchange_time_ms"))
-    return Error{"--kite-sim-clock " + sim_clock + ": no clock at /clock", ErrorCode::Unavailable};
-  return std::make_shared<ScaledClock>(j["exchange_time_ms"].get<TimeMs>(),
-                                       j["speed"].get<double>(), j["wall_time_ms"].get<TimeMs>());
-}
-
-}  // namespace
 
 Result<PreparedVenue> prepare_kite_venue(const RunOptions& opts) {
   auto cfg = load_app_config(opts.config_path);
@@ -47,7 +27,7 @@ Result<PreparedVenue> prepare_kite_venue(const RunOptions& opts) {
   PreparedVenue v;
   std::shared_ptr<ScaledClock> clock;
   try {
-    auto c = exchange_clock(opts.kite_sim_clock);
+    auto c = exchange_clock(opts.kite_sim_clock, "--kite-sim-clock");
     if (!c) return c.failure();
     clock = std::move(c.value());
     auto mapped = map_kite_instruments(opts.kite_root, s.api_key, s.access_token,

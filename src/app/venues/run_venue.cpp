@@ -10,6 +10,8 @@ constexpr std::array kVenues{
              &prepare_sim_venue},
     RunVenue{"kite", "Kite Connect market data; PAPER fills in process, or --live orders", true,
              &prepare_kite_venue},
+    RunVenue{"bitget", "Bitget USDT-M perpetuals; PAPER fills in process, or --live orders", true,
+             &prepare_bitget_venue},
 };
 }  // namespace
 

@@ -47,5 +47,6 @@ std::span<const RunVenue> run_venues();
 // The entries' prepare functions, one file each.
 Result<PreparedVenue> prepare_sim_venue(const RunOptions& opts);
 Result<PreparedVenue> prepare_kite_venue(const RunOptions& opts);
+Result<PreparedVenue> prepare_bitget_venue(const RunOptions& opts);
 
 }  // namespace aitrapp
