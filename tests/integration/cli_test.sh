@@ -148,7 +148,7 @@ bad_input)
   run_2 live_on_sim "--live needs a venue that takes orders; --venue sim is PAPER only" \
     --data "$DAY" --live
   run_2 kite_no_credentials "--venue kite needs KITE_API_KEY and KITE_ACCESS_TOKEN" --venue kite
-  run_2 unknown_venue "--venue: nyse not in {sim,kite}" --venue nyse
+  run_2 unknown_venue "--venue: nyse not in {sim,kite,bitget}" --venue nyse
   mkdir -p "$WORK/empty/day"
   expect_2 no_csv "holds no .csv files (nor do its subdirectories)" --data "$WORK/empty"
   ;;
