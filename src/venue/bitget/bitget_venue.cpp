@@ -169,14 +169,14 @@ bool BitgetVenue::reads_allowed() {
   return true;
 }
 
-bool BitgetVenue::transient(const BitgetReply&, Job& job) {
+bool BitgetVenue::retry_later(Job& job) {
   RequestLanes::back_off(job, steady_now_ms(), p_.backoff_max);
   return false;
 }
 
 // A lookup held back by the read limit waits its turn without counting as an attempt.
 bool BitgetVenue::retry_lookup(Lookup outcome, Job& job) {
-  if (outcome == Lookup::Failed) return transient(BitgetReply{}, job);
+  if (outcome == Lookup::Failed) return retry_later(job);
   job.not_before = steady_now_ms() + 100;
   return false;
 }
@@ -273,11 +273,11 @@ bool BitgetVenue::place(Job& job) {
     // The exchange holds (or may hold) an order under this clientOid: find it, never re-send.
     if (r.duplicate_client_oid()) --t.place_attempts;
     job.lookup_first = true;
-    return transient(r, job);
+    return retry_later(job);
   }
   if (r.retryable()) {   // not ambiguous (handled above): it never reached the exchange
     --t.place_attempts;  // does not count
-    return transient(r, job);
+    return retry_later(job);
   }
   t.terminal_sent = true;
   hooks_.emit(OrderRejected{cid, r.describe(), false, band_reject(r)});
@@ -334,7 +334,7 @@ bool BitgetVenue::cancel(Job& job) {
     reconcile_due_ = true;
     return true;
   }
-  if (r.retryable()) return transient(r, job);
+  if (r.retryable()) return retry_later(job);
   hooks_.emit(RequestRefused{cid, r.describe()});
   return true;
 }
@@ -386,9 +386,9 @@ bool BitgetVenue::modify(Job& job) {
   }
   if (r.ambiguous()) {
     job.lookup_first = true;
-    return transient(r, job);
+    return retry_later(job);
   }
-  if (r.retryable()) return transient(r, job);
+  if (r.retryable()) return retry_later(job);
   hooks_.emit(RequestRefused{m.client_order_id, r.describe()});
   return true;
 }
@@ -521,8 +521,7 @@ bool BitgetVenue::fetch_fills() {
   }
   if (!any_page) return false;
   fills_dirty_ = false;
-  for (auto& [_, t] : tracks_)
-    if (t.cancelled || t.venue_filled > 0) settle_terminal(t);
+  for (auto& [_, t] : tracks_) settle_terminal(t);
   return true;
 }
 

@@ -96,7 +96,7 @@ class BitgetVenue final : public VenuePort {
   bool cancel(Job& job);
   bool modify(Job& job);
   bool query(Job& job);
-  bool transient(const BitgetReply& reply, Job& job);
+  bool retry_later(Job& job);  // a transient failure: backs the job off, keeps it queued
   bool retry_lookup(Lookup outcome, Job& job);
   // The exchange's row of `client_oid` (GET detail); every read goes through the read limit.
   Lookup find(const std::string& symbol, const std::string& client_oid, OrderRow& row);
