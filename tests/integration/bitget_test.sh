@@ -25,25 +25,9 @@
 # clientOid was sent twice, flat at the exchange and in the engine.
 set -euo pipefail
 CASE=$1 BIN=$2 SRC=$3
-WORK=$(mktemp -d)
-cleanup() {
-  [ -n "${RUN_PID:-}" ] && kill "$RUN_PID" 2> /dev/null || true
-  [ -n "${SIM_PID:-}" ] && kill "$SIM_PID" 2> /dev/null || true
-  wait 2> /dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL ($CASE): $*" >&2
-  tail -n 20 "$WORK/run.log" "$WORK/sim.log" >&2 || true
-  exit 1
-}
-cd "$WORK"
+# shellcheck source=venue_drill_lib.sh
+source "$SRC/tests/integration/venue_drill_lib.sh"
 export BITGET_API_KEY=drill_key BITGET_API_SECRET=drill_secret BITGET_PASSPHRASE=drill_pass
-
-# evidence KEY VALUE: the numbers a drill checked.
-# shellcheck disable=SC1091
-source "$SRC/scripts/lib/evidence.sh"
 
 # The day alone (the file starts an hour before it), and a two-hour session of it.
 grep -v '^2021-12-31' "$SRC/data/crypto/btc-perp-20211231-20220101_1m.csv" > day.csv
@@ -51,24 +35,7 @@ sed -e 's/^session: .*/session: {open: "00:00", close: "02:00", eod_tighten: "01
   "$SRC/configs/bitget.yaml" > drill.yaml
 grep -q '^session: {open: "00:00", close: "02:00"' drill.yaml || fail "the drill session was not set"
 
-"$BIN" venue-sim --venue bitget --config drill.yaml --data day.csv --port 0 --control-port 0 \
-  --port-file ports --speed 200 --start 00:00 > sim.log 2>&1 &
-SIM_PID=$!
-for _ in $(seq 50); do [ -s ports ] && break; sleep 0.1; done
-read -r PORT CONTROL < ports || fail "venue-sim did not start"
-ctl() { curl -sf -X POST "http://127.0.0.1:$CONTROL$1" > /dev/null || fail "control $1"; }
-stats() { curl -sf "http://127.0.0.1:$CONTROL/stats"; }
-q() { sqlite3 run.sqlite "$1"; }
-metric() { curl -sf "http://127.0.0.1:$(cat api_port)/metrics" | awk -v n="$1" '$1 == n { print $2 }'; }
-wait_for() {
-  local limit=$(($1 * 10))
-  for _ in $(seq "$limit"); do
-    eval "$2" > /dev/null 2>&1 && return 0
-    kill -0 "$RUN_PID" 2> /dev/null || fail "aitrapp run exited"
-    sleep 0.1
-  done
-  fail "timed out waiting for: $2"
-}
+start_sim --venue bitget --config drill.yaml --data day.csv --speed 200 --start 00:00
 start_run() {
   rm -f api_port
   "$BIN" run --config drill.yaml --venue bitget --live --bitget-root "http://127.0.0.1:$PORT" \

@@ -46,25 +46,9 @@
 # reached the venue twice, flat at the venue and in the engine, and a clean `reconcile`.
 set -euo pipefail
 CASE=$1 BIN=$2 SRC=$3
-WORK=$(mktemp -d)
-cleanup() {
-  [ -n "${RUN_PID:-}" ] && kill "$RUN_PID" 2> /dev/null || true
-  [ -n "${SIM_PID:-}" ] && kill "$SIM_PID" 2> /dev/null || true
-  wait 2> /dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL ($CASE): $*" >&2
-  tail -n 20 "$WORK/run.log" "$WORK/sim.log" >&2 || true
-  exit 1
-}
-cd "$WORK"
+# shellcheck source=venue_drill_lib.sh
+source "$SRC/tests/integration/venue_drill_lib.sh"
 export KITE_API_KEY=conformance_key KITE_API_SECRET=conformance_secret KITE_ACCESS_TOKEN=token0
-
-# evidence KEY VALUE: the numbers a drill checked, for scripts/drills.sh's report.
-# shellcheck disable=SC1091
-source "$SRC/scripts/lib/evidence.sh"
 
 SPEED=200 START=13:00 CONFIG=()
 MAX_429=5  # a clean session stays inside Kite's limits: a handful of 429s at most
@@ -97,27 +81,9 @@ case "$CASE" in
     ;;
 esac
 
-"$BIN" venue-sim "${CONFIG[@]}" --data "$SRC/data/nse/2022-04-01" --port 0 --control-port 0 \
-  --port-file ports --speed "$SPEED" --start "$START" > sim.log 2>&1 &
-SIM_PID=$!
-for _ in $(seq 50); do [ -s ports ] && break; sleep 0.1; done
-read -r PORT CONTROL < ports || fail "venue-sim did not start"
-ctl() { curl -sf -X POST "http://127.0.0.1:$CONTROL$1" > /dev/null || fail "control $1"; }
-stats() { curl -sf "http://127.0.0.1:$CONTROL/stats"; }
-q() { sqlite3 run.sqlite "$1"; }
+start_sim "${CONFIG[@]}" --data "$SRC/data/nse/2022-04-01" --speed "$SPEED" --start "$START"
 kite() { curl -sf -H "X-Kite-Version: 3" -H "Authorization: token $KITE_API_KEY:$(cat kite_token)" \
   "http://127.0.0.1:$PORT$1"; }
-metric() { curl -sf "http://127.0.0.1:$(cat api_port)/metrics" | awk -v n="$1" '$1 == n { print $2 }'; }
-# Waits up to $1 seconds for the command in $2 to succeed.
-wait_for() {
-  local limit=$(($1 * 10))
-  for _ in $(seq "$limit"); do
-    eval "$2" > /dev/null 2>&1 && return 0
-    kill -0 "$RUN_PID" 2> /dev/null || fail "aitrapp run exited"
-    sleep 0.1
-  done
-  fail "timed out waiting for: $2"
-}
 echo "$KITE_ACCESS_TOKEN" > kite_token
 
 if [ "$CASE" = configs ]; then
